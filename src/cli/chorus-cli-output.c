@@ -1,0 +1,147 @@
+/* chorus-cli-output.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include "chorus-cli-output.h"
+#include "chorus-text.h"
+
+GString *
+chorus_json_begin (const char *event)
+{
+  GString *line = g_string_new ("{");
+
+  chorus_json_add_string (line, "event", event);
+
+  return line;
+}
+
+static void
+add_key (GString    *line,
+         const char *key)
+{
+  if (line->len > 1)
+    g_string_append_c (line, ',');
+  g_string_append_printf (line, "\"%s\":", key);
+}
+
+/* @value must be valid UTF-8: JSON strings are Unicode. */
+void
+chorus_json_add_string (GString    *line,
+                        const char *key,
+                        const char *value)
+{
+  add_key (line, key);
+  g_string_append_c (line, '"');
+
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      switch (c)
+        {
+        case '"':
+          g_string_append (line, "\\\"");
+          break;
+        case '\\':
+          g_string_append (line, "\\\\");
+          break;
+        case '\n':
+          g_string_append (line, "\\n");
+          break;
+        case '\r':
+          g_string_append (line, "\\r");
+          break;
+        case '\t':
+          g_string_append (line, "\\t");
+          break;
+        default:
+          if (c < 0x20 || c == 0x7f)
+            g_string_append_printf (line, "\\u%04x", c);
+          else
+            g_string_append_c (line, (char) c);
+        }
+    }
+
+  g_string_append_c (line, '"');
+}
+
+void
+chorus_json_add_int (GString    *line,
+                     const char *key,
+                     gint64      value)
+{
+  add_key (line, key);
+  g_string_append_printf (line, "%" G_GINT64_FORMAT, value);
+}
+
+/* Milliseconds with microsecond precision, whatever the locale. */
+void
+chorus_json_add_ms (GString    *line,
+                    const char *key,
+                    gint64      usec)
+{
+  add_key (line, key);
+  g_string_append_printf (line, "%s%" G_GINT64_FORMAT ".%03d", usec < 0 ? "-" : "",
+                          ABS (usec) / 1000, (int) (ABS (usec) % 1000));
+}
+
+/* "data" when the payload is text, "data_hex" always when it is not. */
+void
+chorus_json_add_payload (GString *line,
+                         GBytes  *payload)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (payload, &size);
+
+  if (chorus_text_is_utf8 (data, size))
+    {
+      g_autofree char *text = g_strndup ((const char *) data, size);
+
+      chorus_json_add_string (line, "data", text);
+    }
+  else
+    {
+      g_autofree char *hex = chorus_text_hex (data, size);
+
+      chorus_json_add_string (line, "data_hex", hex);
+    }
+}
+
+void
+chorus_json_print (GString *line)
+{
+  g_string_append (line, "}\n");
+  fwrite (line->str, 1, line->len, stdout);
+  fflush (stdout);
+  g_string_free (line, TRUE);
+}
+
+void
+chorus_cli_print (const char *format,
+                  ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  vfprintf (stdout, format, args);
+  va_end (args);
+  fflush (stdout);
+}
+
+char *
+chorus_cli_format_time (gint64 realtime_usec)
+{
+  g_autoptr(GDateTime) seconds = g_date_time_new_from_unix_local (realtime_usec / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) time = NULL;
+
+  if (seconds == NULL)
+    return g_strdup ("?");
+
+  time = g_date_time_add (seconds, realtime_usec % G_USEC_PER_SEC);
+  return g_date_time_format (time, "%H:%M:%S.%f");
+}

@@ -1,0 +1,32 @@
+/* chorus-cli-output.h: how chorus-cli prints events
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* One JSON object on one line. Keys are ASCII literals from our code;
+ * values are escaped here. */
+GString *chorus_json_begin        (const char *event);
+void     chorus_json_add_string   (GString    *line,
+                                   const char *key,
+                                   const char *value);
+void     chorus_json_add_int      (GString    *line,
+                                   const char *key,
+                                   gint64      value);
+void     chorus_json_add_ms       (GString    *line,
+                                   const char *key,
+                                   gint64      usec);
+void     chorus_json_add_payload  (GString    *line,
+                                   GBytes     *payload);
+void     chorus_json_print        (GString    *line);
+
+void     chorus_cli_print         (const char *format,
+                                   ...) G_GNUC_PRINTF (1, 2);
+char    *chorus_cli_format_time   (gint64      realtime_usec);
+
+G_END_DECLS

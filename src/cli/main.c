@@ -1,0 +1,478 @@
+/* main.c: chorus-cli, the headless front end
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "chorus-address.h"
+#include "chorus-cli-output.h"
+#include "chorus-error.h"
+#include "chorus-receiver.h"
+#include "chorus-sender.h"
+
+/* The exit statuses scripts rely on. */
+enum {
+  EXIT_ACKED = 0,
+  EXIT_NO_ACK = 1,
+  EXIT_INVALID = 2,
+};
+
+typedef struct
+{
+  GMainLoop *loop;
+  gboolean json;
+  gboolean failed;
+} Run;
+
+static int
+invalid (const char *command,
+         GError     *error)
+{
+  g_printerr ("chorus-cli %s: %s\n", command, error->message);
+  g_printerr ("Try “chorus-cli %s --help”.\n", command);
+  return EXIT_INVALID;
+}
+
+static gboolean
+on_stop_signal (gpointer user_data)
+{
+  GObject *service = user_data;
+
+  if (CHORUS_IS_SENDER (service))
+    chorus_sender_stop (CHORUS_SENDER (service));
+  else
+    chorus_receiver_stop (CHORUS_RECEIVER (service));
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+watch_stop_signals (GObject *service,
+                    guint    ids[2])
+{
+  ids[0] = g_unix_signal_add (SIGINT, on_stop_signal, service);
+  ids[1] = g_unix_signal_add (SIGTERM, on_stop_signal, service);
+}
+
+/* send */
+
+static void
+on_probe_sent (ChorusSender *sender,
+               guint         probe,
+               Run          *run)
+{
+  guint count = chorus_sender_get_count (sender);
+  gsize size = g_bytes_get_size (chorus_sender_get_message (sender));
+
+  if (run->json)
+    {
+      GString *line = chorus_json_begin ("sent");
+
+      chorus_json_add_int (line, "probe", probe);
+      chorus_json_add_string (line, "group", chorus_sender_get_group (sender));
+      chorus_json_add_int (line, "port", chorus_sender_get_port (sender));
+      chorus_json_add_int (line, "bytes", size);
+      chorus_json_add_int (line, "ttl", chorus_sender_get_ttl (sender));
+      chorus_json_print (line);
+    }
+  else
+    {
+      chorus_cli_print ("sent %" G_GSIZE_FORMAT " bytes to %s:%u, ttl %u (probe %u of %u)\n",
+                        size, chorus_sender_get_group (sender), chorus_sender_get_port (sender),
+                        chorus_sender_get_ttl (sender), probe, count);
+    }
+}
+
+static void
+on_ack_received (ChorusSender *sender,
+                 ChorusAck    *ack,
+                 Run          *run)
+{
+  if (run->json)
+    {
+      GString *line = chorus_json_begin ("ack");
+
+      chorus_json_add_string (line, "from", chorus_ack_get_address (ack));
+      chorus_json_add_int (line, "port", chorus_ack_get_port (ack));
+      chorus_json_add_ms (line, "rtt_ms", chorus_ack_get_rtt_usec (ack));
+      chorus_json_add_payload (line, chorus_ack_get_payload (ack));
+      chorus_json_add_int (line, "bytes", g_bytes_get_size (chorus_ack_get_payload (ack)));
+      chorus_json_add_int (line, "probe", chorus_ack_get_probe (ack));
+      if (chorus_ack_get_ttl (ack) >= 0)
+        chorus_json_add_int (line, "ttl", chorus_ack_get_ttl (ack));
+      chorus_json_print (line);
+    }
+  else
+    {
+      gint64 rtt = chorus_ack_get_rtt_usec (ack);
+
+      chorus_cli_print ("reply from %s:%u in %" G_GINT64_FORMAT ".%03d ms: \"%s\"\n",
+                        chorus_ack_get_address (ack), chorus_ack_get_port (ack), rtt / 1000,
+                        (int) (rtt % 1000), chorus_ack_get_text (ack));
+    }
+}
+
+static void
+on_send_failed (ChorusSender *sender,
+                GError       *error,
+                Run          *run)
+{
+  run->failed = TRUE;
+  g_printerr ("chorus-cli send: %s\n", error->message);
+}
+
+static void
+on_send_finished (ChorusSender *sender,
+                  Run          *run)
+{
+  guint sent = chorus_sender_get_n_sent (sender);
+  guint acks = chorus_sender_get_n_acks (sender);
+  guint responders = chorus_sender_get_n_responders (sender);
+  gint64 min = chorus_sender_get_rtt_min_usec (sender);
+  gint64 avg = chorus_sender_get_rtt_avg_usec (sender);
+  gint64 max = chorus_sender_get_rtt_max_usec (sender);
+
+  if (run->json)
+    {
+      GString *line = chorus_json_begin ("summary");
+
+      chorus_json_add_string (line, "group", chorus_sender_get_group (sender));
+      chorus_json_add_int (line, "port", chorus_sender_get_port (sender));
+      chorus_json_add_int (line, "sent", sent);
+      chorus_json_add_int (line, "acks", acks);
+      chorus_json_add_int (line, "responders", responders);
+      if (acks > 0)
+        {
+          chorus_json_add_ms (line, "rtt_min_ms", min);
+          chorus_json_add_ms (line, "rtt_avg_ms", avg);
+          chorus_json_add_ms (line, "rtt_max_ms", max);
+        }
+      chorus_json_print (line);
+    }
+  else if (acks == 0)
+    {
+      chorus_cli_print ("%u %s sent, no replies\n", sent, sent == 1 ? "probe" : "probes");
+    }
+  else
+    {
+      chorus_cli_print ("%u %s sent, %u %s from %u %s, round trip min/avg/max "
+                        "%" G_GINT64_FORMAT ".%03d/%" G_GINT64_FORMAT ".%03d/%" G_GINT64_FORMAT
+                        ".%03d ms\n",
+                        sent, sent == 1 ? "probe" : "probes", acks, acks == 1 ? "reply" : "replies",
+                        responders, responders == 1 ? "host" : "hosts", min / 1000,
+                        (int) (min % 1000), avg / 1000, (int) (avg % 1000), max / 1000,
+                        (int) (max % 1000));
+    }
+
+  g_main_loop_quit (run->loop);
+}
+
+static int
+command_send (int    argc,
+              char **argv)
+{
+  g_autofree char *group_text = NULL;
+  g_autofree char *port_text = NULL;
+  g_autofree char *ttl_text = NULL;
+  g_autofree char *wait_text = NULL;
+  g_autofree char *count_text = NULL;
+  g_autofree char *interval_text = NULL;
+  gboolean no_loopback = FALSE;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "group", 'g', 0, G_OPTION_ARG_STRING, &group_text,
+      "Multicast group (default " CHORUS_DEFAULT_GROUP ")", "ADDR" },
+    { "port", 'p', 0, G_OPTION_ARG_STRING, &port_text, "UDP port (default 10000)", "PORT" },
+    { "ttl", 't', 0, G_OPTION_ARG_STRING, &ttl_text, "Time to live, 0–255 (default 1)", "N" },
+    { "wait", 'w', 0, G_OPTION_ARG_STRING, &wait_text,
+      "Seconds to collect replies after the last probe (default 1)", "SECONDS" },
+    { "count", 'c', 0, G_OPTION_ARG_STRING, &count_text, "Probes to send (default 1)", "N" },
+    { "interval", 'i', 0, G_OPTION_ARG_STRING, &interval_text,
+      "Seconds between probes (default 1)", "SECONDS" },
+    { "no-loopback", 0, 0, G_OPTION_ARG_NONE, &no_loopback,
+      "Receivers on this host do not get the message", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON Lines", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("[MESSAGE] — send to a group, list who answers");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ChorusGroup) group = NULL;
+  g_autoptr(ChorusSender) sender = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  const char *message = CHORUS_DEFAULT_MESSAGE;
+  guint16 port = CHORUS_DEFAULT_PORT;
+  guint8 ttl = CHORUS_DEFAULT_TTL;
+  guint count = 1;
+  double wait = 1;
+  double interval = 1;
+  guint signal_ids[2];
+  Run run = { 0 };
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_description (context,
+    "Exit status: 0 if at least one reply arrived, 1 if none, 2 for invalid input.");
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return invalid ("send", error);
+
+  if (argc > 3)
+    {
+      g_set_error_literal (&error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
+                           "Give the message as one argument (quote it if it has spaces)");
+      return invalid ("send", error);
+    }
+  if (argc == 3)
+    message = argv[2];
+
+  if (!(group = chorus_group_parse (group_text ? group_text : CHORUS_DEFAULT_GROUP, &error))
+      || (port_text && !chorus_parse_port (port_text, &port, &error))
+      || (ttl_text && !chorus_parse_ttl (ttl_text, &ttl, &error))
+      || (wait_text && !chorus_parse_seconds (wait_text, "Wait time", 0, &wait, &error))
+      || (count_text && !chorus_parse_count (count_text, &count, &error))
+      || (interval_text
+          && !chorus_parse_seconds (interval_text, "Interval", 0.001, &interval, &error))
+      || !chorus_check_payload_size (group, strlen (message), &error))
+    return invalid ("send", error);
+
+  g_free (group_text);
+  group_text = chorus_group_to_string (group);
+
+  sender = g_object_new (CHORUS_TYPE_SENDER,
+                         "group", group_text,
+                         "port", (guint) port,
+                         "ttl", (guint) ttl,
+                         "loopback", !no_loopback,
+                         "wait", wait,
+                         "count", count,
+                         "interval", interval,
+                         "text", message,
+                         NULL);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  run.loop = loop;
+  run.json = json;
+
+  g_signal_connect (sender, "probe-sent", G_CALLBACK (on_probe_sent), &run);
+  g_signal_connect (sender, "ack-received", G_CALLBACK (on_ack_received), &run);
+  g_signal_connect (sender, "failed", G_CALLBACK (on_send_failed), &run);
+  g_signal_connect (sender, "finished", G_CALLBACK (on_send_finished), &run);
+
+  if (!chorus_sender_start (sender, &error))
+    {
+      g_printerr ("chorus-cli send: %s\n", error->message);
+      return EXIT_NO_ACK;
+    }
+
+  watch_stop_signals (G_OBJECT (sender), signal_ids);
+  g_main_loop_run (loop);
+  g_source_remove (signal_ids[0]);
+  g_source_remove (signal_ids[1]);
+
+  return chorus_sender_get_n_acks (sender) > 0 ? EXIT_ACKED : EXIT_NO_ACK;
+}
+
+/* receive */
+
+static void
+on_message_received (ChorusReceiver *receiver,
+                     ChorusMessage  *message,
+                     Run            *run)
+{
+  if (run->json)
+    {
+      GString *line = chorus_json_begin ("message");
+
+      chorus_json_add_string (line, "from", chorus_message_get_address (message));
+      chorus_json_add_int (line, "port", chorus_message_get_port (message));
+      chorus_json_add_int (line, "bytes", chorus_message_get_size (message));
+      chorus_json_add_payload (line, chorus_message_get_payload (message));
+      if (chorus_message_get_ttl (message) >= 0)
+        chorus_json_add_int (line, "ttl", chorus_message_get_ttl (message));
+      chorus_json_print (line);
+    }
+  else
+    {
+      g_autofree char *time = chorus_cli_format_time (chorus_message_get_arrival (message));
+
+      chorus_cli_print ("%s  from %s:%u, %" G_GSIZE_FORMAT " bytes: \"%s\"\n", time,
+                        chorus_message_get_address (message), chorus_message_get_port (message),
+                        chorus_message_get_size (message), chorus_message_get_text (message));
+    }
+}
+
+static void
+on_running_changed (ChorusReceiver *receiver,
+                    GParamSpec     *pspec,
+                    Run            *run)
+{
+  if (!chorus_receiver_get_running (receiver))
+    g_main_loop_quit (run->loop);
+}
+
+static int
+command_receive (int    argc,
+                 char **argv)
+{
+  g_autofree char *group_text = NULL;
+  g_autofree char *port_text = NULL;
+  g_autofree char *reply = NULL;
+  g_autofree char *count_text = NULL;
+  gboolean no_reply = FALSE;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "group", 'g', 0, G_OPTION_ARG_STRING, &group_text,
+      "Multicast group to join (default " CHORUS_DEFAULT_GROUP ")", "ADDR" },
+    { "port", 'p', 0, G_OPTION_ARG_STRING, &port_text, "UDP port (default 10000)", "PORT" },
+    { "reply", 'r', 0, G_OPTION_ARG_STRING, &reply, "Answer with TEXT (default “ack”)", "TEXT" },
+    { "no-reply", 0, 0, G_OPTION_ARG_NONE, &no_reply, "Do not answer", NULL },
+    { "count", 'c', 0, G_OPTION_ARG_STRING, &count_text,
+      "Exit after N messages (default: until interrupted)", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON Lines", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("— join a group, show and answer what arrives");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ChorusGroup) group = NULL;
+  g_autoptr(ChorusReceiver) receiver = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  guint16 port = CHORUS_DEFAULT_PORT;
+  guint count = 0;
+  guint signal_ids[2];
+  Run run = { 0 };
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_description (context,
+    "Exit status: 0 on a clean stop (also on SIGINT or SIGTERM), 2 for invalid input.");
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return invalid ("receive", error);
+
+  if (argc > 2)
+    {
+      g_set_error (&error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
+                   "Unexpected argument “%s”", argv[2]);
+      return invalid ("receive", error);
+    }
+
+  if (!(group = chorus_group_parse (group_text ? group_text : CHORUS_DEFAULT_GROUP, &error))
+      || (port_text && !chorus_parse_port (port_text, &port, &error))
+      || (count_text && !chorus_parse_count (count_text, &count, &error)))
+    return invalid ("receive", error);
+
+  if (reply != NULL && !g_utf8_validate (reply, -1, NULL))
+    {
+      g_set_error_literal (&error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
+                           "The reply text is not valid UTF-8");
+      return invalid ("receive", error);
+    }
+
+  if (reply != NULL && strlen (reply) > chorus_group_get_max_payload (group))
+    {
+      chorus_check_payload_size (group, strlen (reply), &error);
+      return invalid ("receive", error);
+    }
+
+  g_free (group_text);
+  group_text = chorus_group_to_string (group);
+
+  receiver = g_object_new (CHORUS_TYPE_RECEIVER,
+                           "group", group_text,
+                           "port", (guint) port,
+                           "reply", reply ? reply : CHORUS_DEFAULT_REPLY,
+                           "answer", !no_reply,
+                           "limit", (guint64) count,
+                           /* The terminal is the history; keep little. */
+                           "capacity", 16,
+                           NULL);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  run.loop = loop;
+  run.json = json;
+
+  if (!chorus_receiver_start (receiver, &error))
+    {
+      g_printerr ("chorus-cli receive: %s\n", error->message);
+      return 1;
+    }
+
+  if (json)
+    {
+      GString *line = chorus_json_begin ("ready");
+
+      chorus_json_add_string (line, "group", group_text);
+      chorus_json_add_int (line, "port", port);
+      chorus_json_print (line);
+    }
+  else
+    {
+      g_printerr ("listening to %s on port %u%s\n", group_text, port,
+                  no_reply ? ", not answering" : "");
+    }
+
+  g_signal_connect (receiver, "message-received", G_CALLBACK (on_message_received), &run);
+  g_signal_connect (receiver, "notify::running", G_CALLBACK (on_running_changed), &run);
+
+  watch_stop_signals (G_OBJECT (receiver), signal_ids);
+  g_main_loop_run (loop);
+  g_source_remove (signal_ids[0]);
+  g_source_remove (signal_ids[1]);
+
+  return 0;
+}
+
+static void
+usage (FILE *out)
+{
+  fprintf (out,
+           "Usage:\n"
+           "  chorus-cli send [OPTION…] [MESSAGE]   send to a group and list who answers\n"
+           "  chorus-cli receive [OPTION…]          join a group, show and answer what arrives\n"
+           "\n"
+           "Run “chorus-cli COMMAND --help” for the options of a command.\n");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  /* A reader that went away must not kill us mid-line. */
+  signal (SIGPIPE, SIG_IGN);
+
+  if (argc < 2)
+    {
+      usage (stderr);
+      return EXIT_INVALID;
+    }
+
+  if (g_str_equal (argv[1], "send"))
+    return command_send (argc, argv);
+  if (g_str_equal (argv[1], "receive"))
+    return command_receive (argc, argv);
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") || g_str_equal (argv[1], "help"))
+    {
+      usage (stdout);
+      return 0;
+    }
+  if (g_str_equal (argv[1], "--version"))
+    {
+      printf ("chorus-cli %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  g_printerr ("chorus-cli: unknown command “%s”\n", argv[1]);
+  usage (stderr);
+  return EXIT_INVALID;
+}

@@ -1,0 +1,270 @@
+/* chorus-ack.c: one answer to a probe
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "chorus-ack.h"
+#include "chorus-text.h"
+
+struct _ChorusAck
+{
+  GObject parent_instance;
+
+  GInetSocketAddress *from;
+  char *address;
+  GBytes *payload;
+  char *text;
+  guint probe;
+  gint64 rtt_usec;
+  gint64 arrival_usec;
+  int ttl;
+};
+
+G_DEFINE_FINAL_TYPE (ChorusAck, chorus_ack, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ADDRESS,
+  PROP_PORT,
+  PROP_TEXT,
+  PROP_PROBE,
+  PROP_RTT_MS,
+  PROP_ARRIVAL,
+  PROP_TTL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+chorus_ack_finalize (GObject *object)
+{
+  ChorusAck *self = (ChorusAck *) object;
+
+  g_clear_object (&self->from);
+  g_clear_pointer (&self->address, g_free);
+  g_clear_pointer (&self->payload, g_bytes_unref);
+  g_clear_pointer (&self->text, g_free);
+
+  G_OBJECT_CLASS (chorus_ack_parent_class)->finalize (object);
+}
+
+static void
+chorus_ack_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  ChorusAck *self = CHORUS_ACK (object);
+
+  switch (prop_id)
+    {
+    case PROP_ADDRESS:
+      g_value_set_string (value, chorus_ack_get_address (self));
+      break;
+    case PROP_PORT:
+      g_value_set_uint (value, chorus_ack_get_port (self));
+      break;
+    case PROP_TEXT:
+      g_value_set_string (value, chorus_ack_get_text (self));
+      break;
+    case PROP_PROBE:
+      g_value_set_uint (value, self->probe);
+      break;
+    case PROP_RTT_MS:
+      g_value_set_double (value, chorus_ack_get_rtt_ms (self));
+      break;
+    case PROP_ARRIVAL:
+      g_value_set_int64 (value, self->arrival_usec);
+      break;
+    case PROP_TTL:
+      g_value_set_int (value, self->ttl);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+chorus_ack_class_init (ChorusAckClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = chorus_ack_finalize;
+  object_class->get_property = chorus_ack_get_property;
+
+  properties[PROP_ADDRESS] =
+    g_param_spec_string ("address", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PORT] =
+    g_param_spec_uint ("port", NULL, NULL, 0, G_MAXUINT16, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TEXT] =
+    g_param_spec_string ("text", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROBE] =
+    g_param_spec_uint ("probe", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RTT_MS] =
+    g_param_spec_double ("rtt-ms", NULL, NULL, 0, G_MAXDOUBLE, 0,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ARRIVAL] =
+    g_param_spec_int64 ("arrival", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TTL] =
+    g_param_spec_int ("ttl", NULL, NULL, -1, 255, -1,
+                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+chorus_ack_init (ChorusAck *self)
+{
+}
+
+/**
+ * chorus_ack_new:
+ * @from: who answered
+ * @payload: what it answered
+ * @probe: the number of the probe it answers, from 1
+ * @rtt_usec: microseconds from that probe's send to the answer's arrival
+ * @arrival_usec: wall-clock arrival, as g_get_real_time()
+ * @ttl: the TTL the answer arrived with, or -1
+ */
+ChorusAck *
+chorus_ack_new (GInetSocketAddress *from,
+                GBytes             *payload,
+                guint               probe,
+                gint64              rtt_usec,
+                gint64              arrival_usec,
+                int                 ttl)
+{
+  ChorusAck *self;
+
+  g_return_val_if_fail (G_IS_INET_SOCKET_ADDRESS (from), NULL);
+  g_return_val_if_fail (payload != NULL, NULL);
+
+  self = g_object_new (CHORUS_TYPE_ACK, NULL);
+  self->from = g_object_ref (from);
+  self->payload = g_bytes_ref (payload);
+  self->probe = probe;
+  self->rtt_usec = MAX (rtt_usec, 0);
+  self->arrival_usec = arrival_usec;
+  self->ttl = ttl;
+
+  return self;
+}
+
+/**
+ * chorus_ack_get_from:
+ *
+ * Returns: (transfer none): who answered
+ */
+GInetSocketAddress *
+chorus_ack_get_from (ChorusAck *self)
+{
+  g_return_val_if_fail (CHORUS_IS_ACK (self), NULL);
+
+  return self->from;
+}
+
+/**
+ * chorus_ack_get_address:
+ *
+ * Returns: the responder's IP address as text
+ */
+const char *
+chorus_ack_get_address (ChorusAck *self)
+{
+  g_return_val_if_fail (CHORUS_IS_ACK (self), NULL);
+
+  if (self->address == NULL)
+    self->address = g_inet_address_to_string (g_inet_socket_address_get_address (self->from));
+
+  return self->address;
+}
+
+guint16
+chorus_ack_get_port (ChorusAck *self)
+{
+  g_return_val_if_fail (CHORUS_IS_ACK (self), 0);
+
+  return g_inet_socket_address_get_port (self->from);
+}
+
+/**
+ * chorus_ack_get_payload:
+ *
+ * Returns: (transfer none): the bytes of the answer, exactly as received
+ */
+GBytes *
+chorus_ack_get_payload (ChorusAck *self)
+{
+  g_return_val_if_fail (CHORUS_IS_ACK (self), NULL);
+
+  return self->payload;
+}
+
+/**
+ * chorus_ack_get_text:
+ *
+ * Returns: the answer as one line of plain text, see chorus_text_escape()
+ */
+const char *
+chorus_ack_get_text (ChorusAck *self)
+{
+  g_return_val_if_fail (CHORUS_IS_ACK (self), NULL);
+
+  if (self->text == NULL)
+    {
+      gsize size;
+      const guint8 *data = g_bytes_get_data (self->payload, &size);
+
+      self->text = chorus_text_escape (data, size);
+    }
+
+  return self->text;
+}
+
+guint
+chorus_ack_get_probe (ChorusAck *self)
+{
+  g_return_val_if_fail (CHORUS_IS_ACK (self), 0);
+
+  return self->probe;
+}
+
+gint64
+chorus_ack_get_rtt_usec (ChorusAck *self)
+{
+  g_return_val_if_fail (CHORUS_IS_ACK (self), 0);
+
+  return self->rtt_usec;
+}
+
+double
+chorus_ack_get_rtt_ms (ChorusAck *self)
+{
+  g_return_val_if_fail (CHORUS_IS_ACK (self), 0);
+
+  return self->rtt_usec / 1000.0;
+}
+
+gint64
+chorus_ack_get_arrival (ChorusAck *self)
+{
+  g_return_val_if_fail (CHORUS_IS_ACK (self), 0);
+
+  return self->arrival_usec;
+}
+
+int
+chorus_ack_get_ttl (ChorusAck *self)
+{
+  g_return_val_if_fail (CHORUS_IS_ACK (self), -1);
+
+  return self->ttl;
+}

@@ -1,0 +1,253 @@
+/* chorus-message.c: one datagram a receiver heard
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "chorus-message.h"
+#include "chorus-text.h"
+
+struct _ChorusMessage
+{
+  GObject parent_instance;
+
+  GInetSocketAddress *from;
+  char *address;
+  GBytes *payload;
+  char *text;
+  gint64 arrival_usec;
+  int ttl;
+  guint64 serial;
+};
+
+G_DEFINE_FINAL_TYPE (ChorusMessage, chorus_message, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ADDRESS,
+  PROP_PORT,
+  PROP_SIZE,
+  PROP_TEXT,
+  PROP_ARRIVAL,
+  PROP_TTL,
+  PROP_SERIAL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+chorus_message_finalize (GObject *object)
+{
+  ChorusMessage *self = (ChorusMessage *) object;
+
+  g_clear_object (&self->from);
+  g_clear_pointer (&self->address, g_free);
+  g_clear_pointer (&self->payload, g_bytes_unref);
+  g_clear_pointer (&self->text, g_free);
+
+  G_OBJECT_CLASS (chorus_message_parent_class)->finalize (object);
+}
+
+static void
+chorus_message_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  ChorusMessage *self = CHORUS_MESSAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ADDRESS:
+      g_value_set_string (value, chorus_message_get_address (self));
+      break;
+    case PROP_PORT:
+      g_value_set_uint (value, chorus_message_get_port (self));
+      break;
+    case PROP_SIZE:
+      g_value_set_uint (value, chorus_message_get_size (self));
+      break;
+    case PROP_TEXT:
+      g_value_set_string (value, chorus_message_get_text (self));
+      break;
+    case PROP_ARRIVAL:
+      g_value_set_int64 (value, self->arrival_usec);
+      break;
+    case PROP_TTL:
+      g_value_set_int (value, self->ttl);
+      break;
+    case PROP_SERIAL:
+      g_value_set_uint64 (value, self->serial);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+chorus_message_class_init (ChorusMessageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = chorus_message_finalize;
+  object_class->get_property = chorus_message_get_property;
+
+  properties[PROP_ADDRESS] =
+    g_param_spec_string ("address", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PORT] =
+    g_param_spec_uint ("port", NULL, NULL, 0, G_MAXUINT16, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SIZE] =
+    g_param_spec_uint ("size", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TEXT] =
+    g_param_spec_string ("text", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ARRIVAL] =
+    g_param_spec_int64 ("arrival", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TTL] =
+    g_param_spec_int ("ttl", NULL, NULL, -1, 255, -1,
+                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SERIAL] =
+    g_param_spec_uint64 ("serial", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+chorus_message_init (ChorusMessage *self)
+{
+}
+
+/**
+ * chorus_message_new:
+ * @from: the sender
+ * @payload: the datagram's payload, exactly as received
+ * @arrival_usec: wall-clock arrival, as g_get_real_time()
+ * @ttl: the TTL it arrived with, or -1
+ * @serial: its number among what the receiver heard, from 1
+ */
+ChorusMessage *
+chorus_message_new (GInetSocketAddress *from,
+                    GBytes             *payload,
+                    gint64              arrival_usec,
+                    int                 ttl,
+                    guint64             serial)
+{
+  ChorusMessage *self;
+
+  g_return_val_if_fail (G_IS_INET_SOCKET_ADDRESS (from), NULL);
+  g_return_val_if_fail (payload != NULL, NULL);
+
+  self = g_object_new (CHORUS_TYPE_MESSAGE, NULL);
+  self->from = g_object_ref (from);
+  self->payload = g_bytes_ref (payload);
+  self->arrival_usec = arrival_usec;
+  self->ttl = ttl;
+  self->serial = serial;
+
+  return self;
+}
+
+/**
+ * chorus_message_get_from:
+ *
+ * Returns: (transfer none): the sender
+ */
+GInetSocketAddress *
+chorus_message_get_from (ChorusMessage *self)
+{
+  g_return_val_if_fail (CHORUS_IS_MESSAGE (self), NULL);
+
+  return self->from;
+}
+
+const char *
+chorus_message_get_address (ChorusMessage *self)
+{
+  g_return_val_if_fail (CHORUS_IS_MESSAGE (self), NULL);
+
+  if (self->address == NULL)
+    self->address = g_inet_address_to_string (g_inet_socket_address_get_address (self->from));
+
+  return self->address;
+}
+
+guint16
+chorus_message_get_port (ChorusMessage *self)
+{
+  g_return_val_if_fail (CHORUS_IS_MESSAGE (self), 0);
+
+  return g_inet_socket_address_get_port (self->from);
+}
+
+/**
+ * chorus_message_get_payload:
+ *
+ * Returns: (transfer none): the bytes exactly as received
+ */
+GBytes *
+chorus_message_get_payload (ChorusMessage *self)
+{
+  g_return_val_if_fail (CHORUS_IS_MESSAGE (self), NULL);
+
+  return self->payload;
+}
+
+gsize
+chorus_message_get_size (ChorusMessage *self)
+{
+  g_return_val_if_fail (CHORUS_IS_MESSAGE (self), 0);
+
+  return g_bytes_get_size (self->payload);
+}
+
+/**
+ * chorus_message_get_text:
+ *
+ * Returns: the payload as one line of plain text, see chorus_text_escape()
+ */
+const char *
+chorus_message_get_text (ChorusMessage *self)
+{
+  g_return_val_if_fail (CHORUS_IS_MESSAGE (self), NULL);
+
+  if (self->text == NULL)
+    {
+      gsize size;
+      const guint8 *data = g_bytes_get_data (self->payload, &size);
+
+      self->text = chorus_text_escape (data, size);
+    }
+
+  return self->text;
+}
+
+gint64
+chorus_message_get_arrival (ChorusMessage *self)
+{
+  g_return_val_if_fail (CHORUS_IS_MESSAGE (self), 0);
+
+  return self->arrival_usec;
+}
+
+int
+chorus_message_get_ttl (ChorusMessage *self)
+{
+  g_return_val_if_fail (CHORUS_IS_MESSAGE (self), -1);
+
+  return self->ttl;
+}
+
+guint64
+chorus_message_get_serial (ChorusMessage *self)
+{
+  g_return_val_if_fail (CHORUS_IS_MESSAGE (self), 0);
+
+  return self->serial;
+}

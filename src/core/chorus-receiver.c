@@ -1,0 +1,619 @@
+/* chorus-receiver.c: joins a group, keeps what arrives, answers it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "chorus-address.h"
+#include "chorus-error.h"
+#include "chorus-receiver.h"
+#include "chorus-ring-model.h"
+#include "chorus-socket-private.h"
+
+#define BATCH_SLOTS      32
+#define MAX_PER_DISPATCH 4096
+
+struct _ChorusReceiver
+{
+  GObject parent_instance;
+
+  /* Settings */
+  char *group;
+  guint port;
+  char *reply;
+  gboolean answer;
+  guint64 limit;
+
+  /* While running */
+  GSocket *socket;
+  GSource *socket_source;
+  GCancellable *cancellable;
+  ChorusBatch *batch;
+  GInetAddress *group_address;
+  gboolean running;
+
+  /* Results */
+  ChorusRingModel *messages;
+  guint64 n_received;
+  guint64 n_replied;
+  guint64 n_ignored;
+};
+
+G_DEFINE_FINAL_TYPE (ChorusReceiver, chorus_receiver, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_GROUP,
+  PROP_PORT,
+  PROP_REPLY,
+  PROP_ANSWER,
+  PROP_CAPACITY,
+  PROP_LIMIT,
+  PROP_RUNNING,
+  PROP_MESSAGES,
+  PROP_N_RECEIVED,
+  PROP_N_REPLIED,
+  PROP_N_IGNORED,
+  N_PROPS
+};
+
+enum {
+  MESSAGE_RECEIVED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+clear_socket (ChorusReceiver *self)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+
+  if (self->socket_source != NULL)
+    {
+      g_source_destroy (self->socket_source);
+      g_clear_pointer (&self->socket_source, g_source_unref);
+    }
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->batch, _chorus_batch_free);
+
+  /* Closing the socket leaves the group. */
+  if (self->socket != NULL)
+    {
+      g_socket_close (self->socket, NULL);
+      g_clear_object (&self->socket);
+    }
+
+  g_clear_object (&self->group_address);
+}
+
+static void
+chorus_receiver_dispose (GObject *object)
+{
+  ChorusReceiver *self = (ChorusReceiver *) object;
+
+  clear_socket (self);
+  self->running = FALSE;
+
+  G_OBJECT_CLASS (chorus_receiver_parent_class)->dispose (object);
+}
+
+static void
+chorus_receiver_finalize (GObject *object)
+{
+  ChorusReceiver *self = (ChorusReceiver *) object;
+
+  g_clear_pointer (&self->group, g_free);
+  g_clear_pointer (&self->reply, g_free);
+  g_clear_object (&self->messages);
+
+  G_OBJECT_CLASS (chorus_receiver_parent_class)->finalize (object);
+}
+
+static void
+chorus_receiver_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  ChorusReceiver *self = CHORUS_RECEIVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_GROUP:
+      g_value_set_string (value, self->group);
+      break;
+    case PROP_PORT:
+      g_value_set_uint (value, self->port);
+      break;
+    case PROP_REPLY:
+      g_value_set_string (value, self->reply);
+      break;
+    case PROP_ANSWER:
+      g_value_set_boolean (value, self->answer);
+      break;
+    case PROP_CAPACITY:
+      g_value_set_uint (value, chorus_ring_model_get_capacity (self->messages));
+      break;
+    case PROP_LIMIT:
+      g_value_set_uint64 (value, self->limit);
+      break;
+    case PROP_RUNNING:
+      g_value_set_boolean (value, self->running);
+      break;
+    case PROP_MESSAGES:
+      g_value_set_object (value, self->messages);
+      break;
+    case PROP_N_RECEIVED:
+      g_value_set_uint64 (value, self->n_received);
+      break;
+    case PROP_N_REPLIED:
+      g_value_set_uint64 (value, self->n_replied);
+      break;
+    case PROP_N_IGNORED:
+      g_value_set_uint64 (value, self->n_ignored);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+chorus_receiver_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  ChorusReceiver *self = CHORUS_RECEIVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_GROUP:
+      chorus_receiver_set_group (self, g_value_get_string (value));
+      break;
+    case PROP_PORT:
+      chorus_receiver_set_port (self, g_value_get_uint (value));
+      break;
+    case PROP_REPLY:
+      chorus_receiver_set_reply (self, g_value_get_string (value));
+      break;
+    case PROP_ANSWER:
+      chorus_receiver_set_answer (self, g_value_get_boolean (value));
+      break;
+    case PROP_CAPACITY:
+      chorus_ring_model_set_capacity (self->messages, g_value_get_uint (value));
+      break;
+    case PROP_LIMIT:
+      self->limit = g_value_get_uint64 (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+chorus_receiver_class_init (ChorusReceiverClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = chorus_receiver_dispose;
+  object_class->finalize = chorus_receiver_finalize;
+  object_class->get_property = chorus_receiver_get_property;
+  object_class->set_property = chorus_receiver_set_property;
+
+  properties[PROP_GROUP] = g_param_spec_string ("group", NULL, NULL, CHORUS_DEFAULT_GROUP, rw);
+  properties[PROP_PORT] =
+    g_param_spec_uint ("port", NULL, NULL, 1, G_MAXUINT16, CHORUS_DEFAULT_PORT, rw);
+  properties[PROP_REPLY] = g_param_spec_string ("reply", NULL, NULL, CHORUS_DEFAULT_REPLY, rw);
+  properties[PROP_ANSWER] = g_param_spec_boolean ("answer", NULL, NULL, TRUE, rw);
+  properties[PROP_CAPACITY] =
+    g_param_spec_uint ("capacity", NULL, NULL, 1, G_MAXINT, CHORUS_RECEIVER_DEFAULT_CAPACITY,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  /**
+   * ChorusReceiver:limit:
+   *
+   * Stop by itself after this many messages (0: never). Nothing past the
+   * limit is kept or answered.
+   */
+  properties[PROP_LIMIT] =
+    g_param_spec_uint64 ("limit", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RUNNING] = g_param_spec_boolean ("running", NULL, NULL, FALSE, ro);
+  properties[PROP_MESSAGES] =
+    g_param_spec_object ("messages", NULL, NULL, G_TYPE_LIST_MODEL, ro);
+  properties[PROP_N_RECEIVED] =
+    g_param_spec_uint64 ("n-received", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  properties[PROP_N_REPLIED] =
+    g_param_spec_uint64 ("n-replied", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  properties[PROP_N_IGNORED] =
+    g_param_spec_uint64 ("n-ignored", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * ChorusReceiver::message-received:
+   * @message: what arrived, already in the messages model
+   */
+  signals[MESSAGE_RECEIVED] =
+    g_signal_new ("message-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 1, CHORUS_TYPE_MESSAGE);
+}
+
+static void
+chorus_receiver_init (ChorusReceiver *self)
+{
+  self->group = g_strdup (CHORUS_DEFAULT_GROUP);
+  self->port = CHORUS_DEFAULT_PORT;
+  self->reply = g_strdup (CHORUS_DEFAULT_REPLY);
+  self->answer = TRUE;
+  self->messages = chorus_ring_model_new (CHORUS_TYPE_MESSAGE, CHORUS_RECEIVER_DEFAULT_CAPACITY);
+}
+
+ChorusReceiver *
+chorus_receiver_new (void)
+{
+  return g_object_new (CHORUS_TYPE_RECEIVER, NULL);
+}
+
+const char *
+chorus_receiver_get_group (ChorusReceiver *self)
+{
+  g_return_val_if_fail (CHORUS_IS_RECEIVER (self), NULL);
+
+  return self->group;
+}
+
+/* Group and port take effect at the next start. */
+void
+chorus_receiver_set_group (ChorusReceiver *self,
+                           const char     *group)
+{
+  g_return_if_fail (CHORUS_IS_RECEIVER (self));
+
+  if (g_strcmp0 (self->group, group) == 0)
+    return;
+
+  g_free (self->group);
+  self->group = g_strdup (group);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GROUP]);
+}
+
+guint
+chorus_receiver_get_port (ChorusReceiver *self)
+{
+  g_return_val_if_fail (CHORUS_IS_RECEIVER (self), 0);
+
+  return self->port;
+}
+
+void
+chorus_receiver_set_port (ChorusReceiver *self,
+                          guint           port)
+{
+  g_return_if_fail (CHORUS_IS_RECEIVER (self));
+  g_return_if_fail (port >= 1 && port <= G_MAXUINT16);
+
+  if (self->port == port)
+    return;
+
+  self->port = port;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PORT]);
+}
+
+const char *
+chorus_receiver_get_reply (ChorusReceiver *self)
+{
+  g_return_val_if_fail (CHORUS_IS_RECEIVER (self), NULL);
+
+  return self->reply;
+}
+
+/* Reply text and answering take effect at once, also while running. */
+void
+chorus_receiver_set_reply (ChorusReceiver *self,
+                           const char     *reply)
+{
+  g_return_if_fail (CHORUS_IS_RECEIVER (self));
+
+  if (reply == NULL)
+    reply = "";
+
+  if (g_strcmp0 (self->reply, reply) == 0)
+    return;
+
+  g_free (self->reply);
+  self->reply = g_strdup (reply);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPLY]);
+}
+
+gboolean
+chorus_receiver_get_answer (ChorusReceiver *self)
+{
+  g_return_val_if_fail (CHORUS_IS_RECEIVER (self), FALSE);
+
+  return self->answer;
+}
+
+void
+chorus_receiver_set_answer (ChorusReceiver *self,
+                            gboolean        answer)
+{
+  g_return_if_fail (CHORUS_IS_RECEIVER (self));
+
+  answer = !!answer;
+  if (self->answer == answer)
+    return;
+
+  self->answer = answer;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANSWER]);
+}
+
+static void
+send_reply (ChorusReceiver     *self,
+            GInetSocketAddress *to)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* A full send buffer or an unreachable sender costs that one reply,
+   * never the receiving. */
+  if (g_socket_send_to (self->socket, G_SOCKET_ADDRESS (to), self->reply, strlen (self->reply),
+                        NULL, &error)
+      < 0)
+    {
+      g_debug ("Could not answer: %s", error->message);
+      return;
+    }
+
+  self->n_replied++;
+}
+
+static gboolean
+limit_reached (ChorusReceiver *self)
+{
+  return self->limit > 0 && self->n_received >= self->limit;
+}
+
+static gboolean
+on_socket_readable (GSocket      *socket,
+                    GIOCondition  condition,
+                    gpointer      user_data)
+{
+  ChorusReceiver *self = CHORUS_RECEIVER (user_data);
+  g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
+  guint64 old_replied = self->n_replied;
+  guint64 old_ignored = self->n_ignored;
+  guint handled = 0;
+
+  while (handled < MAX_PER_DISPATCH && !limit_reached (self))
+    {
+      g_autoptr(GError) error = NULL;
+      int n = _chorus_batch_receive (self->batch, socket, &error);
+
+      if (n < 0)
+        {
+          g_debug ("Receiving: %s", error->message);
+          break;
+        }
+
+      if (n == 0)
+        break;
+
+      handled += n;
+
+      for (int i = 0; i < n && !limit_reached (self); i++)
+        {
+          const ChorusDatagram *d = _chorus_batch_get (self->batch, i);
+
+          /* The socket is bound to the wildcard address so that replies
+           * leave from the group's port, as the article's receiver does;
+           * so it could also hear unicast to that port. Keep to the group. */
+          if (d->destination != NULL && !g_inet_address_equal (d->destination, self->group_address))
+            {
+              self->n_ignored++;
+              continue;
+            }
+
+          self->n_received++;
+          g_ptr_array_add (fresh, chorus_message_new (d->from, d->payload, d->arrival_usec, d->ttl,
+                                                      self->n_received));
+
+          if (self->answer)
+            send_reply (self, d->from);
+        }
+    }
+
+  if (fresh->len > 0)
+    {
+      chorus_ring_model_append_many (self->messages, fresh->pdata, fresh->len);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_RECEIVED]);
+    }
+  if (self->n_replied != old_replied)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_REPLIED]);
+  if (self->n_ignored != old_ignored)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_IGNORED]);
+
+  for (guint i = 0; i < fresh->len && self->running; i++)
+    g_signal_emit (self, signals[MESSAGE_RECEIVED], 0, g_ptr_array_index (fresh, i));
+
+  if (limit_reached (self))
+    chorus_receiver_stop (self);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+open_socket (ChorusReceiver  *self,
+             ChorusGroup     *group,
+             GError         **error)
+{
+  GSocketFamily family = chorus_group_get_family (group);
+  g_autoptr(GInetAddress) any = g_inet_address_new_any (family);
+  g_autoptr(GSocketAddress) local = g_inet_socket_address_new (any, self->port);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *group_text = chorus_group_to_string (group);
+
+  self->socket = _chorus_socket_new_udp (family, error);
+  if (self->socket == NULL)
+    return FALSE;
+
+#ifdef IP_MULTICAST_ALL
+  /* Linux hands a wildcard-bound socket every group that any socket on
+   * the host joined; this one wants only its own. */
+  if (family == G_SOCKET_FAMILY_IPV4)
+    g_socket_set_option (self->socket, IPPROTO_IP, IP_MULTICAST_ALL, 0, NULL);
+#endif
+
+  /* Shared, so that several receivers on one host can use the port. */
+  if (!g_socket_bind (self->socket, local, TRUE, &local_error))
+    {
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK,
+                   "Could not listen on port %u: %s", self->port, local_error->message);
+      return FALSE;
+    }
+
+  if (!g_socket_join_multicast_group (self->socket, chorus_group_get_address (group), FALSE, NULL,
+                                      &local_error))
+    {
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK,
+                   "Could not join %s: %s (does a route cover multicast?)", group_text,
+                   local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * chorus_receiver_start:
+ * @error: a location for a #GError
+ *
+ * Binds the port (shared with other receivers on this host), joins the
+ * group and starts listening on the thread-default main context.
+ *
+ * Returns: %TRUE when listening; otherwise @error says why
+ */
+gboolean
+chorus_receiver_start (ChorusReceiver  *self,
+                       GError         **error)
+{
+  g_autoptr(ChorusGroup) group = NULL;
+  GMainContext *context;
+
+  g_return_val_if_fail (CHORUS_IS_RECEIVER (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->running)
+    {
+      g_set_error_literal (error, CHORUS_ERROR, CHORUS_ERROR_BUSY, "Already receiving");
+      return FALSE;
+    }
+
+  group = chorus_group_parse (self->group, error);
+  if (group == NULL)
+    return FALSE;
+
+  if (!open_socket (self, group, error))
+    {
+      clear_socket (self);
+      return FALSE;
+    }
+
+  self->group_address = g_object_ref (chorus_group_get_address (group));
+  self->cancellable = g_cancellable_new ();
+  self->batch = _chorus_batch_new (BATCH_SLOTS, G_MAXUINT16 + 1);
+
+  context = g_main_context_ref_thread_default ();
+  self->socket_source = g_socket_create_source (self->socket, G_IO_IN, self->cancellable);
+  g_source_set_priority (self->socket_source, G_PRIORITY_HIGH);
+  g_source_set_callback (self->socket_source, G_SOURCE_FUNC (on_socket_readable), self, NULL);
+  g_source_attach (self->socket_source, context);
+  g_main_context_unref (context);
+
+  self->running = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+
+  return TRUE;
+}
+
+/**
+ * chorus_receiver_stop:
+ *
+ * Leaves the group and closes the port. What was received stays in the
+ * messages model.
+ */
+void
+chorus_receiver_stop (ChorusReceiver *self)
+{
+  g_return_if_fail (CHORUS_IS_RECEIVER (self));
+
+  if (!self->running)
+    return;
+
+  clear_socket (self);
+  self->running = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+}
+
+gboolean
+chorus_receiver_get_running (ChorusReceiver *self)
+{
+  g_return_val_if_fail (CHORUS_IS_RECEIVER (self), FALSE);
+
+  return self->running;
+}
+
+/**
+ * chorus_receiver_get_messages:
+ *
+ * Returns: (transfer none): a #GListModel of #ChorusMessage, oldest first,
+ *   holding at most the capacity; see #ChorusRingModel:dropped
+ */
+GListModel *
+chorus_receiver_get_messages (ChorusReceiver *self)
+{
+  g_return_val_if_fail (CHORUS_IS_RECEIVER (self), NULL);
+
+  return G_LIST_MODEL (self->messages);
+}
+
+guint64
+chorus_receiver_get_n_received (ChorusReceiver *self)
+{
+  g_return_val_if_fail (CHORUS_IS_RECEIVER (self), 0);
+
+  return self->n_received;
+}
+
+guint64
+chorus_receiver_get_n_replied (ChorusReceiver *self)
+{
+  g_return_val_if_fail (CHORUS_IS_RECEIVER (self), 0);
+
+  return self->n_replied;
+}
+
+guint64
+chorus_receiver_get_n_dropped (ChorusReceiver *self)
+{
+  g_return_val_if_fail (CHORUS_IS_RECEIVER (self), 0);
+
+  return chorus_ring_model_get_dropped (self->messages);
+}
+
+guint64
+chorus_receiver_get_n_ignored (ChorusReceiver *self)
+{
+  g_return_val_if_fail (CHORUS_IS_RECEIVER (self), 0);
+
+  return self->n_ignored;
+}

@@ -1,0 +1,45 @@
+/* chorus-receiver.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "chorus-message.h"
+
+G_BEGIN_DECLS
+
+#define CHORUS_TYPE_RECEIVER (chorus_receiver_get_type ())
+
+#define CHORUS_RECEIVER_DEFAULT_CAPACITY 10000
+
+G_DECLARE_FINAL_TYPE (ChorusReceiver, chorus_receiver, CHORUS, RECEIVER, GObject)
+
+ChorusReceiver *chorus_receiver_new            (void);
+const char     *chorus_receiver_get_group      (ChorusReceiver  *self);
+void            chorus_receiver_set_group      (ChorusReceiver  *self,
+                                                const char      *group);
+guint           chorus_receiver_get_port       (ChorusReceiver  *self);
+void            chorus_receiver_set_port       (ChorusReceiver  *self,
+                                                guint            port);
+const char     *chorus_receiver_get_reply      (ChorusReceiver  *self);
+void            chorus_receiver_set_reply      (ChorusReceiver  *self,
+                                                const char      *reply);
+gboolean        chorus_receiver_get_answer     (ChorusReceiver  *self);
+void            chorus_receiver_set_answer     (ChorusReceiver  *self,
+                                                gboolean         answer);
+
+gboolean        chorus_receiver_start          (ChorusReceiver  *self,
+                                                GError         **error);
+void            chorus_receiver_stop           (ChorusReceiver  *self);
+gboolean        chorus_receiver_get_running    (ChorusReceiver  *self);
+
+GListModel     *chorus_receiver_get_messages   (ChorusReceiver  *self);
+guint64         chorus_receiver_get_n_received (ChorusReceiver  *self);
+guint64         chorus_receiver_get_n_replied  (ChorusReceiver  *self);
+guint64         chorus_receiver_get_n_dropped  (ChorusReceiver  *self);
+guint64         chorus_receiver_get_n_ignored  (ChorusReceiver  *self);
+
+G_END_DECLS

@@ -1,0 +1,991 @@
+/* chorus-sender.c: sends probes to a group and collects who answers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <sys/socket.h>
+
+#include "chorus-address.h"
+#include "chorus-error.h"
+#include "chorus-sender.h"
+#include "chorus-socket-private.h"
+
+/* Datagrams read per system call, and at most per dispatch before the
+ * main loop gets a turn (the source fires again while data waits). */
+#define BATCH_SLOTS        64
+#define MAX_PER_DISPATCH   8192
+
+struct _ChorusSender
+{
+  GObject parent_instance;
+
+  /* Settings */
+  char *group;
+  guint port;
+  guint ttl;
+  gboolean loopback;
+  double wait;
+  guint count;
+  double interval;
+  GBytes *message;
+  char *text;
+
+  /* One run, from start to finish */
+  GSocket *socket;
+  GSource *socket_source;
+  GCancellable *cancellable;
+  GSocketAddress *destination;
+  ChorusBatch *batch;
+  guint probe_id;
+  guint deadline_id;
+  GArray *send_times;
+  gint64 deadline;
+  int receive_buffer;
+  gboolean running;
+
+  /* Results, kept until the next run starts */
+  GListStore *acks;
+  GHashTable *responders;
+  gint64 rtt_min;
+  gint64 rtt_max;
+  gint64 rtt_sum;
+};
+
+G_DEFINE_FINAL_TYPE (ChorusSender, chorus_sender, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_GROUP,
+  PROP_PORT,
+  PROP_TTL,
+  PROP_LOOPBACK,
+  PROP_WAIT,
+  PROP_COUNT,
+  PROP_INTERVAL,
+  PROP_MESSAGE,
+  PROP_TEXT,
+  PROP_RUNNING,
+  PROP_ACKS,
+  PROP_N_SENT,
+  PROP_N_ACKS,
+  PROP_N_RESPONDERS,
+  PROP_DEADLINE,
+  N_PROPS
+};
+
+enum {
+  PROBE_SENT,
+  ACK_RECEIVED,
+  FAILED,
+  FINISHED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+clear_run (ChorusSender *self)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+
+  if (self->socket_source != NULL)
+    {
+      g_source_destroy (self->socket_source);
+      g_clear_pointer (&self->socket_source, g_source_unref);
+    }
+
+  g_clear_handle_id (&self->probe_id, g_source_remove);
+  g_clear_handle_id (&self->deadline_id, g_source_remove);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->destination);
+  g_clear_pointer (&self->batch, _chorus_batch_free);
+
+  if (self->socket != NULL)
+    {
+      g_socket_close (self->socket, NULL);
+      g_clear_object (&self->socket);
+    }
+}
+
+static void
+chorus_sender_dispose (GObject *object)
+{
+  ChorusSender *self = (ChorusSender *) object;
+
+  clear_run (self);
+  self->running = FALSE;
+
+  G_OBJECT_CLASS (chorus_sender_parent_class)->dispose (object);
+}
+
+static void
+chorus_sender_finalize (GObject *object)
+{
+  ChorusSender *self = (ChorusSender *) object;
+
+  g_clear_pointer (&self->group, g_free);
+  g_clear_pointer (&self->message, g_bytes_unref);
+  g_clear_pointer (&self->text, g_free);
+  g_clear_pointer (&self->send_times, g_array_unref);
+  g_clear_pointer (&self->responders, g_hash_table_unref);
+  g_clear_object (&self->acks);
+
+  G_OBJECT_CLASS (chorus_sender_parent_class)->finalize (object);
+}
+
+static void
+chorus_sender_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  ChorusSender *self = CHORUS_SENDER (object);
+
+  switch (prop_id)
+    {
+    case PROP_GROUP:
+      g_value_set_string (value, self->group);
+      break;
+    case PROP_PORT:
+      g_value_set_uint (value, self->port);
+      break;
+    case PROP_TTL:
+      g_value_set_uint (value, self->ttl);
+      break;
+    case PROP_LOOPBACK:
+      g_value_set_boolean (value, self->loopback);
+      break;
+    case PROP_WAIT:
+      g_value_set_double (value, self->wait);
+      break;
+    case PROP_COUNT:
+      g_value_set_uint (value, self->count);
+      break;
+    case PROP_INTERVAL:
+      g_value_set_double (value, self->interval);
+      break;
+    case PROP_MESSAGE:
+      g_value_set_boxed (value, self->message);
+      break;
+    case PROP_TEXT:
+      g_value_set_string (value, chorus_sender_get_text (self));
+      break;
+    case PROP_RUNNING:
+      g_value_set_boolean (value, self->running);
+      break;
+    case PROP_ACKS:
+      g_value_set_object (value, self->acks);
+      break;
+    case PROP_N_SENT:
+      g_value_set_uint (value, chorus_sender_get_n_sent (self));
+      break;
+    case PROP_N_ACKS:
+      g_value_set_uint (value, chorus_sender_get_n_acks (self));
+      break;
+    case PROP_N_RESPONDERS:
+      g_value_set_uint (value, chorus_sender_get_n_responders (self));
+      break;
+    case PROP_DEADLINE:
+      g_value_set_int64 (value, self->deadline);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+chorus_sender_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  ChorusSender *self = CHORUS_SENDER (object);
+
+  switch (prop_id)
+    {
+    case PROP_GROUP:
+      chorus_sender_set_group (self, g_value_get_string (value));
+      break;
+    case PROP_PORT:
+      chorus_sender_set_port (self, g_value_get_uint (value));
+      break;
+    case PROP_TTL:
+      chorus_sender_set_ttl (self, g_value_get_uint (value));
+      break;
+    case PROP_LOOPBACK:
+      chorus_sender_set_loopback (self, g_value_get_boolean (value));
+      break;
+    case PROP_WAIT:
+      chorus_sender_set_wait (self, g_value_get_double (value));
+      break;
+    case PROP_COUNT:
+      chorus_sender_set_count (self, g_value_get_uint (value));
+      break;
+    case PROP_INTERVAL:
+      chorus_sender_set_interval (self, g_value_get_double (value));
+      break;
+    case PROP_MESSAGE:
+      chorus_sender_set_message (self, g_value_get_boxed (value));
+      break;
+    case PROP_TEXT:
+      chorus_sender_set_text (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+chorus_sender_class_init (ChorusSenderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = chorus_sender_dispose;
+  object_class->finalize = chorus_sender_finalize;
+  object_class->get_property = chorus_sender_get_property;
+  object_class->set_property = chorus_sender_set_property;
+
+  properties[PROP_GROUP] = g_param_spec_string ("group", NULL, NULL, CHORUS_DEFAULT_GROUP, rw);
+  properties[PROP_PORT] =
+    g_param_spec_uint ("port", NULL, NULL, 1, G_MAXUINT16, CHORUS_DEFAULT_PORT, rw);
+  properties[PROP_TTL] = g_param_spec_uint ("ttl", NULL, NULL, 0, 255, CHORUS_DEFAULT_TTL, rw);
+  properties[PROP_LOOPBACK] = g_param_spec_boolean ("loopback", NULL, NULL, TRUE, rw);
+  properties[PROP_WAIT] = g_param_spec_double ("wait", NULL, NULL, 0, 86400, 1, rw);
+  properties[PROP_COUNT] = g_param_spec_uint ("count", NULL, NULL, 1, G_MAXINT, 1, rw);
+  properties[PROP_INTERVAL] = g_param_spec_double ("interval", NULL, NULL, 0.001, 86400, 1, rw);
+  properties[PROP_MESSAGE] = g_param_spec_boxed ("message", NULL, NULL, G_TYPE_BYTES, rw);
+  properties[PROP_TEXT] = g_param_spec_string ("text", NULL, NULL, CHORUS_DEFAULT_MESSAGE, rw);
+  properties[PROP_RUNNING] = g_param_spec_boolean ("running", NULL, NULL, FALSE, ro);
+  properties[PROP_ACKS] = g_param_spec_object ("acks", NULL, NULL, G_TYPE_LIST_MODEL, ro);
+  properties[PROP_N_SENT] = g_param_spec_uint ("n-sent", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_N_ACKS] = g_param_spec_uint ("n-acks", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_N_RESPONDERS] =
+    g_param_spec_uint ("n-responders", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_DEADLINE] =
+    g_param_spec_int64 ("deadline", NULL, NULL, 0, G_MAXINT64, 0, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * ChorusSender::probe-sent:
+   * @probe: the probe's number, from 1
+   */
+  signals[PROBE_SENT] =
+    g_signal_new ("probe-sent", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+
+  /**
+   * ChorusSender::ack-received:
+   * @ack: the answer, already in the acks model
+   */
+  signals[ACK_RECEIVED] =
+    g_signal_new ("ack-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, CHORUS_TYPE_ACK);
+
+  /**
+   * ChorusSender::failed:
+   * @error: what went wrong after the run started; ::finished follows
+   */
+  signals[FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+
+  /**
+   * ChorusSender::finished:
+   *
+   * The wait after the last probe is over (or the run was stopped).
+   */
+  signals[FINISHED] =
+    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+chorus_sender_init (ChorusSender *self)
+{
+  self->group = g_strdup (CHORUS_DEFAULT_GROUP);
+  self->port = CHORUS_DEFAULT_PORT;
+  self->ttl = CHORUS_DEFAULT_TTL;
+  self->loopback = TRUE;
+  self->wait = 1;
+  self->count = 1;
+  self->interval = 1;
+  self->message = g_bytes_new_static (CHORUS_DEFAULT_MESSAGE, strlen (CHORUS_DEFAULT_MESSAGE));
+  self->acks = g_list_store_new (CHORUS_TYPE_ACK);
+  self->responders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->send_times = g_array_new (FALSE, FALSE, sizeof (gint64));
+}
+
+ChorusSender *
+chorus_sender_new (void)
+{
+  return g_object_new (CHORUS_TYPE_SENDER, NULL);
+}
+
+/* Setters: a change made during a run applies to the next run. */
+
+const char *
+chorus_sender_get_group (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), NULL);
+
+  return self->group;
+}
+
+void
+chorus_sender_set_group (ChorusSender *self,
+                         const char   *group)
+{
+  g_return_if_fail (CHORUS_IS_SENDER (self));
+
+  if (g_strcmp0 (self->group, group) == 0)
+    return;
+
+  g_free (self->group);
+  self->group = g_strdup (group);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GROUP]);
+}
+
+guint
+chorus_sender_get_port (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), 0);
+
+  return self->port;
+}
+
+void
+chorus_sender_set_port (ChorusSender *self,
+                        guint         port)
+{
+  g_return_if_fail (CHORUS_IS_SENDER (self));
+  g_return_if_fail (port >= 1 && port <= G_MAXUINT16);
+
+  if (self->port == port)
+    return;
+
+  self->port = port;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PORT]);
+}
+
+guint
+chorus_sender_get_ttl (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), 0);
+
+  return self->ttl;
+}
+
+void
+chorus_sender_set_ttl (ChorusSender *self,
+                       guint         ttl)
+{
+  g_return_if_fail (CHORUS_IS_SENDER (self));
+  g_return_if_fail (ttl <= 255);
+
+  if (self->ttl == ttl)
+    return;
+
+  self->ttl = ttl;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TTL]);
+}
+
+gboolean
+chorus_sender_get_loopback (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), FALSE);
+
+  return self->loopback;
+}
+
+void
+chorus_sender_set_loopback (ChorusSender *self,
+                            gboolean      loopback)
+{
+  g_return_if_fail (CHORUS_IS_SENDER (self));
+
+  loopback = !!loopback;
+  if (self->loopback == loopback)
+    return;
+
+  self->loopback = loopback;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOOPBACK]);
+}
+
+double
+chorus_sender_get_wait (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), 0);
+
+  return self->wait;
+}
+
+void
+chorus_sender_set_wait (ChorusSender *self,
+                        double        seconds)
+{
+  g_return_if_fail (CHORUS_IS_SENDER (self));
+  g_return_if_fail (seconds >= 0 && seconds <= 86400);
+
+  if (self->wait == seconds)
+    return;
+
+  self->wait = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAIT]);
+}
+
+guint
+chorus_sender_get_count (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), 0);
+
+  return self->count;
+}
+
+void
+chorus_sender_set_count (ChorusSender *self,
+                         guint         count)
+{
+  g_return_if_fail (CHORUS_IS_SENDER (self));
+  g_return_if_fail (count >= 1);
+
+  if (self->count == count)
+    return;
+
+  self->count = count;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COUNT]);
+}
+
+double
+chorus_sender_get_interval (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), 0);
+
+  return self->interval;
+}
+
+void
+chorus_sender_set_interval (ChorusSender *self,
+                            double        seconds)
+{
+  g_return_if_fail (CHORUS_IS_SENDER (self));
+  g_return_if_fail (seconds >= 0.001 && seconds <= 86400);
+
+  if (self->interval == seconds)
+    return;
+
+  self->interval = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERVAL]);
+}
+
+/**
+ * chorus_sender_get_message:
+ *
+ * Returns: (transfer none): the payload each probe carries
+ */
+GBytes *
+chorus_sender_get_message (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), NULL);
+
+  return self->message;
+}
+
+/**
+ * chorus_sender_set_message:
+ * @message: (nullable): the payload, sent byte for byte; %NULL for none
+ */
+void
+chorus_sender_set_message (ChorusSender *self,
+                           GBytes       *message)
+{
+  g_autoptr(GBytes) empty = NULL;
+
+  g_return_if_fail (CHORUS_IS_SENDER (self));
+
+  if (message == NULL)
+    message = empty = g_bytes_new_static ("", 0);
+
+  if (self->message != NULL && g_bytes_equal (self->message, message))
+    return;
+
+  g_clear_pointer (&self->message, g_bytes_unref);
+  g_clear_pointer (&self->text, g_free);
+  self->message = g_bytes_ref (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
+}
+
+/**
+ * chorus_sender_get_text:
+ *
+ * Returns: the payload as a string, cut at the first NUL byte, if any
+ */
+const char *
+chorus_sender_get_text (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), NULL);
+
+  if (self->text == NULL)
+    {
+      gsize size;
+      const char *data = g_bytes_get_data (self->message, &size);
+
+      self->text = g_strndup (data, size);
+    }
+
+  return self->text;
+}
+
+/**
+ * chorus_sender_set_text:
+ * @text: the payload, sent as its bytes without a terminating NUL
+ */
+void
+chorus_sender_set_text (ChorusSender *self,
+                        const char   *text)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_if_fail (CHORUS_IS_SENDER (self));
+
+  if (text == NULL)
+    text = "";
+
+  bytes = g_bytes_new (text, strlen (text));
+  chorus_sender_set_message (self, bytes);
+}
+
+static void
+finish (ChorusSender *self)
+{
+  g_autoptr(GObject) hold = g_object_ref (G_OBJECT (self));
+
+  if (!self->running)
+    return;
+
+  clear_run (self);
+  self->running = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  g_signal_emit (self, signals[FINISHED], 0);
+}
+
+static void
+fail (ChorusSender *self,
+      GError       *error)
+{
+  g_signal_emit (self, signals[FAILED], 0, error);
+  finish (self);
+}
+
+/* The probe an answer belongs to is the last one sent before it arrived.
+ * Replies carry no sequence number (the article's receivers only say
+ * "ack"), so an answer that is slower than the interval is counted
+ * against the probe after its own. */
+static guint
+probe_for_arrival (ChorusSender *self,
+                   gint64        arrival)
+{
+  for (guint i = self->send_times->len; i > 0; i--)
+    if (g_array_index (self->send_times, gint64, i - 1) <= arrival)
+      return i;
+
+  return self->send_times->len > 0 ? 1 : 0;
+}
+
+static gboolean
+on_socket_readable (GSocket      *socket,
+                    GIOCondition  condition,
+                    gpointer      user_data)
+{
+  ChorusSender *self = CHORUS_SENDER (user_data);
+  g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
+  guint old_responders = g_hash_table_size (self->responders);
+
+  while (fresh->len < MAX_PER_DISPATCH)
+    {
+      g_autoptr(GError) error = NULL;
+      int n = _chorus_batch_receive (self->batch, socket, &error);
+
+      if (n < 0)
+        {
+          /* A queued ICMP error, for instance: report it, keep listening. */
+          g_debug ("Receiving acks: %s", error->message);
+          break;
+        }
+
+      if (n == 0)
+        break;
+
+      for (int i = 0; i < n; i++)
+        {
+          const ChorusDatagram *d = _chorus_batch_get (self->batch, i);
+          guint probe = probe_for_arrival (self, d->arrival_usec);
+          gint64 sent = g_array_index (self->send_times, gint64, probe - 1);
+          gint64 rtt = MAX (d->arrival_usec - sent, 0);
+          GInetAddress *address = g_inet_socket_address_get_address (d->from);
+
+          g_ptr_array_add (fresh, chorus_ack_new (d->from, d->payload, probe, rtt,
+                                                  d->arrival_usec, d->ttl));
+
+          self->rtt_min = MIN (self->rtt_min, rtt);
+          self->rtt_max = MAX (self->rtt_max, rtt);
+          self->rtt_sum += rtt;
+
+          g_hash_table_add (self->responders, g_inet_address_to_string (address));
+        }
+    }
+
+  if (fresh->len == 0)
+    return G_SOURCE_CONTINUE;
+
+  /* The whole batch goes into the model at once, then is announced; views
+   * update once per drain, not once per datagram. */
+  g_list_store_splice (self->acks, g_list_model_get_n_items (G_LIST_MODEL (self->acks)), 0,
+                       fresh->pdata, fresh->len);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ACKS]);
+  if (g_hash_table_size (self->responders) != old_responders)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_RESPONDERS]);
+
+  for (guint i = 0; i < fresh->len && self->running; i++)
+    g_signal_emit (self, signals[ACK_RECEIVED], 0, g_ptr_array_index (fresh, i));
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+send_probe (ChorusSender  *self,
+            GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gsize size;
+  const char *data = g_bytes_get_data (self->message, &size);
+  gint64 now = g_get_real_time ();
+  gssize sent;
+
+  g_array_append_val (self->send_times, now);
+
+  sent = g_socket_send_to (self->socket, self->destination, data ? data : "", size,
+                           self->cancellable, &local_error);
+  if (sent < 0)
+    {
+      g_autofree char *where = g_socket_connectable_to_string (
+        G_SOCKET_CONNECTABLE (self->destination));
+
+      g_array_set_size (self->send_times, self->send_times->len - 1);
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK, "Could not send to %s: %s", where,
+                   local_error->message);
+      return FALSE;
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SENT]);
+  g_signal_emit (self, signals[PROBE_SENT], 0, self->send_times->len);
+
+  return TRUE;
+}
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+  ChorusSender *self = CHORUS_SENDER (user_data);
+
+  self->deadline_id = 0;
+
+  /* Whatever the kernel already holds arrived within the wait. */
+  if (self->socket != NULL)
+    on_socket_readable (self->socket, G_IO_IN, self);
+
+  finish (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static guint
+add_timeout (double       seconds,
+             GSourceFunc  func,
+             gpointer     data)
+{
+  g_autoptr(GSource) source = g_timeout_source_new ((guint) (seconds * 1000 + 0.5));
+  GMainContext *context = g_main_context_ref_thread_default ();
+  guint id;
+
+  g_source_set_callback (source, func, data, NULL);
+  id = g_source_attach (source, context);
+  g_main_context_unref (context);
+
+  return id;
+}
+
+static void
+schedule_deadline (ChorusSender *self)
+{
+  self->deadline = g_get_monotonic_time () + (gint64) (self->wait * G_USEC_PER_SEC);
+  self->deadline_id = add_timeout (self->wait, on_deadline, self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEADLINE]);
+}
+
+static gboolean
+on_probe_timer (gpointer user_data)
+{
+  ChorusSender *self = CHORUS_SENDER (user_data);
+  g_autoptr(GError) error = NULL;
+
+  if (!send_probe (self, &error))
+    {
+      self->probe_id = 0;
+      fail (self, error);
+      return G_SOURCE_REMOVE;
+    }
+
+  if (self->send_times->len < self->count)
+    return G_SOURCE_CONTINUE;
+
+  self->probe_id = 0;
+  schedule_deadline (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+open_socket (ChorusSender  *self,
+             ChorusGroup   *group,
+             GError       **error)
+{
+  GSocketFamily family = chorus_group_get_family (group);
+  g_autoptr(GInetAddress) any = g_inet_address_new_any (family);
+  g_autoptr(GSocketAddress) local = g_inet_socket_address_new (any, 0);
+  g_autoptr(GError) local_error = NULL;
+
+  self->socket = _chorus_socket_new_udp (family, error);
+  if (self->socket == NULL)
+    return FALSE;
+
+  g_socket_set_multicast_ttl (self->socket, self->ttl);
+  g_socket_set_multicast_loopback (self->socket, self->loopback);
+
+  if (!g_socket_bind (self->socket, local, FALSE, &local_error))
+    {
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK, "Could not open a port for answers: %s",
+                   local_error->message);
+      return FALSE;
+    }
+
+  self->receive_buffer = _chorus_socket_get_int (self->socket, SOL_SOCKET, SO_RCVBUF);
+
+  return TRUE;
+}
+
+/**
+ * chorus_sender_start:
+ * @error: a location for a #GError
+ *
+ * Starts a run: sends the first probe now, the others every interval, and
+ * collects answers until the wait after the last probe is over. Acks of
+ * the previous run are cleared. Everything happens on the thread-default
+ * main context; nothing here blocks.
+ *
+ * Returns: %TRUE if the first probe went out; otherwise @error says why
+ *   (an invalid setting, or the system refused) and nothing was sent
+ */
+gboolean
+chorus_sender_start (ChorusSender  *self,
+                     GError       **error)
+{
+  g_autoptr(ChorusGroup) group = NULL;
+  GMainContext *context;
+
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->running)
+    {
+      g_set_error_literal (error, CHORUS_ERROR, CHORUS_ERROR_BUSY, "Already sending");
+      return FALSE;
+    }
+
+  group = chorus_group_parse (self->group, error);
+  if (group == NULL)
+    return FALSE;
+
+  if (!chorus_check_payload_size (group, g_bytes_get_size (self->message), error))
+    return FALSE;
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  g_list_store_remove_all (self->acks);
+  g_hash_table_remove_all (self->responders);
+  g_array_set_size (self->send_times, 0);
+  self->rtt_min = G_MAXINT64;
+  self->rtt_max = self->rtt_sum = 0;
+  self->deadline = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ACKS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_RESPONDERS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SENT]);
+
+  if (!open_socket (self, group, error))
+    {
+      clear_run (self);
+      g_object_thaw_notify (G_OBJECT (self));
+      return FALSE;
+    }
+
+  self->cancellable = g_cancellable_new ();
+  self->batch = _chorus_batch_new (BATCH_SLOTS, G_MAXUINT16 + 1);
+  self->destination = g_inet_socket_address_new (chorus_group_get_address (group), self->port);
+
+  /* Draining acks outranks drawing: a burst is read into memory first and
+   * the views catch up afterwards. */
+  context = g_main_context_ref_thread_default ();
+  self->socket_source = g_socket_create_source (self->socket, G_IO_IN, self->cancellable);
+  g_source_set_priority (self->socket_source, G_PRIORITY_HIGH);
+  g_source_set_callback (self->socket_source, G_SOURCE_FUNC (on_socket_readable), self, NULL);
+  g_source_attach (self->socket_source, context);
+  g_main_context_unref (context);
+
+  self->running = TRUE;
+
+  if (!send_probe (self, error))
+    {
+      clear_run (self);
+      self->running = FALSE;
+      g_object_thaw_notify (G_OBJECT (self));
+      return FALSE;
+    }
+
+  if (self->count > 1)
+    self->probe_id = add_timeout (self->interval, on_probe_timer, self);
+  else
+    schedule_deadline (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  g_object_thaw_notify (G_OBJECT (self));
+
+  return TRUE;
+}
+
+/**
+ * chorus_sender_stop:
+ *
+ * Ends the run now; ::finished is emitted if one was going.
+ */
+void
+chorus_sender_stop (ChorusSender *self)
+{
+  g_return_if_fail (CHORUS_IS_SENDER (self));
+
+  finish (self);
+}
+
+gboolean
+chorus_sender_get_running (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), FALSE);
+
+  return self->running;
+}
+
+/**
+ * chorus_sender_get_acks:
+ *
+ * Returns: (transfer none): a #GListModel of #ChorusAck, in arrival order,
+ *   for the current or last run
+ */
+GListModel *
+chorus_sender_get_acks (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), NULL);
+
+  return G_LIST_MODEL (self->acks);
+}
+
+guint
+chorus_sender_get_n_sent (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), 0);
+
+  return self->send_times->len;
+}
+
+guint
+chorus_sender_get_n_acks (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), 0);
+
+  return g_list_model_get_n_items (G_LIST_MODEL (self->acks));
+}
+
+/**
+ * chorus_sender_get_n_responders:
+ *
+ * Returns: how many distinct hosts answered
+ */
+guint
+chorus_sender_get_n_responders (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), 0);
+
+  return g_hash_table_size (self->responders);
+}
+
+/**
+ * chorus_sender_get_deadline:
+ *
+ * Returns: when the wait after the last probe ends, on the
+ *   g_get_monotonic_time() clock, or 0 while probes are still going out
+ */
+gint64
+chorus_sender_get_deadline (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), 0);
+
+  return self->deadline;
+}
+
+gint64
+chorus_sender_get_rtt_min_usec (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), 0);
+
+  return chorus_sender_get_n_acks (self) > 0 ? self->rtt_min : 0;
+}
+
+gint64
+chorus_sender_get_rtt_max_usec (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), 0);
+
+  return self->rtt_max;
+}
+
+gint64
+chorus_sender_get_rtt_avg_usec (ChorusSender *self)
+{
+  guint n;
+
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), 0);
+
+  n = chorus_sender_get_n_acks (self);
+  return n > 0 ? self->rtt_sum / n : 0;
+}
+
+/**
+ * chorus_sender_get_receive_buffer:
+ *
+ * Returns: the receive buffer the kernel granted for the last run, in
+ *   bytes, or -1 if unknown
+ */
+int
+chorus_sender_get_receive_buffer (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), -1);
+
+  return self->receive_buffer;
+}

@@ -1,0 +1,48 @@
+/* chorus-socket-private.h: what the sender and receiver share about sockets
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* What the kernel buffers for us while the main loop is busy. Acks from
+ * thousands of receivers land within a millisecond or two; every one that
+ * does not fit here is lost, so ask for a lot and take what we get. */
+#define CHORUS_RECEIVE_BUFFER_WANTED (32 * 1024 * 1024)
+
+typedef struct
+{
+  GInetSocketAddress *from;
+  GBytes *payload;
+  /* Wall-clock arrival, from the kernel's timestamp when it gave one. */
+  gint64 arrival_usec;
+  /* -1 when the kernel did not say. */
+  int ttl;
+  GInetAddress *destination;
+  int ifindex;
+} ChorusDatagram;
+
+typedef struct _ChorusBatch ChorusBatch;
+
+GSocket              *_chorus_socket_new_udp      (GSocketFamily    family,
+                                                   GError         **error);
+int                   _chorus_socket_get_int      (GSocket         *socket,
+                                                   int              level,
+                                                   int              option);
+
+ChorusBatch          *_chorus_batch_new           (guint            n_slots,
+                                                   gsize            slot_size);
+void                  _chorus_batch_free          (ChorusBatch     *batch);
+int                   _chorus_batch_receive       (ChorusBatch     *batch,
+                                                   GSocket         *socket,
+                                                   GError         **error);
+const ChorusDatagram *_chorus_batch_get           (ChorusBatch     *batch,
+                                                   guint            index);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChorusBatch, _chorus_batch_free)
+
+G_END_DECLS

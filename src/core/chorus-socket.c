@@ -1,0 +1,262 @@
+/* chorus-socket.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "chorus-error.h"
+#include "chorus-packet-info-private.h"
+#include "chorus-socket-private.h"
+
+struct _ChorusBatch
+{
+  guint n_slots;
+  gsize slot_size;
+  guint8 *buffers;
+  GInputVector *vectors;
+  GInputMessage *messages;
+  GSocketAddress **addresses;
+  GSocketControlMessage ***controls;
+  guint *n_controls;
+  ChorusDatagram *datagrams;
+  guint n_datagrams;
+};
+
+static void
+enlarge_receive_buffer (GSocket *socket)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* SO_RCVBUFFORCE passes net.core.rmem_max for a process with
+   * CAP_NET_ADMIN; everyone else gets SO_RCVBUF, capped at rmem_max. */
+#ifdef SO_RCVBUFFORCE
+  if (g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUFFORCE, CHORUS_RECEIVE_BUFFER_WANTED,
+                           NULL))
+    return;
+#endif
+
+  if (!g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUF, CHORUS_RECEIVE_BUFFER_WANTED, &error))
+    g_debug ("Could not enlarge the receive buffer: %s", error->message);
+}
+
+/*
+ * _chorus_socket_new_udp:
+ *
+ * A non-blocking UDP socket that reports, with each datagram, the kernel's
+ * arrival time, the TTL it arrived with and the address it was sent to,
+ * and that buffers as much as the system allows.
+ */
+GSocket *
+_chorus_socket_new_udp (GSocketFamily   family,
+                        GError        **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  /* Deserializing control messages only finds registered types. */
+  g_type_ensure (CHORUS_TYPE_PACKET_INFO);
+
+  socket = g_socket_new (family, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &local_error);
+  if (socket == NULL)
+    {
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK, "Could not create a UDP socket: %s",
+                   local_error->message);
+      return NULL;
+    }
+
+  g_socket_set_blocking (socket, FALSE);
+  enlarge_receive_buffer (socket);
+
+  /* All three are conveniences: without them, times come from the main
+   * loop and TTL and destination go unreported. */
+  g_socket_set_option (socket, SOL_SOCKET, SO_TIMESTAMPNS, 1, NULL);
+  if (family == G_SOCKET_FAMILY_IPV4)
+    {
+      g_socket_set_option (socket, IPPROTO_IP, IP_RECVTTL, 1, NULL);
+      g_socket_set_option (socket, IPPROTO_IP, IP_PKTINFO, 1, NULL);
+    }
+
+  return g_steal_pointer (&socket);
+}
+
+int
+_chorus_socket_get_int (GSocket *socket,
+                        int      level,
+                        int      option)
+{
+  int value = -1;
+
+  if (!g_socket_get_option (socket, level, option, &value, NULL))
+    return -1;
+
+  return value;
+}
+
+ChorusBatch *
+_chorus_batch_new (guint n_slots,
+                   gsize slot_size)
+{
+  ChorusBatch *batch = g_new0 (ChorusBatch, 1);
+
+  g_assert (n_slots > 0);
+  g_assert (slot_size > 0);
+
+  batch->n_slots = n_slots;
+  batch->slot_size = slot_size;
+  batch->buffers = g_malloc (n_slots * slot_size);
+  batch->vectors = g_new0 (GInputVector, n_slots);
+  batch->messages = g_new0 (GInputMessage, n_slots);
+  batch->addresses = g_new0 (GSocketAddress *, n_slots);
+  batch->controls = g_new0 (GSocketControlMessage **, n_slots);
+  batch->n_controls = g_new0 (guint, n_slots);
+  batch->datagrams = g_new0 (ChorusDatagram, n_slots);
+
+  return batch;
+}
+
+static void
+clear_datagrams (ChorusBatch *batch)
+{
+  for (guint i = 0; i < batch->n_datagrams; i++)
+    {
+      ChorusDatagram *d = &batch->datagrams[i];
+
+      g_clear_object (&d->from);
+      g_clear_pointer (&d->payload, g_bytes_unref);
+      g_clear_object (&d->destination);
+    }
+
+  batch->n_datagrams = 0;
+}
+
+void
+_chorus_batch_free (ChorusBatch *batch)
+{
+  if (batch == NULL)
+    return;
+
+  clear_datagrams (batch);
+  g_free (batch->buffers);
+  g_free (batch->vectors);
+  g_free (batch->messages);
+  g_free (batch->addresses);
+  g_free (batch->controls);
+  g_free (batch->n_controls);
+  g_free (batch->datagrams);
+  g_free (batch);
+}
+
+static void
+take_controls (ChorusDatagram         *d,
+               GSocketControlMessage **controls,
+               guint                   n_controls)
+{
+  for (guint i = 0; i < n_controls; i++)
+    {
+      if (CHORUS_IS_PACKET_INFO (controls[i]))
+        {
+          ChorusPacketInfo *info = CHORUS_PACKET_INFO (controls[i]);
+
+          switch (chorus_packet_info_get_kind (info))
+            {
+            case CHORUS_PACKET_INFO_TIMESTAMP:
+              d->arrival_usec = chorus_packet_info_get_time (info);
+              break;
+            case CHORUS_PACKET_INFO_TTL:
+              d->ttl = chorus_packet_info_get_ttl (info);
+              break;
+            case CHORUS_PACKET_INFO_DESTINATION:
+              g_set_object (&d->destination, chorus_packet_info_get_destination (info));
+              d->ifindex = chorus_packet_info_get_ifindex (info);
+              break;
+            default:
+              g_assert_not_reached ();
+            }
+        }
+
+      g_object_unref (controls[i]);
+    }
+
+  g_free (controls);
+}
+
+/*
+ * _chorus_batch_receive:
+ *
+ * Reads up to the batch's number of datagrams in one system call.
+ *
+ * Returns: how many were read (then _chorus_batch_get() them), 0 when none
+ *   was waiting, or -1 with @error set
+ */
+int
+_chorus_batch_receive (ChorusBatch  *batch,
+                       GSocket      *socket,
+                       GError      **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gint64 now;
+  int n;
+
+  clear_datagrams (batch);
+
+  for (guint i = 0; i < batch->n_slots; i++)
+    {
+      batch->vectors[i].buffer = batch->buffers + i * batch->slot_size;
+      batch->vectors[i].size = batch->slot_size;
+      batch->addresses[i] = NULL;
+      batch->controls[i] = NULL;
+      batch->n_controls[i] = 0;
+      batch->messages[i] = (GInputMessage) {
+        .address = &batch->addresses[i],
+        .vectors = &batch->vectors[i],
+        .num_vectors = 1,
+        .control_messages = &batch->controls[i],
+        .num_control_messages = &batch->n_controls[i],
+      };
+    }
+
+  n = g_socket_receive_messages (socket, batch->messages, batch->n_slots, 0, NULL, &local_error);
+
+  if (n < 0)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return 0;
+
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return -1;
+    }
+
+  now = g_get_real_time ();
+
+  for (int i = 0; i < n; i++)
+    {
+      ChorusDatagram *d = &batch->datagrams[i];
+      GInputMessage *m = &batch->messages[i];
+
+      d->from = G_INET_SOCKET_ADDRESS (g_steal_pointer (&batch->addresses[i]));
+      d->payload = g_bytes_new (batch->vectors[i].buffer, m->bytes_received);
+      d->arrival_usec = now;
+      d->ttl = -1;
+      d->ifindex = 0;
+      take_controls (d, batch->controls[i], batch->n_controls[i]);
+      batch->controls[i] = NULL;
+    }
+
+  batch->n_datagrams = n;
+
+  return n;
+}
+
+const ChorusDatagram *
+_chorus_batch_get (ChorusBatch *batch,
+                   guint        index)
+{
+  g_return_val_if_fail (index < batch->n_datagrams, NULL);
+
+  return &batch->datagrams[index];
+}
