@@ -1,0 +1,399 @@
+/* test-services.c: sender and receiver in one process, on a private
+ * loopback-only network namespace
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "chorus-error.h"
+#include "chorus-receiver.h"
+#include "chorus-ring-model.h"
+#include "chorus-sender.h"
+#include "testlan.h"
+
+#define GROUP       "224.3.29.71"
+#define OTHER_GROUP "224.3.29.72"
+
+/* Spins the default context until *flag is set or the deadline passes. */
+static void
+spin_until (const gboolean *flag,
+            double          seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+
+  while (!*flag && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+}
+
+/* Spins for a while whatever happens, so that late datagrams get a chance
+ * to show up where they must not. */
+static void
+spin_for (double seconds)
+{
+  gboolean never = FALSE;
+
+  spin_until (&never, seconds);
+}
+
+static ChorusReceiver *
+start_receiver (const char *group,
+                guint       port)
+{
+  g_autoptr(GError) error = NULL;
+  ChorusReceiver *receiver = g_object_new (CHORUS_TYPE_RECEIVER,
+                                           "group", group,
+                                           "port", port,
+                                           NULL);
+
+  chorus_receiver_start (receiver, &error);
+  g_assert_no_error (error);
+  g_assert_true (chorus_receiver_get_running (receiver));
+
+  return receiver;
+}
+
+static void
+on_finished (ChorusSender *sender,
+             gboolean     *finished)
+{
+  *finished = TRUE;
+}
+
+/* Runs the sender to the end of its wait. */
+static void
+run_sender (ChorusSender *sender)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean finished = FALSE;
+  gulong id = g_signal_connect (sender, "finished", G_CALLBACK (on_finished), &finished);
+
+  chorus_sender_start (sender, &error);
+  g_assert_no_error (error);
+  g_assert_true (chorus_sender_get_running (sender));
+
+  spin_until (&finished, 30);
+  g_assert_true (finished);
+  g_assert_false (chorus_sender_get_running (sender));
+  g_signal_handler_disconnect (sender, id);
+}
+
+static ChorusSender *
+new_sender (const char *group,
+            guint       port,
+            double      wait)
+{
+  return g_object_new (CHORUS_TYPE_SENDER,
+                       "group", group,
+                       "port", port,
+                       "wait", wait,
+                       NULL);
+}
+
+static void
+test_send_receive (void)
+{
+  g_autoptr(ChorusReceiver) receiver = start_receiver (GROUP, 10000);
+  g_autoptr(ChorusSender) sender = new_sender (GROUP, 10000, 0.5);
+  g_autoptr(ChorusAck) ack = NULL;
+  g_autoptr(ChorusMessage) message = NULL;
+  GListModel *acks = chorus_sender_get_acks (sender);
+  gint64 before = g_get_real_time ();
+  gsize size;
+  const char *data;
+
+  run_sender (sender);
+
+  g_assert_cmpuint (chorus_sender_get_n_sent (sender), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (acks), ==, 1);
+  g_assert_cmpuint (chorus_sender_get_n_acks (sender), ==, 1);
+  g_assert_cmpuint (chorus_sender_get_n_responders (sender), ==, 1);
+
+  ack = g_list_model_get_item (acks, 0);
+  g_assert_cmpuint (chorus_ack_get_port (ack), ==, 10000);
+  g_assert_cmpstr (chorus_ack_get_text (ack), ==, "ack");
+  g_assert_cmpuint (g_bytes_get_size (chorus_ack_get_payload (ack)), ==, 3);
+  g_assert_cmpuint (chorus_ack_get_probe (ack), ==, 1);
+  g_assert_cmpint (chorus_ack_get_rtt_usec (ack), >, 0);
+  g_assert_cmpint (chorus_ack_get_rtt_usec (ack), <, 500000);
+  g_assert_cmpint (chorus_ack_get_arrival (ack), >=, before);
+  g_assert_cmpint (chorus_ack_get_ttl (ack), >, 0);
+  g_assert_cmpint (chorus_sender_get_rtt_min_usec (sender), ==, chorus_ack_get_rtt_usec (ack));
+  g_assert_cmpint (chorus_sender_get_receive_buffer (sender), >, 0);
+
+  /* The message arrives byte for byte: 19 bytes, no terminating NUL. */
+  g_assert_cmpuint (chorus_receiver_get_n_received (receiver), ==, 1);
+  g_assert_cmpuint (chorus_receiver_get_n_replied (receiver), ==, 1);
+  message = g_list_model_get_item (chorus_receiver_get_messages (receiver), 0);
+  data = g_bytes_get_data (chorus_message_get_payload (message), &size);
+  g_assert_cmpmem (data, size, "very important data", 19);
+  g_assert_cmpuint (chorus_message_get_serial (message), ==, 1);
+  g_assert_cmpint (chorus_message_get_ttl (message), ==, 1);
+}
+
+static void
+count_signal (gpointer  instance,
+              gpointer  item,
+              guint    *counter)
+{
+  (*counter)++;
+}
+
+static void
+test_probes (void)
+{
+  g_autoptr(ChorusReceiver) receiver = start_receiver (GROUP, 10001);
+  g_autoptr(ChorusSender) sender = new_sender (GROUP, 10001, 0.3);
+  GListModel *acks = chorus_sender_get_acks (sender);
+  guint n_probe_signals = 0;
+  guint n_ack_signals = 0;
+
+  g_object_set (sender, "count", 3, "interval", 0.1, NULL);
+  g_signal_connect (sender, "probe-sent", G_CALLBACK (count_signal), &n_probe_signals);
+  g_signal_connect (sender, "ack-received", G_CALLBACK (count_signal), &n_ack_signals);
+  run_sender (sender);
+
+  g_assert_cmpuint (n_probe_signals, ==, 3);
+  g_assert_cmpuint (n_ack_signals, ==, 3);
+  g_assert_cmpuint (chorus_sender_get_n_sent (sender), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (acks), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(ChorusAck) ack = g_list_model_get_item (acks, i);
+      g_assert_cmpuint (chorus_ack_get_probe (ack), ==, i + 1);
+    }
+
+  /* A new run starts from nothing. */
+  g_object_set (sender, "count", 1, NULL);
+  run_sender (sender);
+  g_assert_cmpuint (chorus_sender_get_n_sent (sender), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (acks), ==, 1);
+}
+
+static void
+test_shared_port (void)
+{
+  g_autoptr(ChorusReceiver) a = start_receiver (GROUP, 10002);
+  g_autoptr(ChorusReceiver) b = start_receiver (GROUP, 10002);
+  g_autoptr(ChorusSender) sender = new_sender (GROUP, 10002, 0.5);
+
+  g_object_set (b, "reply", "second", NULL);
+  run_sender (sender);
+
+  g_assert_cmpuint (chorus_receiver_get_n_received (a), ==, 1);
+  g_assert_cmpuint (chorus_receiver_get_n_received (b), ==, 1);
+  g_assert_cmpuint (chorus_sender_get_n_acks (sender), ==, 2);
+  /* Two answers, one host. */
+  g_assert_cmpuint (chorus_sender_get_n_responders (sender), ==, 1);
+}
+
+static void
+test_own_group_only (void)
+{
+  g_autoptr(ChorusReceiver) mine = start_receiver (GROUP, 10003);
+  g_autoptr(ChorusReceiver) other = start_receiver (OTHER_GROUP, 10003);
+  g_autoptr(ChorusSender) sender = new_sender (GROUP, 10003, 0.3);
+  g_autoptr(GSocket) plain = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) unicast = g_inet_socket_address_new (loopback, 10003);
+  g_autoptr(GError) error = NULL;
+
+  run_sender (sender);
+
+  g_assert_cmpuint (chorus_receiver_get_n_received (mine), ==, 1);
+  g_assert_cmpuint (chorus_sender_get_n_acks (sender), ==, 1);
+  /* The host joined both groups; the other receiver still hears nothing. */
+  g_assert_cmpuint (chorus_receiver_get_n_received (other), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (chorus_receiver_get_messages (other)), ==, 0);
+
+  /* Unicast to the shared port is not the group either. */
+  plain = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP,
+                        &error);
+  g_assert_no_error (error);
+  g_socket_send_to (plain, unicast, "stray", 5, NULL, &error);
+  g_assert_no_error (error);
+  spin_for (0.3);
+  g_assert_cmpuint (chorus_receiver_get_n_received (mine), ==, 1);
+  g_assert_cmpuint (chorus_receiver_get_n_received (other), ==, 0);
+  g_assert_cmpuint (chorus_receiver_get_n_ignored (mine) + chorus_receiver_get_n_ignored (other),
+                    ==, 1);
+}
+
+static void
+test_no_answer (void)
+{
+  g_autoptr(ChorusReceiver) receiver = start_receiver (GROUP, 10004);
+  g_autoptr(ChorusSender) sender = new_sender (GROUP, 10004, 0.3);
+
+  chorus_receiver_set_answer (receiver, FALSE);
+  run_sender (sender);
+
+  g_assert_cmpuint (chorus_receiver_get_n_received (receiver), ==, 1);
+  g_assert_cmpuint (chorus_receiver_get_n_replied (receiver), ==, 0);
+  g_assert_cmpuint (chorus_sender_get_n_acks (sender), ==, 0);
+  g_assert_cmpint (chorus_sender_get_rtt_min_usec (sender), ==, 0);
+}
+
+static void
+test_no_loopback (void)
+{
+  g_autoptr(ChorusReceiver) receiver = start_receiver (GROUP, 10005);
+  g_autoptr(ChorusSender) sender = new_sender (GROUP, 10005, 0.3);
+
+  chorus_sender_set_loopback (sender, FALSE);
+  run_sender (sender);
+
+  g_assert_cmpuint (chorus_receiver_get_n_received (receiver), ==, 0);
+  g_assert_cmpuint (chorus_sender_get_n_acks (sender), ==, 0);
+}
+
+static void
+test_limit_and_ring (void)
+{
+  g_autoptr(ChorusReceiver) receiver = start_receiver (GROUP, 10006);
+  g_autoptr(ChorusReceiver) limited = g_object_new (CHORUS_TYPE_RECEIVER,
+                                                    "group", GROUP,
+                                                    "port", 10006,
+                                                    "limit", (guint64) 2,
+                                                    NULL);
+  g_autoptr(ChorusSender) sender = new_sender (GROUP, 10006, 0.2);
+  ChorusRingModel *ring = CHORUS_RING_MODEL (chorus_receiver_get_messages (receiver));
+  g_autoptr(GError) error = NULL;
+
+  g_object_set (receiver, "capacity", 3, NULL);
+  chorus_receiver_start (limited, &error);
+  g_assert_no_error (error);
+
+  g_object_set (sender, "count", 5, "interval", 0.02, NULL);
+  run_sender (sender);
+
+  /* Five probes: the ring keeps three, the limited receiver stopped after
+   * two and answered no more. */
+  g_assert_cmpuint (chorus_receiver_get_n_received (receiver), ==, 5);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (ring)), ==, 3);
+  g_assert_cmpuint (chorus_receiver_get_n_dropped (receiver), ==, 2);
+  g_assert_cmpuint (chorus_receiver_get_n_received (limited), ==, 2);
+  g_assert_cmpuint (chorus_receiver_get_n_replied (limited), ==, 2);
+  g_assert_false (chorus_receiver_get_running (limited));
+  g_assert_cmpuint (chorus_sender_get_n_acks (sender), ==, 5 + 2);
+}
+
+static void
+test_burst (void)
+{
+  enum { N_RECEIVERS = 200 };
+  ChorusReceiver *receivers[N_RECEIVERS];
+  g_autoptr(ChorusSender) sender = new_sender (GROUP, 10007, 1);
+
+  for (guint i = 0; i < N_RECEIVERS; i++)
+    receivers[i] = start_receiver (GROUP, 10007);
+
+  /* All answers land in the sender's buffer before it reads any; each
+   * one must be counted. */
+  run_sender (sender);
+
+  g_assert_cmpuint (chorus_sender_get_n_acks (sender), ==, N_RECEIVERS);
+  g_assert_cmpuint (g_list_model_get_n_items (chorus_sender_get_acks (sender)), ==, N_RECEIVERS);
+
+  for (guint i = 0; i < N_RECEIVERS; i++)
+    g_object_unref (receivers[i]);
+}
+
+static void
+test_errors (void)
+{
+  g_autoptr(ChorusSender) sender = new_sender ("240.0.0.1", 10008, 0.1);
+  g_autoptr(ChorusReceiver) receiver = start_receiver (GROUP, 10008);
+  g_autoptr(ChorusReceiver) bad = g_object_new (CHORUS_TYPE_RECEIVER, "group", "banana", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) too_big = g_bytes_new_take (g_malloc0 (65508), 65508);
+  g_autoptr(GBytes) largest = g_bytes_new_take (g_malloc0 (65507), 65507);
+
+  g_assert_false (chorus_sender_start (sender, &error));
+  g_assert_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP);
+  g_assert_false (chorus_sender_get_running (sender));
+  g_clear_error (&error);
+
+  chorus_sender_set_group (sender, GROUP);
+  chorus_sender_set_message (sender, too_big);
+  g_assert_false (chorus_sender_start (sender, &error));
+  g_assert_error (error, CHORUS_ERROR, CHORUS_ERROR_MESSAGE_TOO_LARGE);
+  g_clear_error (&error);
+  g_assert_cmpuint (chorus_sender_get_n_sent (sender), ==, 0);
+
+  /* The largest payload that fits goes out whole. */
+  chorus_sender_set_message (sender, largest);
+  chorus_sender_start (sender, &error);
+  g_assert_no_error (error);
+  g_assert_false (chorus_sender_start (sender, &error));
+  g_assert_error (error, CHORUS_ERROR, CHORUS_ERROR_BUSY);
+  g_clear_error (&error);
+  chorus_sender_stop (sender);
+  g_assert_false (chorus_sender_get_running (sender));
+  spin_for (0.2);
+  g_assert_cmpuint (chorus_receiver_get_n_received (receiver), ==, 1);
+  {
+    g_autoptr(ChorusMessage) message =
+      g_list_model_get_item (chorus_receiver_get_messages (receiver), 0);
+    g_assert_cmpuint (chorus_message_get_size (message), ==, 65507);
+  }
+
+  g_assert_false (chorus_receiver_start (bad, &error));
+  g_assert_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP);
+  g_assert_false (chorus_receiver_get_running (bad));
+  g_clear_error (&error);
+
+  g_assert_false (chorus_receiver_start (receiver, &error));
+  g_assert_error (error, CHORUS_ERROR, CHORUS_ERROR_BUSY);
+}
+
+static void
+test_stop_early (void)
+{
+  g_autoptr(ChorusSender) sender = new_sender (GROUP, 10009, 60);
+  g_autoptr(GError) error = NULL;
+  gboolean finished = FALSE;
+
+  g_signal_connect (sender, "finished", G_CALLBACK (on_finished), &finished);
+  chorus_sender_start (sender, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (chorus_sender_get_deadline (sender), >, g_get_monotonic_time ());
+  chorus_sender_stop (sender);
+  g_assert_true (finished);
+  g_assert_false (chorus_sender_get_running (sender));
+}
+
+static void
+skip_unisolated (void)
+{
+  g_test_skip ("needs a private network namespace (run as root, or set CI to make this fatal)");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (!chorus_test_isolate ())
+    {
+      g_test_add_func ("/services/no-private-network", skip_unisolated);
+      return g_test_run ();
+    }
+
+  g_test_add_func ("/services/send-receive", test_send_receive);
+  g_test_add_func ("/services/probes", test_probes);
+  g_test_add_func ("/services/shared-port", test_shared_port);
+  g_test_add_func ("/services/own-group-only", test_own_group_only);
+  g_test_add_func ("/services/no-answer", test_no_answer);
+  g_test_add_func ("/services/no-loopback", test_no_loopback);
+  g_test_add_func ("/services/limit-and-ring", test_limit_and_ring);
+  g_test_add_func ("/services/burst", test_burst);
+  g_test_add_func ("/services/errors", test_errors);
+  g_test_add_func ("/services/stop-early", test_stop_early);
+
+  return g_test_run ();
+}

@@ -1,0 +1,105 @@
+/* test-text.c: hostile payloads are shown literally
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "chorus-text.h"
+
+static void
+test_escape (void)
+{
+  static const struct {
+    const char *data;
+    gsize size;
+    const char *expected;
+  } cases[] = {
+    { "very important data", 19, "very important data" },
+    { "<b>x</b>", 8, "<b>x</b>" },
+    { "&amp;", 5, "&amp;" },
+    { "héllo wörld ✓", 17, "héllo wörld ✓" },
+    { "a\nb\r\tc", 6, "a\\nb\\r\\tc" },
+    { "a\\n", 3, "a\\\\n" },
+    { "nul\0after", 9, "nul\\x00after" },
+    { "\x1b[31mred", 8, "\\x1b[31mred" },
+    { "bell\x07\x7f", 6, "bell\\x07\\x7f" },
+    { "\xff\xfe", 2, "\\xff\\xfe" },
+    { "cut \xc3", 5, "cut \\xc3" },
+    { "\xc3\x28", 2, "\\xc3(" },
+    { "\xc2\x85", 2, "\\u{0085}" },                   /* C1 next line */
+    { "abc\xe2\x80\xae" "cba", 9, "abc\\u{202e}cba" },   /* right-to-left override */
+    { "zero\xe2\x80\x8bwidth", 12, "zero\\u{200b}width" },
+    { "", 0, "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *escaped = chorus_text_escape ((const guint8 *) cases[i].data, cases[i].size);
+
+      g_assert_cmpstr (escaped, ==, cases[i].expected);
+      g_assert_true (g_utf8_validate (escaped, -1, NULL));
+    }
+}
+
+static void
+test_escape_large (void)
+{
+  gsize size = 65507;
+  g_autofree guint8 *data = g_malloc (size);
+  g_autofree char *escaped = NULL;
+  gsize n_escapes = 0;
+
+  /* Every byte value, over and over: the result must stay one valid,
+   * printable line whatever came in. */
+  for (gsize i = 0; i < size; i++)
+    data[i] = (guint8) (i * 7);
+
+  escaped = chorus_text_escape (data, size);
+  g_assert_true (g_utf8_validate (escaped, -1, NULL));
+  g_assert_null (strchr (escaped, '\n'));
+  g_assert_null (strchr (escaped, '\x1b'));
+  for (const char *p = escaped; *p; p++)
+    {
+      g_assert_cmpint ((guchar) *p, >=, 0x20);
+      if (*p == '\\')
+        n_escapes++;
+    }
+  g_assert_cmpuint (n_escapes, >, 0);
+  g_assert_cmpuint (strlen (escaped), >=, size);
+}
+
+static void
+test_hex (void)
+{
+  g_autofree char *hex = chorus_text_hex ((const guint8 *) "\x00\xff\x1b" "A", 4);
+  g_autofree char *empty = chorus_text_hex (NULL, 0);
+
+  g_assert_cmpstr (hex, ==, "00ff1b41");
+  g_assert_cmpstr (empty, ==, "");
+}
+
+static void
+test_is_utf8 (void)
+{
+  g_assert_true (chorus_text_is_utf8 ((const guint8 *) "ack", 3));
+  g_assert_true (chorus_text_is_utf8 ((const guint8 *) "é", 2));
+  g_assert_true (chorus_text_is_utf8 (NULL, 0));
+  g_assert_false (chorus_text_is_utf8 ((const guint8 *) "\xff", 1));
+  g_assert_false (chorus_text_is_utf8 ((const guint8 *) "a\0b", 3));
+  g_assert_false (chorus_text_is_utf8 ((const guint8 *) "\xc3", 1));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/text/escape", test_escape);
+  g_test_add_func ("/text/escape-large", test_escape_large);
+  g_test_add_func ("/text/hex", test_hex);
+  g_test_add_func ("/text/is-utf8", test_is_utf8);
+
+  return g_test_run ();
+}
