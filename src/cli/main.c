@@ -185,6 +185,7 @@ command_send (int    argc,
   g_autofree char *wait_text = NULL;
   g_autofree char *count_text = NULL;
   g_autofree char *interval_text = NULL;
+  g_autofree char *interface = NULL;
   gboolean no_loopback = FALSE;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
@@ -197,6 +198,8 @@ command_send (int    argc,
     { "count", 'c', 0, G_OPTION_ARG_STRING, &count_text, "Probes to send (default 1)", "N" },
     { "interval", 'i', 0, G_OPTION_ARG_STRING, &interval_text,
       "Seconds between probes (default 1)", "SECONDS" },
+    { "interface", 'I', 0, G_OPTION_ARG_STRING, &interface,
+      "Send by way of this network interface (default: as routed)", "NAME" },
     { "no-loopback", 0, 0, G_OPTION_ARG_NONE, &no_loopback,
       "Receivers on this host do not get the message", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON Lines", NULL },
@@ -209,6 +212,7 @@ command_send (int    argc,
   g_autoptr(GMainLoop) loop = NULL;
   const char *message = CHORUS_DEFAULT_MESSAGE;
   guint16 port = CHORUS_DEFAULT_PORT;
+  guint ifindex = 0;
   guint8 ttl = CHORUS_DEFAULT_TTL;
   guint count = 1;
   double wait = 1;
@@ -239,6 +243,7 @@ command_send (int    argc,
       || (count_text && !chorus_parse_count (count_text, &count, &error))
       || (interval_text
           && !chorus_parse_seconds (interval_text, "Interval", 0.001, &interval, &error))
+      || !chorus_parse_interface (interface, &ifindex, &error)
       || !chorus_check_payload_size (group, strlen (message), &error))
     return invalid ("send", error);
 
@@ -254,6 +259,7 @@ command_send (int    argc,
                          "count", count,
                          "interval", interval,
                          "text", message,
+                         "interface", interface,
                          NULL);
 
   loop = g_main_loop_new (NULL, FALSE);
@@ -325,6 +331,7 @@ command_receive (int    argc,
   g_autofree char *port_text = NULL;
   g_autofree char *reply = NULL;
   g_autofree char *count_text = NULL;
+  g_autofree char *interface = NULL;
   gboolean no_reply = FALSE;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
@@ -332,6 +339,8 @@ command_receive (int    argc,
       "Multicast group to join (default " CHORUS_DEFAULT_GROUP ")", "ADDR" },
     { "port", 'p', 0, G_OPTION_ARG_STRING, &port_text, "UDP port (default 10000)", "PORT" },
     { "reply", 'r', 0, G_OPTION_ARG_STRING, &reply, "Answer with TEXT (default “ack”)", "TEXT" },
+    { "interface", 'I', 0, G_OPTION_ARG_STRING, &interface,
+      "Join on this network interface (default: as routed)", "NAME" },
     { "no-reply", 0, 0, G_OPTION_ARG_NONE, &no_reply, "Do not answer", NULL },
     { "count", 'c', 0, G_OPTION_ARG_STRING, &count_text,
       "Exit after N messages (default: until interrupted)", "N" },
@@ -344,6 +353,7 @@ command_receive (int    argc,
   g_autoptr(ChorusReceiver) receiver = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   guint16 port = CHORUS_DEFAULT_PORT;
+  guint ifindex = 0;
   guint count = 0;
   guint signal_ids[2];
   Run run = { 0 };
@@ -364,7 +374,8 @@ command_receive (int    argc,
 
   if (!(group = chorus_group_parse (group_text ? group_text : CHORUS_DEFAULT_GROUP, &error))
       || (port_text && !chorus_parse_port (port_text, &port, &error))
-      || (count_text && !chorus_parse_count (count_text, &count, &error)))
+      || (count_text && !chorus_parse_count (count_text, &count, &error))
+      || !chorus_parse_interface (interface, &ifindex, &error))
     return invalid ("receive", error);
 
   if (reply != NULL && !g_utf8_validate (reply, -1, NULL))
@@ -389,6 +400,7 @@ command_receive (int    argc,
                            "reply", reply ? reply : CHORUS_DEFAULT_REPLY,
                            "answer", !no_reply,
                            "limit", (guint64) count,
+                           "interface", interface,
                            /* The terminal is the history; keep little. */
                            "capacity", 16,
                            NULL);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <net/if.h>
 #include <string.h>
 
 #include "chorus-address.h"
@@ -411,5 +412,42 @@ chorus_check_payload_size (ChorusGroup  *group,
       return FALSE;
     }
 
+  return TRUE;
+}
+
+/**
+ * chorus_parse_interface:
+ * @text: (nullable): a network interface name, such as "eth0"; empty or
+ *   %NULL for the one the routing table picks
+ * @index: (out): the interface index, 0 for the routing table's choice
+ * @error: a location for a #GError
+ *
+ * Returns: %TRUE if @text is empty or names an interface of this host
+ */
+gboolean
+chorus_parse_interface (const char  *text,
+                        guint       *index,
+                        GError     **error)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (text ? text : ""));
+  guint found;
+
+  g_return_val_if_fail (index != NULL, FALSE);
+
+  if (stripped[0] == '\0')
+    {
+      *index = 0;
+      return TRUE;
+    }
+
+  found = strlen (stripped) < IF_NAMESIZE ? if_nametoindex (stripped) : 0;
+  if (found == 0)
+    {
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
+                   "This computer has no network interface called “%s”", stripped);
+      return FALSE;
+    }
+
+  *index = found;
   return TRUE;
 }

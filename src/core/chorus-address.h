@@ -60,6 +60,9 @@ gboolean        chorus_parse_seconds         (const char   *text,
                                               double        minimum,
                                               double       *seconds,
                                               GError      **error);
+gboolean        chorus_parse_interface       (const char   *text,
+                                              guint        *index,
+                                              GError      **error);
 gboolean        chorus_check_payload_size    (ChorusGroup  *group,
                                               gsize         size,
                                               GError      **error);

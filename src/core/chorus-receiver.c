@@ -28,6 +28,7 @@ struct _ChorusReceiver
   char *reply;
   gboolean answer;
   guint64 limit;
+  char *interface;
 
   /* While running */
   GSocket *socket;
@@ -52,6 +53,7 @@ enum {
   PROP_PORT,
   PROP_REPLY,
   PROP_ANSWER,
+  PROP_INTERFACE,
   PROP_CAPACITY,
   PROP_LIMIT,
   PROP_RUNNING,
@@ -113,6 +115,7 @@ chorus_receiver_finalize (GObject *object)
 
   g_clear_pointer (&self->group, g_free);
   g_clear_pointer (&self->reply, g_free);
+  g_clear_pointer (&self->interface, g_free);
   g_clear_object (&self->messages);
 
   G_OBJECT_CLASS (chorus_receiver_parent_class)->finalize (object);
@@ -139,6 +142,9 @@ chorus_receiver_get_property (GObject    *object,
       break;
     case PROP_ANSWER:
       g_value_set_boolean (value, self->answer);
+      break;
+    case PROP_INTERFACE:
+      g_value_set_string (value, self->interface);
       break;
     case PROP_CAPACITY:
       g_value_set_uint (value, chorus_ring_model_get_capacity (self->messages));
@@ -188,6 +194,9 @@ chorus_receiver_set_property (GObject      *object,
     case PROP_ANSWER:
       chorus_receiver_set_answer (self, g_value_get_boolean (value));
       break;
+    case PROP_INTERFACE:
+      chorus_receiver_set_interface (self, g_value_get_string (value));
+      break;
     case PROP_CAPACITY:
       chorus_ring_model_set_capacity (self->messages, g_value_get_uint (value));
       break;
@@ -216,6 +225,13 @@ chorus_receiver_class_init (ChorusReceiverClass *klass)
     g_param_spec_uint ("port", NULL, NULL, 1, G_MAXUINT16, CHORUS_DEFAULT_PORT, rw);
   properties[PROP_REPLY] = g_param_spec_string ("reply", NULL, NULL, CHORUS_DEFAULT_REPLY, rw);
   properties[PROP_ANSWER] = g_param_spec_boolean ("answer", NULL, NULL, TRUE, rw);
+  /**
+   * ChorusReceiver:interface:
+   *
+   * The network interface to join the group on, such as "eth0"; empty for
+   * the one the routing table picks for the group.
+   */
+  properties[PROP_INTERFACE] = g_param_spec_string ("interface", NULL, NULL, "", rw);
   properties[PROP_CAPACITY] =
     g_param_spec_uint ("capacity", NULL, NULL, 1, G_MAXINT, CHORUS_RECEIVER_DEFAULT_CAPACITY,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
@@ -255,6 +271,7 @@ chorus_receiver_init (ChorusReceiver *self)
   self->group = g_strdup (CHORUS_DEFAULT_GROUP);
   self->port = CHORUS_DEFAULT_PORT;
   self->reply = g_strdup (CHORUS_DEFAULT_REPLY);
+  self->interface = g_strdup ("");
   self->answer = TRUE;
   self->messages = chorus_ring_model_new (CHORUS_TYPE_MESSAGE, CHORUS_RECEIVER_DEFAULT_CAPACITY);
 }
@@ -356,6 +373,31 @@ chorus_receiver_set_answer (ChorusReceiver *self,
 
   self->answer = answer;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANSWER]);
+}
+
+const char *
+chorus_receiver_get_interface (ChorusReceiver *self)
+{
+  g_return_val_if_fail (CHORUS_IS_RECEIVER (self), NULL);
+
+  return self->interface;
+}
+
+void
+chorus_receiver_set_interface (ChorusReceiver *self,
+                               const char     *interface)
+{
+  g_return_if_fail (CHORUS_IS_RECEIVER (self));
+
+  if (interface == NULL)
+    interface = "";
+
+  if (g_strcmp0 (self->interface, interface) == 0)
+    return;
+
+  g_free (self->interface);
+  self->interface = g_strdup (interface);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERFACE]);
 }
 
 static void
@@ -461,6 +503,10 @@ open_socket (ChorusReceiver  *self,
   g_autoptr(GSocketAddress) local = g_inet_socket_address_new (any, self->port);
   g_autoptr(GError) local_error = NULL;
   g_autofree char *group_text = chorus_group_to_string (group);
+  guint ifindex;
+
+  if (!chorus_parse_interface (self->interface, &ifindex, error))
+    return FALSE;
 
   self->socket = _chorus_socket_new_udp (family, error);
   if (self->socket == NULL)
@@ -481,8 +527,8 @@ open_socket (ChorusReceiver  *self,
       return FALSE;
     }
 
-  if (!g_socket_join_multicast_group (self->socket, chorus_group_get_address (group), FALSE, NULL,
-                                      &local_error))
+  if (!g_socket_join_multicast_group (self->socket, chorus_group_get_address (group), FALSE,
+                                      ifindex != 0 ? self->interface : NULL, &local_error))
     {
       g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK,
                    "Could not join %s: %s (does a route cover multicast?)", group_text,

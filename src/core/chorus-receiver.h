@@ -27,6 +27,10 @@ void            chorus_receiver_set_port       (ChorusReceiver  *self,
 const char     *chorus_receiver_get_reply      (ChorusReceiver  *self);
 void            chorus_receiver_set_reply      (ChorusReceiver  *self,
                                                 const char      *reply);
+const char     *chorus_receiver_get_interface  (ChorusReceiver *self);
+void            chorus_receiver_set_interface  (ChorusReceiver *self,
+                                              const char *interface);
+
 gboolean        chorus_receiver_get_answer     (ChorusReceiver  *self);
 void            chorus_receiver_set_answer     (ChorusReceiver  *self,
                                                 gboolean         answer);

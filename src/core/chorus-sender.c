@@ -32,6 +32,7 @@ struct _ChorusSender
   double interval;
   GBytes *message;
   char *text;
+  char *interface;
 
   /* One run, from start to finish */
   GSocket *socket;
@@ -67,6 +68,7 @@ enum {
   PROP_INTERVAL,
   PROP_MESSAGE,
   PROP_TEXT,
+  PROP_INTERFACE,
   PROP_RUNNING,
   PROP_ACKS,
   PROP_N_SENT,
@@ -131,6 +133,7 @@ chorus_sender_finalize (GObject *object)
   g_clear_pointer (&self->group, g_free);
   g_clear_pointer (&self->message, g_bytes_unref);
   g_clear_pointer (&self->text, g_free);
+  g_clear_pointer (&self->interface, g_free);
   g_clear_pointer (&self->send_times, g_array_unref);
   g_clear_pointer (&self->responders, g_hash_table_unref);
   g_clear_object (&self->acks);
@@ -174,6 +177,9 @@ chorus_sender_get_property (GObject    *object,
       break;
     case PROP_TEXT:
       g_value_set_string (value, chorus_sender_get_text (self));
+      break;
+    case PROP_INTERFACE:
+      g_value_set_string (value, self->interface);
       break;
     case PROP_RUNNING:
       g_value_set_boolean (value, self->running);
@@ -235,6 +241,9 @@ chorus_sender_set_property (GObject      *object,
     case PROP_TEXT:
       chorus_sender_set_text (self, g_value_get_string (value));
       break;
+    case PROP_INTERFACE:
+      chorus_sender_set_interface (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -262,6 +271,13 @@ chorus_sender_class_init (ChorusSenderClass *klass)
   properties[PROP_INTERVAL] = g_param_spec_double ("interval", NULL, NULL, 0.001, 86400, 1, rw);
   properties[PROP_MESSAGE] = g_param_spec_boxed ("message", NULL, NULL, G_TYPE_BYTES, rw);
   properties[PROP_TEXT] = g_param_spec_string ("text", NULL, NULL, CHORUS_DEFAULT_MESSAGE, rw);
+  /**
+   * ChorusSender:interface:
+   *
+   * The network interface probes leave by, such as "eth0"; empty for the
+   * one the routing table picks for the group.
+   */
+  properties[PROP_INTERFACE] = g_param_spec_string ("interface", NULL, NULL, "", rw);
   properties[PROP_RUNNING] = g_param_spec_boolean ("running", NULL, NULL, FALSE, ro);
   properties[PROP_ACKS] = g_param_spec_object ("acks", NULL, NULL, G_TYPE_LIST_MODEL, ro);
   properties[PROP_N_SENT] = g_param_spec_uint ("n-sent", NULL, NULL, 0, G_MAXUINT, 0, ro);
@@ -311,6 +327,7 @@ static void
 chorus_sender_init (ChorusSender *self)
 {
   self->group = g_strdup (CHORUS_DEFAULT_GROUP);
+  self->interface = g_strdup ("");
   self->port = CHORUS_DEFAULT_PORT;
   self->ttl = CHORUS_DEFAULT_TTL;
   self->loopback = TRUE;
@@ -563,6 +580,31 @@ chorus_sender_set_text (ChorusSender *self,
   chorus_sender_set_message (self, bytes);
 }
 
+const char *
+chorus_sender_get_interface (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), NULL);
+
+  return self->interface;
+}
+
+void
+chorus_sender_set_interface (ChorusSender *self,
+                             const char   *interface)
+{
+  g_return_if_fail (CHORUS_IS_SENDER (self));
+
+  if (interface == NULL)
+    interface = "";
+
+  if (g_strcmp0 (self->interface, interface) == 0)
+    return;
+
+  g_free (self->interface);
+  self->interface = g_strdup (interface);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERFACE]);
+}
+
 static void
 finish (ChorusSender *self)
 {
@@ -763,9 +805,16 @@ open_socket (ChorusSender  *self,
   g_autoptr(GInetAddress) any = g_inet_address_new_any (family);
   g_autoptr(GSocketAddress) local = g_inet_socket_address_new (any, 0);
   g_autoptr(GError) local_error = NULL;
+  guint ifindex;
+
+  if (!chorus_parse_interface (self->interface, &ifindex, error))
+    return FALSE;
 
   self->socket = _chorus_socket_new_udp (family, error);
   if (self->socket == NULL)
+    return FALSE;
+
+  if (ifindex != 0 && !_chorus_socket_set_multicast_interface (self->socket, ifindex, error))
     return FALSE;
 
   g_socket_set_multicast_ttl (self->socket, self->ttl);

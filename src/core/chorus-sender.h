@@ -44,6 +44,10 @@ const char   *chorus_sender_get_text          (ChorusSender  *self);
 void          chorus_sender_set_text          (ChorusSender  *self,
                                                const char    *text);
 
+const char     *chorus_sender_get_interface  (ChorusSender *self);
+void            chorus_sender_set_interface  (ChorusSender *self,
+                                              const char *interface);
+
 gboolean      chorus_sender_start             (ChorusSender  *self,
                                                GError       **error);
 void          chorus_sender_stop              (ChorusSender  *self);

@@ -30,6 +30,9 @@ typedef struct _ChorusBatch ChorusBatch;
 
 GSocket              *_chorus_socket_new_udp      (GSocketFamily    family,
                                                    GError         **error);
+gboolean              _chorus_socket_set_multicast_interface (GSocket  *socket,
+                                                              guint     ifindex,
+                                                              GError  **error);
 int                   _chorus_socket_get_int      (GSocket         *socket,
                                                    int              level,
                                                    int              option);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -82,6 +83,35 @@ _chorus_socket_new_udp (GSocketFamily   family,
     }
 
   return g_steal_pointer (&socket);
+}
+
+/* GSocket has no call for IP_MULTICAST_IF. */
+gboolean
+_chorus_socket_set_multicast_interface (GSocket  *socket,
+                                        guint     ifindex,
+                                        GError  **error)
+{
+  struct ip_mreqn mreq = { .imr_ifindex = (int) ifindex };
+  char name[IF_NAMESIZE] = "";
+
+  if (g_socket_get_family (socket) != G_SOCKET_FAMILY_IPV4)
+    {
+      g_set_error_literal (error, CHORUS_ERROR, CHORUS_ERROR_UNSUPPORTED,
+                           "Choosing the interface is supported for IPv4 only so far");
+      return FALSE;
+    }
+
+  if (setsockopt (g_socket_get_fd (socket), IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof mreq) < 0)
+    {
+      int saved_errno = errno;
+
+      if_indextoname (ifindex, name);
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK, "Could not send by way of %s: %s",
+                   name, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 int
