@@ -1,6 +1,9 @@
 /* test-services.c: sender and receiver in one process, on a private
  * loopback-only network namespace
  *
+ * Loopback delivers multicast whatever IP_MULTICAST_LOOP says, so
+ * --no-loopback is tested on the LAN (tests/lan/test-cli.c).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -238,19 +241,6 @@ test_no_answer (void)
 }
 
 static void
-test_no_loopback (void)
-{
-  g_autoptr(ChorusReceiver) receiver = start_receiver (GROUP, 10005);
-  g_autoptr(ChorusSender) sender = new_sender (GROUP, 10005, 0.3);
-
-  chorus_sender_set_loopback (sender, FALSE);
-  run_sender (sender);
-
-  g_assert_cmpuint (chorus_receiver_get_n_received (receiver), ==, 0);
-  g_assert_cmpuint (chorus_sender_get_n_acks (sender), ==, 0);
-}
-
-static void
 test_limit_and_ring (void)
 {
   g_autoptr(ChorusReceiver) receiver = start_receiver (GROUP, 10006);
@@ -389,7 +379,6 @@ main (int    argc,
   g_test_add_func ("/services/shared-port", test_shared_port);
   g_test_add_func ("/services/own-group-only", test_own_group_only);
   g_test_add_func ("/services/no-answer", test_no_answer);
-  g_test_add_func ("/services/no-loopback", test_no_loopback);
   g_test_add_func ("/services/limit-and-ring", test_limit_and_ring);
   g_test_add_func ("/services/burst", test_burst);
   g_test_add_func ("/services/errors", test_errors);

@@ -271,13 +271,16 @@ command_send (int    argc,
   g_signal_connect (sender, "failed", G_CALLBACK (on_send_failed), &run);
   g_signal_connect (sender, "finished", G_CALLBACK (on_send_finished), &run);
 
+  watch_stop_signals (G_OBJECT (sender), signal_ids);
+
   if (!chorus_sender_start (sender, &error))
     {
       g_printerr ("chorus-cli send: %s\n", error->message);
+      g_source_remove (signal_ids[0]);
+      g_source_remove (signal_ids[1]);
       return EXIT_NO_ACK;
     }
 
-  watch_stop_signals (G_OBJECT (sender), signal_ids);
   g_main_loop_run (loop);
   g_source_remove (signal_ids[0]);
   g_source_remove (signal_ids[1]);
@@ -409,9 +412,14 @@ command_receive (int    argc,
   run.loop = loop;
   run.json = json;
 
+  /* Before "ready": whoever reads it may signal us at once. */
+  watch_stop_signals (G_OBJECT (receiver), signal_ids);
+
   if (!chorus_receiver_start (receiver, &error))
     {
       g_printerr ("chorus-cli receive: %s\n", error->message);
+      g_source_remove (signal_ids[0]);
+      g_source_remove (signal_ids[1]);
       return 1;
     }
 
@@ -432,7 +440,6 @@ command_receive (int    argc,
   g_signal_connect (receiver, "message-received", G_CALLBACK (on_message_received), &run);
   g_signal_connect (receiver, "notify::running", G_CALLBACK (on_running_changed), &run);
 
-  watch_stop_signals (G_OBJECT (receiver), signal_ids);
   g_main_loop_run (loop);
   g_source_remove (signal_ids[0]);
   g_source_remove (signal_ids[1]);
