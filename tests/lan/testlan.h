@@ -16,8 +16,13 @@
 
 G_BEGIN_DECLS
 
-/* The test process's own address on the LAN bridge. */
-#define CHORUS_TEST_LAN_SELF "10.77.0.254"
+/* The test process's own address on the LAN bridge, and its MAC. Hosts
+ * carry a permanent neighbour entry for it, so that a burst of replies
+ * to the test process never waits on ARP. */
+#define CHORUS_TEST_LAN_SELF     "10.77.0.254"
+#define CHORUS_TEST_LAN_SELF_MAC "02:77:00:00:00:fe"
+/* A bridge takes at most 1024 ports. */
+#define CHORUS_TEST_LAN_MAX_HOSTS 1000
 
 /**
  * chorus_test_isolate:
@@ -41,7 +46,8 @@ ChorusTestLan  *chorus_test_lan_new          (guint            n_hosts,
                                               GError         **error);
 void            chorus_test_lan_free         (ChorusTestLan   *lan);
 guint           chorus_test_lan_get_n_hosts  (ChorusTestLan   *lan);
-/* Hosts are numbered from 1; host i has address 10.77.0.i. */
+/* Hosts are numbered from 1; host i has address 10.77.0.i (from host 254
+ * on, 10.77.(i/254).(i%254+1)); the LAN is 10.77.0.0/16. */
 const char     *chorus_test_lan_get_address  (ChorusTestLan   *lan,
                                               guint            host);
 const char     *chorus_test_lan_get_netns    (ChorusTestLan   *lan,
@@ -54,6 +60,80 @@ GSubprocess    *chorus_test_lan_spawnv       (ChorusTestLan      *lan,
                                               const char * const *argv,
                                               GError            **error);
 
+/* Bridge port of host i in the test's own namespace ("vhI"). */
+const char     *chorus_test_lan_get_port     (ChorusTestLan   *lan,
+                                              guint            host);
+/* The private main context every ChorusTestProc reports on. */
+GMainContext   *chorus_test_lan_get_context  (ChorusTestLan   *lan);
+
+/* A process spawned on a host with stdout and stderr collected line by
+ * line. Owned by the LAN: valid until chorus_test_lan_free(). */
+typedef struct _ChorusTestProc ChorusTestProc;
+
+ChorusTestProc *chorus_test_lan_spawn        (ChorusTestLan      *lan,
+                                              guint               host,
+                                              const char * const *argv,
+                                              GError            **error);
+GSubprocess    *chorus_test_proc_get_subprocess (ChorusTestProc *proc);
+/* Lines without their newline, as read so far. */
+GPtrArray      *chorus_test_proc_get_stdout  (ChorusTestProc  *proc);
+GPtrArray      *chorus_test_proc_get_stderr  (ChorusTestProc  *proc);
+/* Both joined by newlines, for messages. */
+char           *chorus_test_proc_dup_stderr_text (ChorusTestProc *proc);
+/* Spins the LAN's context until a line of stdout (or stderr) containing
+ * needle has been read, or until timeout_ms pass. Searches from line
+ * *from on and leaves the index after the match there (pass NULL to
+ * search from the start). Returns the line or NULL. */
+const char     *chorus_test_proc_wait_line   (ChorusTestProc  *proc,
+                                              gboolean         on_stderr,
+                                              const char      *needle,
+                                              guint           *from,
+                                              guint            timeout_ms);
+/* Until at least n lines of stdout. */
+gboolean        chorus_test_proc_wait_lines  (ChorusTestProc  *proc,
+                                              guint            n,
+                                              guint            timeout_ms);
+/* Spins until the process has exited and both pipes are at end of file.
+ * FALSE on timeout (the process is then left running). */
+gboolean        chorus_test_proc_wait_exit   (ChorusTestProc  *proc,
+                                              guint            timeout_ms);
+/* Exit status, or 128 + signal for a killed process; -1 while running. */
+int             chorus_test_proc_get_status  (ChorusTestProc  *proc);
+void            chorus_test_proc_send_signal (ChorusTestProc  *proc,
+                                              int              signum);
+
+/* Spins until proc owns a UDP socket bound to port and its host has
+ * joined group at least min_users times (the "Users" of /proc/net/igmp,
+ * summed over interfaces): the process is then ready to receive, whether
+ * or not it says so. Counts in min_users the other members on that host.
+ * FALSE on timeout or when the process exits. */
+gboolean        chorus_test_proc_wait_joined (ChorusTestProc  *proc,
+                                              const char      *group,
+                                              guint            port,
+                                              guint            min_users,
+                                              guint            timeout_ms);
+
+/* Spins the LAN's context until check (user_data) is TRUE or timeout_ms
+ * pass; returns the last result of check. */
+gboolean        chorus_test_lan_spin_until   (ChorusTestLan   *lan,
+                                              gboolean       (*check) (gpointer user_data),
+                                              gpointer         user_data,
+                                              guint            timeout_ms);
+
+/* UDP/IPv4 datagrams seen on a bridge port, coming from its host: proof
+ * that a host sent something, or nothing. */
+typedef struct _ChorusTestCapture ChorusTestCapture;
+
+ChorusTestCapture *chorus_test_capture_new   (ChorusTestLan      *lan,
+                                              guint               host,
+                                              GError            **error);
+/* Reads what has arrived; returns the number of UDP datagrams seen so far.
+ * Each payload is kept as GBytes in the array from _get_payloads(). */
+guint           chorus_test_capture_poll     (ChorusTestCapture  *capture);
+GPtrArray      *chorus_test_capture_get_payloads (ChorusTestCapture *capture);
+void            chorus_test_capture_free     (ChorusTestCapture  *capture);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChorusTestLan, chorus_test_lan_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChorusTestCapture, chorus_test_capture_free)
 
 G_END_DECLS

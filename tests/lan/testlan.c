@@ -1,0 +1,1132 @@
+/* testlan.c: a private LAN of network namespaces for Chorus tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Layout. The test process itself is 10.77.0.254 on bridge br0
+ * (mcast_snooping off, so every multicast frame floods to every port).
+ * Host i lives in namespace chorus-hI, whose eth0 is one end of a veth
+ * pair; the other end, vhI, is a port of br0. The LAN is 10.77.0.0/16
+ * rather than a /24 so that the benchmark's 1000 hosts fit; hosts 1 to 253
+ * are 10.77.0.i all the same.
+ *
+ * Multicast routes. chorus_test_isolate() routes 224.0.0.0/4 to lo with
+ * metric 1024, so that in-process tests without a LAN work on loopback.
+ * A LAN adds 224.0.0.0/4 via br0 with metric 0: the lower metric wins
+ * while the LAN exists, so the test process sends to and joins on the
+ * LAN (and still gets its own datagrams back through IP_MULTICAST_LOOP);
+ * deleting br0 deletes its route and lo takes over again. Nothing needs
+ * to be replaced and restored.
+ *
+ * Teardown. chorus_test_lan_free() stops every process it spawned
+ * (SIGTERM, then SIGKILL after a grace period), deletes the namespaces
+ * and the bridge, then waits until the kernel has really destroyed the
+ * host namespaces (their veth ends vanish from ours). When an assertion
+ * fails, the test process aborts without running any of that, and that
+ * is enough, because nothing the harness makes is visible or held
+ * outside the test process:
+ *  - the host namespaces are pinned only by bind mounts on a tmpfs at
+ *    /run/netns in the test's private mount namespace (/ is made
+ *    recursively private, so none of it propagates to the machine) and
+ *    by the processes running in them;
+ *  - every spawned process carries PR_SET_PDEATHSIG(SIGKILL), so it dies
+ *    with the test (strictly: with the thread that spawned it, so spawn
+ *    from the main thread);
+ *  - so when the test process dies, its mount namespace goes with the
+ *    tmpfs and its bind mounts, the last references to the host
+ *    namespaces drop, the kernel destroys them and their veth pairs, and
+ *    the test's own network namespace with br0 dies with its only
+ *    process.
+ */
+
+#define _GNU_SOURCE
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <netinet/ip.h>
+#include <netinet/udp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+
+#include "testlan.h"
+
+#define NETNS_DIR     "/run/netns"
+#define TERM_GRACE_MS 2000
+#define KILL_GRACE_MS 5000
+#define NETNS_GONE_MS 60000
+
+struct _ChorusTestLan
+{
+  guint         n_hosts;
+  GPtrArray    *addresses; /* indexed by host; [0] is NULL */
+  GPtrArray    *netns;
+  GPtrArray    *ports;
+  GMainContext *context;
+  GPtrArray    *procs; /* ChorusTestProc, owned */
+};
+
+typedef struct
+{
+  ChorusTestProc   *proc;
+  GDataInputStream *data;
+  GPtrArray        *lines;
+  gboolean          eof;
+} ProcStream;
+
+struct _ChorusTestProc
+{
+  ChorusTestLan *lan;
+  GSubprocess   *subprocess;
+  GCancellable  *cancellable;
+  ProcStream     out;
+  ProcStream     err;
+  gboolean       exited;
+  guint          pending; /* async operations still to call back */
+};
+
+struct _ChorusTestCapture
+{
+  int            fd;
+  struct in_addr source;
+  GPtrArray     *payloads;
+};
+
+static gboolean isolated;
+static gboolean lan_exists;
+
+static const char *
+ip_program (void)
+{
+  const char *ip = g_getenv ("CHORUS_IP");
+
+  return ip != NULL ? ip : "ip";
+}
+
+static gboolean
+run_sync (const char *const  *argv,
+          GError            **error)
+{
+  g_autofree char *err = NULL;
+  int              status;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                     NULL, NULL, NULL, &err, &status, error))
+    return FALSE;
+
+  if (!g_spawn_check_wait_status (status, error))
+    {
+      g_autofree char *cmd = g_strjoinv (" ", (char **) argv);
+
+      g_prefix_error (error, "“%s” failed (%s): ", cmd, g_strstrip (err));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Runs `ip [-n NETNS] [-force] -batch -` with batch on its stdin: one fork
+ * for any number of commands. */
+static gboolean
+run_ip_batch (const char  *netns,
+              const char  *batch,
+              gboolean     force,
+              GError     **error)
+{
+  g_autoptr (GSubprocess) ip = NULL;
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) argv = NULL;
+  g_autofree char *err = NULL;
+
+  g_strv_builder_add (builder, ip_program ());
+  if (netns != NULL)
+    g_strv_builder_add_many (builder, "-n", netns, NULL);
+  if (force)
+    g_strv_builder_add (builder, "-force");
+  g_strv_builder_add_many (builder, "-batch", "-", NULL);
+  argv = g_strv_builder_end (builder);
+
+  ip = g_subprocess_newv ((const char *const *) argv,
+                          G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                            G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                          error);
+  if (ip == NULL)
+    return FALSE;
+  if (!g_subprocess_communicate_utf8 (ip, batch, NULL, NULL, &err, error))
+    return FALSE;
+  if (!g_subprocess_get_successful (ip))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "ip%s%s -batch failed: %s",
+                   netns ? " -n " : "", netns ? netns : "", g_strstrip (err));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+same_file (const struct stat *a,
+           const struct stat *b)
+{
+  return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+gboolean
+chorus_test_isolate (void)
+{
+  const char *lo_up[] = { ip_program (), "link", "set", "lo", "up", "multicast", "on", NULL };
+  const char *lo_route[] = { ip_program (), "route",  "add",  "224.0.0.0/4", "dev",
+                             "lo",          "metric", "1024", NULL };
+  g_autoptr (GError) error = NULL;
+  struct stat outer, inner;
+
+  if (isolated)
+    return TRUE;
+
+  if (stat ("/proc/self/ns/net", &outer) != 0)
+    g_error ("chorus_test_isolate: /proc/self/ns/net: %s", g_strerror (errno));
+
+  if (unshare (CLONE_NEWNET | CLONE_NEWNS) != 0)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno == EINVAL)
+        g_error ("chorus_test_isolate: unshare: %s; was a thread started before?",
+                 g_strerror (saved_errno));
+      if (g_getenv ("CI") != NULL)
+        g_error ("chorus_test_isolate: cannot make private network namespaces "
+                 "(unshare: %s). CI is set: these tests must run, not skip. "
+                 "Run them as root or with CAP_SYS_ADMIN and CAP_NET_ADMIN.",
+                 g_strerror (saved_errno));
+
+      g_printerr ("\n"
+                  "************************************************************\n"
+                  "** SKIPPING the multicast LAN tests: unshare(CLONE_NEWNET |\n"
+                  "** CLONE_NEWNS) failed: %s.\n"
+                  "** They need root (CAP_SYS_ADMIN, CAP_NET_ADMIN) to build a\n"
+                  "** private LAN of network namespaces. Nothing was tested.\n"
+                  "************************************************************\n\n",
+                  g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  /* Belt and braces: never go on in the namespace we came from. */
+  if (stat ("/proc/self/ns/net", &inner) != 0 || same_file (&outer, &inner))
+    g_error ("chorus_test_isolate: still in the original network namespace");
+
+  /* From here on a failure is a broken machine, not a lack of privilege:
+   * stop rather than skip. Nothing mounted below may propagate out. */
+  if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+    g_error ("chorus_test_isolate: making / private: %s", g_strerror (errno));
+  if (g_mkdir_with_parents (NETNS_DIR, 0755) != 0)
+    g_error ("chorus_test_isolate: mkdir %s: %s", NETNS_DIR, g_strerror (errno));
+  if (mount ("chorus-testlan", NETNS_DIR, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") !=
+      0)
+    g_error ("chorus_test_isolate: tmpfs on %s: %s", NETNS_DIR, g_strerror (errno));
+
+  if (!run_sync (lo_up, &error) || !run_sync (lo_route, &error))
+    g_error ("chorus_test_isolate: %s", error->message);
+
+  isolated = TRUE;
+  return TRUE;
+}
+
+gboolean
+chorus_test_is_isolated (void)
+{
+  return isolated;
+}
+
+static char *
+host_address (guint host)
+{
+  if (host < 254)
+    return g_strdup_printf ("10.77.0.%u", host);
+  return g_strdup_printf ("10.77.%u.%u", host / 254, host % 254 + 1);
+}
+
+static gboolean
+have_interface_prefix (const char *prefix)
+{
+  struct if_nameindex *names = if_nameindex ();
+  gboolean             found = FALSE;
+
+  if (names == NULL)
+    return TRUE;
+  for (struct if_nameindex *n = names; n->if_index != 0; n++)
+    if (g_str_has_prefix (n->if_name, prefix))
+      found = TRUE;
+  if_freenameindex (names);
+
+  return found;
+}
+
+ChorusTestLan *
+chorus_test_lan_new (guint    n_hosts,
+                     GError **error)
+{
+  g_autoptr (ChorusTestLan) lan = NULL;
+  g_autoptr (GString) batch = g_string_new (NULL);
+
+  g_return_val_if_fail (n_hosts >= 1 && n_hosts <= CHORUS_TEST_LAN_MAX_HOSTS, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!isolated)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                           "chorus_test_lan_new: call chorus_test_isolate() first");
+      return NULL;
+    }
+  if (lan_exists)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                           "chorus_test_lan_new: one LAN at a time");
+      return NULL;
+    }
+
+  lan = g_new0 (ChorusTestLan, 1);
+  lan->n_hosts = n_hosts;
+  lan->addresses = g_ptr_array_new_with_free_func (g_free);
+  lan->netns = g_ptr_array_new_with_free_func (g_free);
+  lan->ports = g_ptr_array_new_with_free_func (g_free);
+  lan->context = g_main_context_new ();
+  lan->procs = g_ptr_array_new ();
+  g_ptr_array_add (lan->addresses, NULL);
+  g_ptr_array_add (lan->netns, NULL);
+  g_ptr_array_add (lan->ports, NULL);
+  for (guint i = 1; i <= n_hosts; i++)
+    {
+      g_ptr_array_add (lan->addresses, host_address (i));
+      g_ptr_array_add (lan->netns, g_strdup_printf ("chorus-h%u", i));
+      g_ptr_array_add (lan->ports, g_strdup_printf ("vh%u", i));
+    }
+  lan_exists = TRUE;
+
+  /* One `ip -batch` here for the bridge, all namespaces and all veth
+   * pairs (the peer is created right inside its namespace), then one per
+   * host for what must be done inside it: about 5 ms a host. No IPv6
+   * link-local addresses (addrgenmode none): a thousand hosts doing DAD
+   * and MLD would only add noise. The fixed MACs make the sender's
+   * neighbour entry computable. */
+  g_string_append_printf (batch,
+                          "link add br0 address %s type bridge mcast_snooping 0\n"
+                          "link set br0 addrgenmode none\n"
+                          "addr add %s/16 dev br0\n"
+                          "link set br0 up\n"
+                          "route add 224.0.0.0/4 dev br0\n",
+                          CHORUS_TEST_LAN_SELF_MAC, CHORUS_TEST_LAN_SELF);
+  for (guint i = 1; i <= n_hosts; i++)
+    g_string_append_printf (batch,
+                            "netns add chorus-h%u\n"
+                            "link add vh%u type veth peer name eth0"
+                            " address 02:77:00:01:%02x:%02x netns chorus-h%u\n"
+                            "link set vh%u addrgenmode none master br0 up\n",
+                            i, i, i >> 8, i & 0xff, i, i);
+  if (!run_ip_batch (NULL, batch->str, FALSE, error))
+    return NULL;
+
+  for (guint i = 1; i <= n_hosts; i++)
+    {
+      g_string_printf (batch,
+                       "link set lo up\n"
+                       "link set eth0 addrgenmode none\n"
+                       "addr add %s/16 dev eth0\n"
+                       "link set eth0 up\n"
+                       "route add 224.0.0.0/4 dev eth0\n"
+                       "neigh replace %s lladdr %s dev eth0 nud permanent\n",
+                       chorus_test_lan_get_address (lan, i), CHORUS_TEST_LAN_SELF,
+                       CHORUS_TEST_LAN_SELF_MAC);
+      if (!run_ip_batch (chorus_test_lan_get_netns (lan, i), batch->str, FALSE, error))
+        return NULL;
+    }
+
+  return g_steal_pointer (&lan);
+}
+
+guint
+chorus_test_lan_get_n_hosts (ChorusTestLan *lan)
+{
+  g_return_val_if_fail (lan != NULL, 0);
+
+  return lan->n_hosts;
+}
+
+const char *
+chorus_test_lan_get_address (ChorusTestLan *lan,
+                             guint          host)
+{
+  g_return_val_if_fail (lan != NULL, NULL);
+  g_return_val_if_fail (host >= 1 && host <= lan->n_hosts, NULL);
+
+  return g_ptr_array_index (lan->addresses, host);
+}
+
+const char *
+chorus_test_lan_get_netns (ChorusTestLan *lan,
+                           guint          host)
+{
+  g_return_val_if_fail (lan != NULL, NULL);
+  g_return_val_if_fail (host >= 1 && host <= lan->n_hosts, NULL);
+
+  return g_ptr_array_index (lan->netns, host);
+}
+
+const char *
+chorus_test_lan_get_port (ChorusTestLan *lan,
+                          guint          host)
+{
+  g_return_val_if_fail (lan != NULL, NULL);
+  g_return_val_if_fail (host >= 1 && host <= lan->n_hosts, NULL);
+
+  return g_ptr_array_index (lan->ports, host);
+}
+
+GMainContext *
+chorus_test_lan_get_context (ChorusTestLan *lan)
+{
+  g_return_val_if_fail (lan != NULL, NULL);
+
+  return lan->context;
+}
+
+/* Spinning */
+
+typedef struct
+{
+  gboolean timed_out;
+} SpinState;
+
+static gboolean
+on_spin_deadline (gpointer user_data)
+{
+  SpinState *state = user_data;
+
+  state->timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_spin_tick (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean
+chorus_test_lan_spin_until (ChorusTestLan *lan,
+                            gboolean     (*check) (gpointer user_data),
+                            gpointer       user_data,
+                            guint          timeout_ms)
+{
+  SpinState state = { FALSE };
+  GSource  *deadline;
+  GSource  *tick;
+  gboolean  done;
+
+  g_return_val_if_fail (lan != NULL, FALSE);
+
+  g_main_context_push_thread_default (lan->context);
+
+  deadline = g_timeout_source_new (timeout_ms);
+  g_source_set_callback (deadline, on_spin_deadline, &state, NULL);
+  g_source_attach (deadline, lan->context);
+  /* Conditions that no source reports (a file in /proc, a packet socket)
+   * are looked at again every 10 ms. */
+  tick = g_timeout_source_new (10);
+  g_source_set_callback (tick, on_spin_tick, NULL, NULL);
+  g_source_attach (tick, lan->context);
+
+  while (!(done = check (user_data)) && !state.timed_out)
+    g_main_context_iteration (lan->context, TRUE);
+
+  g_source_destroy (tick);
+  g_source_unref (tick);
+  g_source_destroy (deadline);
+  g_source_unref (deadline);
+
+  g_main_context_pop_thread_default (lan->context);
+
+  return done;
+}
+
+/* Processes */
+
+typedef struct
+{
+  int   netns_fd;
+  pid_t parent;
+} ChildSetup;
+
+/* Runs in the child between fork and exec: async-signal-safe calls only. */
+static void
+child_setup (gpointer user_data)
+{
+  ChildSetup *setup = user_data;
+
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL) != 0)
+    _exit (126);
+  /* The parent may have died before prctl took effect. */
+  if (getppid () != setup->parent)
+    _exit (126);
+  if (setns (setup->netns_fd, CLONE_NEWNET) != 0)
+    _exit (126);
+}
+
+static void read_next_line (ProcStream *stream);
+
+static void
+on_line_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ProcStream *stream = user_data;
+  g_autoptr (GError) error = NULL;
+  char *line;
+
+  stream->proc->pending--;
+  line = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (source), result, NULL, &error);
+  if (line == NULL)
+    {
+      stream->eof = TRUE;
+      return;
+    }
+
+  g_ptr_array_add (stream->lines, line);
+  read_next_line (stream);
+}
+
+static void
+read_next_line (ProcStream *stream)
+{
+  stream->proc->pending++;
+  g_data_input_stream_read_line_async (stream->data, G_PRIORITY_DEFAULT, stream->proc->cancellable,
+                                       on_line_read, stream);
+}
+
+static void
+on_exited (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  ChorusTestProc *proc = user_data;
+
+  proc->pending--;
+  if (g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL))
+    proc->exited = TRUE;
+}
+
+static void
+proc_stream_init (ProcStream     *stream,
+                  ChorusTestProc *proc,
+                  GInputStream   *pipe)
+{
+  stream->proc = proc;
+  stream->data = g_data_input_stream_new (pipe);
+  g_data_input_stream_set_newline_type (stream->data, G_DATA_STREAM_NEWLINE_TYPE_LF);
+  stream->lines = g_ptr_array_new_with_free_func (g_free);
+  read_next_line (stream);
+}
+
+static void
+proc_free (ChorusTestProc *proc)
+{
+  g_clear_object (&proc->subprocess);
+  g_clear_object (&proc->cancellable);
+  g_clear_object (&proc->out.data);
+  g_clear_object (&proc->err.data);
+  g_clear_pointer (&proc->out.lines, g_ptr_array_unref);
+  g_clear_pointer (&proc->err.lines, g_ptr_array_unref);
+  g_free (proc);
+}
+
+static GSubprocess *
+spawn_in_host (ChorusTestLan      *lan,
+               guint               host,
+               GSubprocessFlags    flags,
+               const char *const  *argv,
+               GError            **error)
+{
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autofree char *path = NULL;
+  ChildSetup       setup;
+  GSubprocess     *subprocess;
+
+  path = g_build_filename (NETNS_DIR, chorus_test_lan_get_netns (lan, host), NULL);
+  setup.netns_fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (setup.netns_fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "%s: %s", path,
+                   g_strerror (saved_errno));
+      return NULL;
+    }
+  setup.parent = getpid ();
+
+  launcher = g_subprocess_launcher_new (flags);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, &setup, NULL);
+  subprocess = g_subprocess_launcher_spawnv (launcher, argv, error);
+  close (setup.netns_fd);
+
+  return subprocess;
+}
+
+GSubprocess *
+chorus_test_lan_spawnv (ChorusTestLan      *lan,
+                        guint               host,
+                        GSubprocessFlags    flags,
+                        const char *const  *argv,
+                        GError            **error)
+{
+  ChorusTestProc *proc;
+  GSubprocess    *subprocess;
+
+  g_return_val_if_fail (lan != NULL, NULL);
+  g_return_val_if_fail (host >= 1 && host <= lan->n_hosts, NULL);
+  g_return_val_if_fail (argv != NULL && argv[0] != NULL, NULL);
+
+  subprocess = spawn_in_host (lan, host, flags, argv, error);
+  if (subprocess == NULL)
+    return NULL;
+
+  /* Tracked for teardown only; the caller owns its pipes. */
+  g_main_context_push_thread_default (lan->context);
+  proc = g_new0 (ChorusTestProc, 1);
+  proc->lan = lan;
+  proc->subprocess = g_object_ref (subprocess);
+  proc->cancellable = g_cancellable_new ();
+  proc->out.eof = proc->err.eof = TRUE;
+  proc->pending++;
+  g_subprocess_wait_async (subprocess, proc->cancellable, on_exited, proc);
+  g_ptr_array_add (lan->procs, proc);
+  g_main_context_pop_thread_default (lan->context);
+
+  return subprocess;
+}
+
+ChorusTestProc *
+chorus_test_lan_spawn (ChorusTestLan      *lan,
+                       guint               host,
+                       const char *const  *argv,
+                       GError            **error)
+{
+  ChorusTestProc *proc;
+  GSubprocess    *subprocess;
+
+  g_return_val_if_fail (lan != NULL, NULL);
+  g_return_val_if_fail (host >= 1 && host <= lan->n_hosts, NULL);
+  g_return_val_if_fail (argv != NULL && argv[0] != NULL, NULL);
+
+  subprocess = spawn_in_host (lan, host,
+                              G_SUBPROCESS_FLAGS_STDIN_INHERIT | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                              argv, error);
+  if (subprocess == NULL)
+    return NULL;
+
+  g_main_context_push_thread_default (lan->context);
+  proc = g_new0 (ChorusTestProc, 1);
+  proc->lan = lan;
+  proc->subprocess = subprocess;
+  proc->cancellable = g_cancellable_new ();
+  proc_stream_init (&proc->out, proc, g_subprocess_get_stdout_pipe (subprocess));
+  proc_stream_init (&proc->err, proc, g_subprocess_get_stderr_pipe (subprocess));
+  proc->pending++;
+  g_subprocess_wait_async (subprocess, proc->cancellable, on_exited, proc);
+  g_ptr_array_add (lan->procs, proc);
+  g_main_context_pop_thread_default (lan->context);
+
+  return proc;
+}
+
+GSubprocess *
+chorus_test_proc_get_subprocess (ChorusTestProc *proc)
+{
+  g_return_val_if_fail (proc != NULL, NULL);
+
+  return proc->subprocess;
+}
+
+GPtrArray *
+chorus_test_proc_get_stdout (ChorusTestProc *proc)
+{
+  g_return_val_if_fail (proc != NULL, NULL);
+
+  return proc->out.lines;
+}
+
+GPtrArray *
+chorus_test_proc_get_stderr (ChorusTestProc *proc)
+{
+  g_return_val_if_fail (proc != NULL, NULL);
+
+  return proc->err.lines;
+}
+
+char *
+chorus_test_proc_dup_stderr_text (ChorusTestProc *proc)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  g_return_val_if_fail (proc != NULL, NULL);
+
+  for (guint i = 0; i < proc->err.lines->len; i++)
+    g_string_append_printf (text, "%s\n", (const char *) g_ptr_array_index (proc->err.lines, i));
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+typedef struct
+{
+  ChorusTestProc *proc;
+  ProcStream     *stream;
+  const char     *needle;
+  guint           from;
+  const char     *found;
+  guint           n;
+} LineWait;
+
+static gboolean
+check_line (gpointer user_data)
+{
+  LineWait *wait = user_data;
+
+  for (; wait->from < wait->stream->lines->len; wait->from++)
+    {
+      const char *line = g_ptr_array_index (wait->stream->lines, wait->from);
+
+      if (strstr (line, wait->needle) != NULL)
+        {
+          wait->found = line;
+          wait->from++;
+          return TRUE;
+        }
+    }
+
+  /* Nothing more can come. */
+  return wait->stream->eof;
+}
+
+const char *
+chorus_test_proc_wait_line (ChorusTestProc *proc,
+                            gboolean        on_stderr,
+                            const char     *needle,
+                            guint          *from,
+                            guint           timeout_ms)
+{
+  LineWait wait = { proc, NULL, needle, 0, NULL, 0 };
+
+  g_return_val_if_fail (proc != NULL, NULL);
+  g_return_val_if_fail (needle != NULL, NULL);
+
+  wait.stream = on_stderr ? &proc->err : &proc->out;
+  if (from != NULL)
+    wait.from = *from;
+  chorus_test_lan_spin_until (proc->lan, check_line, &wait, timeout_ms);
+  if (from != NULL && wait.found != NULL)
+    *from = wait.from;
+
+  return wait.found;
+}
+
+static gboolean
+check_n_lines (gpointer user_data)
+{
+  LineWait *wait = user_data;
+
+  return wait->stream->lines->len >= wait->n || wait->stream->eof;
+}
+
+gboolean
+chorus_test_proc_wait_lines (ChorusTestProc *proc,
+                             guint           n,
+                             guint           timeout_ms)
+{
+  LineWait wait = { proc, &proc->out, NULL, 0, NULL, n };
+
+  g_return_val_if_fail (proc != NULL, FALSE);
+
+  chorus_test_lan_spin_until (proc->lan, check_n_lines, &wait, timeout_ms);
+
+  return proc->out.lines->len >= n;
+}
+
+static gboolean
+check_exit (gpointer user_data)
+{
+  ChorusTestProc *proc = user_data;
+
+  return proc->exited && proc->out.eof && proc->err.eof;
+}
+
+gboolean
+chorus_test_proc_wait_exit (ChorusTestProc *proc,
+                            guint           timeout_ms)
+{
+  g_return_val_if_fail (proc != NULL, FALSE);
+
+  return chorus_test_lan_spin_until (proc->lan, check_exit, proc, timeout_ms);
+}
+
+int
+chorus_test_proc_get_status (ChorusTestProc *proc)
+{
+  g_return_val_if_fail (proc != NULL, -1);
+
+  if (!proc->exited)
+    return -1;
+  if (g_subprocess_get_if_signaled (proc->subprocess))
+    return 128 + g_subprocess_get_term_sig (proc->subprocess);
+  return g_subprocess_get_exit_status (proc->subprocess);
+}
+
+void
+chorus_test_proc_send_signal (ChorusTestProc *proc,
+                              int             signum)
+{
+  g_return_if_fail (proc != NULL);
+
+  if (!proc->exited)
+    g_subprocess_send_signal (proc->subprocess, signum);
+}
+
+typedef struct
+{
+  ChorusTestProc *proc;
+  char           *pid;
+  char           *group_hex;
+  char           *port_hex;
+  guint           min_users;
+} JoinWait;
+
+/* Inodes of the UDP sockets bound to the port, from /proc/PID/net/udp,
+ * which shows the namespace of PID. */
+static GHashTable *
+bound_socket_inodes (const JoinWait *wait)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/net/udp", wait->pid);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  GHashTable *inodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return inodes;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      g_auto (GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
+      g_autoptr (GPtrArray) words = g_ptr_array_new ();
+      const char *colon;
+
+      for (guint j = 0; fields[j] != NULL; j++)
+        if (*fields[j] != '\0')
+          g_ptr_array_add (words, fields[j]);
+      /* sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode */
+      if (words->len < 10)
+        continue;
+      colon = strchr (g_ptr_array_index (words, 1), ':');
+      if (colon != NULL && g_ascii_strcasecmp (colon + 1, wait->port_hex) == 0)
+        g_hash_table_add (inodes, g_strdup (g_ptr_array_index (words, 9)));
+    }
+
+  return inodes;
+}
+
+static gboolean
+owns_bound_socket (const JoinWait *wait)
+{
+  g_autoptr (GHashTable) inodes = bound_socket_inodes (wait);
+  g_autofree char *fd_path = g_strdup_printf ("/proc/%s/fd", wait->pid);
+  g_autoptr (GDir) dir = NULL;
+  const char *name;
+
+  if (g_hash_table_size (inodes) == 0)
+    return FALSE;
+  dir = g_dir_open (fd_path, 0, NULL);
+  if (dir == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *link_path = g_build_filename (fd_path, name, NULL);
+      g_autofree char *target = g_file_read_link (link_path, NULL);
+
+      if (target != NULL && g_str_has_prefix (target, "socket:[") && g_str_has_suffix (target, "]"))
+        {
+          g_autofree char *inode = g_strndup (target + 8, strlen (target) - 9);
+
+          if (g_hash_table_contains (inodes, inode))
+            return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static guint
+group_users (const JoinWait *wait)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/net/igmp", wait->pid);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  guint users = 0;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return 0;
+  /* Group lines are indented: "\t\t\t\t471D03E0     1 0:00000000\t\t0" */
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      guint count = 0;
+      char  hex[9];
+
+      if (lines[i][0] == '\t' && sscanf (lines[i], " %8s %u", hex, &count) == 2 &&
+          g_ascii_strcasecmp (hex, wait->group_hex) == 0)
+        users += count;
+    }
+
+  return users;
+}
+
+static gboolean
+check_joined (gpointer user_data)
+{
+  JoinWait *wait = user_data;
+
+  if (wait->proc->exited)
+    return TRUE;
+  return owns_bound_socket (wait) && group_users (wait) >= wait->min_users;
+}
+
+gboolean
+chorus_test_proc_wait_joined (ChorusTestProc *proc,
+                              const char     *group,
+                              guint           port,
+                              guint           min_users,
+                              guint           timeout_ms)
+{
+  JoinWait       wait = { proc, NULL, NULL, NULL, min_users };
+  struct in_addr address;
+  gboolean       joined;
+
+  g_return_val_if_fail (proc != NULL, FALSE);
+  g_return_val_if_fail (group != NULL, FALSE);
+
+  if (inet_pton (AF_INET, group, &address) != 1 || proc->exited)
+    return FALSE;
+  /* /proc prints the address as the raw 32-bit word, in host order. */
+  wait.group_hex = g_strdup_printf ("%08X", address.s_addr);
+  wait.port_hex = g_strdup_printf ("%04X", port);
+  wait.pid = g_strdup (g_subprocess_get_identifier (proc->subprocess));
+  joined = chorus_test_lan_spin_until (proc->lan, check_joined, &wait, timeout_ms) && !proc->exited;
+  g_free (wait.group_hex);
+  g_free (wait.port_hex);
+  g_free (wait.pid);
+
+  return joined;
+}
+
+/* Teardown */
+
+static gboolean
+check_all_exited (gpointer user_data)
+{
+  ChorusTestLan *lan = user_data;
+
+  for (guint i = 0; i < lan->procs->len; i++)
+    if (!((ChorusTestProc *) g_ptr_array_index (lan->procs, i))->exited)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+check_none_pending (gpointer user_data)
+{
+  ChorusTestLan *lan = user_data;
+
+  for (guint i = 0; i < lan->procs->len; i++)
+    if (((ChorusTestProc *) g_ptr_array_index (lan->procs, i))->pending > 0)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+check_ports_gone (gpointer user_data)
+{
+  return !have_interface_prefix ("vh");
+}
+
+static void
+signal_all (ChorusTestLan *lan,
+            int            signum)
+{
+  for (guint i = 0; i < lan->procs->len; i++)
+    chorus_test_proc_send_signal (g_ptr_array_index (lan->procs, i), signum);
+}
+
+void
+chorus_test_lan_free (ChorusTestLan *lan)
+{
+  g_autoptr (GString) batch = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  gboolean leaked = FALSE;
+
+  if (lan == NULL)
+    return;
+
+  signal_all (lan, SIGTERM);
+  if (!chorus_test_lan_spin_until (lan, check_all_exited, lan, TERM_GRACE_MS))
+    {
+      signal_all (lan, SIGKILL);
+      if (!chorus_test_lan_spin_until (lan, check_all_exited, lan, KILL_GRACE_MS))
+        g_printerr ("testlan: a spawned process outlived SIGKILL\n");
+    }
+
+  /* Pipes are at end of file once a process is gone, unless it passed
+   * them on to a child of its own: cancel, and wait for the callbacks. */
+  for (guint i = 0; i < lan->procs->len; i++)
+    g_cancellable_cancel (((ChorusTestProc *) g_ptr_array_index (lan->procs, i))->cancellable);
+  if (chorus_test_lan_spin_until (lan, check_none_pending, lan, KILL_GRACE_MS))
+    {
+      for (guint i = 0; i < lan->procs->len; i++)
+        proc_free (g_ptr_array_index (lan->procs, i));
+    }
+  else
+    leaked = TRUE;
+  g_ptr_array_unref (lan->procs);
+
+  /* Deleting a name only unmounts it: the kernel destroys the namespace
+   * when its last process is gone too, and with it eth0 and its vhI peer. */
+  for (guint i = 1; i <= lan->n_hosts; i++)
+    g_string_append_printf (batch, "netns del chorus-h%u\n", i);
+  g_string_append (batch, "link del br0\n");
+  if (!run_ip_batch (NULL, batch->str, TRUE, &error))
+    g_printerr ("testlan: teardown: %s\n", error->message);
+  if (!chorus_test_lan_spin_until (lan, check_ports_gone, NULL, NETNS_GONE_MS))
+    g_printerr ("testlan: teardown: host namespaces still alive after %d s\n",
+                NETNS_GONE_MS / 1000);
+
+  if (leaked)
+    g_printerr ("testlan: teardown: pipes still busy, leaking their readers\n");
+  else
+    g_main_context_unref (lan->context);
+  g_ptr_array_unref (lan->addresses);
+  g_ptr_array_unref (lan->netns);
+  g_ptr_array_unref (lan->ports);
+  g_free (lan);
+  lan_exists = FALSE;
+}
+
+/* Capture */
+
+ChorusTestCapture *
+chorus_test_capture_new (ChorusTestLan  *lan,
+                         guint           host,
+                         GError        **error)
+{
+  g_autoptr (ChorusTestCapture) capture = NULL;
+  struct sockaddr_ll sll = { 0 };
+  int                buffer = 8 * 1024 * 1024;
+  unsigned int       ifindex;
+
+  g_return_val_if_fail (lan != NULL, NULL);
+  g_return_val_if_fail (host >= 1 && host <= lan->n_hosts, NULL);
+
+  capture = g_new0 (ChorusTestCapture, 1);
+  capture->payloads = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  inet_pton (AF_INET, chorus_test_lan_get_address (lan, host), &capture->source);
+
+  /* ETH_P_ALL: a bridge port's rx_handler consumes what it receives
+   * before per-protocol taps would see it; only "all" taps come first. */
+  capture->fd = socket (AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons (ETH_P_ALL));
+  ifindex = if_nametoindex (chorus_test_lan_get_port (lan, host));
+  if (capture->fd < 0 || ifindex == 0)
+    goto failed;
+  setsockopt (capture->fd, SOL_SOCKET, SO_RCVBUFFORCE, &buffer, sizeof buffer);
+  sll.sll_family = AF_PACKET;
+  sll.sll_protocol = htons (ETH_P_ALL);
+  sll.sll_ifindex = ifindex;
+  if (bind (capture->fd, (struct sockaddr *) &sll, sizeof sll) != 0)
+    goto failed;
+
+  return g_steal_pointer (&capture);
+
+failed:
+  {
+    int saved_errno = errno;
+
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "capturing on %s: %s",
+                 chorus_test_lan_get_port (lan, host), g_strerror (saved_errno));
+    return NULL;
+  }
+}
+
+guint
+chorus_test_capture_poll (ChorusTestCapture *capture)
+{
+  static guint8 packet[65536];
+
+  g_return_val_if_fail (capture != NULL, 0);
+
+  for (;;)
+    {
+      struct sockaddr_ll   from;
+      socklen_t            from_len = sizeof from;
+      const struct iphdr  *ip = (const struct iphdr *) packet;
+      const struct udphdr *udp;
+      ssize_t              len;
+      gsize                header;
+      gsize                payload;
+
+      len = recvfrom (capture->fd, packet, sizeof packet, 0, (struct sockaddr *) &from, &from_len);
+      if (len < 0)
+        break;
+
+      /* Only what the host sent, not what the bridge sends it. */
+      if (from.sll_pkttype == PACKET_OUTGOING || from.sll_protocol != htons (ETH_P_IP))
+        continue;
+      if (len < (ssize_t) sizeof *ip || ip->version != 4 || ip->protocol != IPPROTO_UDP ||
+          ip->saddr != capture->source.s_addr)
+        continue;
+      /* A fragmented datagram counts once, by its first fragment. */
+      if ((ntohs (ip->frag_off) & 0x1fff) != 0)
+        continue;
+      header = ip->ihl * 4;
+      if ((gsize) len < header + sizeof *udp)
+        continue;
+      udp = (const struct udphdr *) (packet + header);
+      payload = MIN ((gsize) ntohs (udp->len), (gsize) len - header) - sizeof *udp;
+      g_ptr_array_add (capture->payloads, g_bytes_new (packet + header + sizeof *udp, payload));
+    }
+
+  return capture->payloads->len;
+}
+
+GPtrArray *
+chorus_test_capture_get_payloads (ChorusTestCapture *capture)
+{
+  g_return_val_if_fail (capture != NULL, NULL);
+
+  return capture->payloads;
+}
+
+void
+chorus_test_capture_free (ChorusTestCapture *capture)
+{
+  if (capture == NULL)
+    return;
+
+  if (capture->fd >= 0)
+    close (capture->fd);
+  g_ptr_array_unref (capture->payloads);
+  g_free (capture);
+}
