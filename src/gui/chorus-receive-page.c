@@ -34,6 +34,7 @@ struct _ChorusReceivePage
   GtkLabel          *count_label;
   GtkLabel          *dropped_label;
   GtkScrolledWindow *scroller;
+  GtkColumnView     *column_view;
   GtkNoSelection    *selection;
 };
 
@@ -319,6 +320,7 @@ chorus_receive_page_class_init (ChorusReceivePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, count_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, dropped_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, scroller);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, column_view);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, selection);
   gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
   gtk_widget_class_bind_template_callback (widget_class, format_endpoint);

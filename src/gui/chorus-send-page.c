@@ -29,6 +29,8 @@ struct _ChorusSendPage
   GtkSwitch      *loopback_switch;
   GtkLabel       *errors_label;
   GtkProgressBar *progress_bar;
+  GtkButton      *send_button;
+  GtkColumnView  *column_view;
   GtkStack       *results_stack;
   GtkLabel       *count_label;
   GtkNoSelection *selection;
@@ -75,7 +77,8 @@ chorus_send_page_check (ChorusSendPage *self,
                      &port_error);
   chorus_parse_ttl (gtk_editable_get_text (GTK_EDITABLE (self->ttl.row)), &request->ttl,
                     &ttl_error);
-  chorus_parse_seconds (gtk_editable_get_text (GTK_EDITABLE (self->wait.row)), _("Wait time"), 0,
+  /* Not translated: it starts the core's message, which is in English. */
+  chorus_parse_seconds (gtk_editable_get_text (GTK_EDITABLE (self->wait.row)), "Wait time", 0,
                         &request->wait, &wait_error);
 
   text = gtk_editable_get_text (GTK_EDITABLE (self->message.row));
@@ -322,6 +325,8 @@ chorus_send_page_class_init (ChorusSendPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ChorusSendPage, loopback_switch);
   gtk_widget_class_bind_template_child (widget_class, ChorusSendPage, errors_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusSendPage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, ChorusSendPage, send_button);
+  gtk_widget_class_bind_template_child (widget_class, ChorusSendPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, ChorusSendPage, results_stack);
   gtk_widget_class_bind_template_child (widget_class, ChorusSendPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusSendPage, selection);
