@@ -18,6 +18,8 @@ typedef struct
 void      _chorus_field_set_error     (ChorusField  *field,
                                        const GError *error);
 gboolean  _chorus_field_has_error     (ChorusField  *field);
+void      _chorus_button_set_label    (GtkButton    *button,
+                                       const char   *label);
 void      _chorus_show_toast          (GtkWidget    *widget,
                                        const char   *message);
 char     *_chorus_format_clock        (gint64        wall_usec);

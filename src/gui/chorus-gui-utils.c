@@ -30,6 +30,8 @@ _chorus_field_set_error (ChorusField  *field,
       gtk_widget_add_css_class (GTK_WIDGET (field->row), "error");
       gtk_widget_set_tooltip_text (field->icon, error->message);
       gtk_widget_set_visible (field->icon, TRUE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (field->icon),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, error->message, -1);
       gtk_accessible_update_property (GTK_ACCESSIBLE (field->row),
                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, error->message,
                                       -1);
@@ -54,6 +56,43 @@ _chorus_field_has_error (ChorusField *field)
   g_return_val_if_fail (field != NULL, FALSE);
 
   return gtk_widget_has_css_class (GTK_WIDGET (field->row), "error");
+}
+
+/*
+ * _chorus_button_set_label:
+ * @button: a button
+ * @label: its label, with a mnemonic underscore
+ *
+ * GTK 4.8 names a button after both its label property, underscore
+ * included, and the label inside it: “_Send Send”. The button's name is
+ * set to the label as read instead, so that screen readers (and the
+ * AT-SPI tests) hear “Send”.
+ */
+void
+_chorus_button_set_label (GtkButton  *button,
+                          const char *label)
+{
+  g_autoptr(GString) plain = g_string_new (NULL);
+
+  g_return_if_fail (GTK_IS_BUTTON (button));
+  g_return_if_fail (label != NULL);
+
+  gtk_button_set_label (button, label);
+
+  for (const char *p = label; *p != '\0'; p++)
+    {
+      if (*p == '_' && gtk_button_get_use_underline (button))
+        {
+          if (p[1] != '_')
+            continue;
+          p++;
+        }
+      g_string_append_c (plain, *p);
+    }
+
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  plain->str, -1);
 }
 
 /*

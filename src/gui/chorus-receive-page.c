@@ -167,7 +167,7 @@ on_running_changed (ChorusReceivePage *self)
       g_autofree char *endpoint = NULL;
       g_autofree char *status = NULL;
 
-      gtk_button_set_label (self->toggle_button, _("_Stop Receiving"));
+      _chorus_button_set_label (self->toggle_button, _("_Stop Receiving"));
       gtk_widget_remove_css_class (button, "suggested-action");
       gtk_widget_add_css_class (button, "destructive-action");
 
@@ -179,7 +179,7 @@ on_running_changed (ChorusReceivePage *self)
     }
   else
     {
-      gtk_button_set_label (self->toggle_button, _("_Start Receiving"));
+      _chorus_button_set_label (self->toggle_button, _("_Start Receiving"));
       gtk_widget_remove_css_class (button, "destructive-action");
       gtk_widget_add_css_class (button, "suggested-action");
       gtk_label_set_text (self->status_label, _("Not receiving"));

@@ -349,6 +349,8 @@ chorus_send_page_init (ChorusSendPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  _chorus_button_set_label (self->send_button, gtk_button_get_label (self->send_button));
+
   self->sender = chorus_sender_new ();
   gtk_no_selection_set_model (self->selection, chorus_sender_get_acks (self->sender));
 
