@@ -162,6 +162,8 @@ on_running_changed (ChorusReceivePage *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->group.row), !running);
   gtk_widget_set_sensitive (GTK_WIDGET (self->port.row), !running);
 
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+
   if (running)
     {
       g_autofree char *endpoint = NULL;
@@ -213,7 +215,12 @@ chorus_receive_page_toggle_action (GtkWidget  *widget,
   chorus_receiver_set_port (self->receiver, port);
 
   if (!chorus_receiver_start (self->receiver, &error))
-    _chorus_show_toast (GTK_WIDGET (self), error->message);
+    {
+      /* The whole message stays beside the button; the toast alerts. */
+      gtk_label_set_text (self->status_label, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
+      _chorus_show_toast (GTK_WIDGET (self), error->message);
+    }
 }
 
 /* Follows the newest message while the list is scrolled to the bottom,

@@ -19,6 +19,8 @@ struct _ChorusSendPage
   ChorusSender   *sender;
   GSettings      *settings;
   guint           tick_id;
+  /* Why the last run could not send, until the next one starts. */
+  char           *failure;
 
   ChorusField     group;
   ChorusField     port;
@@ -35,6 +37,7 @@ struct _ChorusSendPage
   GtkLabel       *count_label;
   GtkNoSelection *selection;
   AdwStatusPage  *none_status;
+  GtkLabel       *failure_label;
 };
 
 G_DEFINE_FINAL_TYPE (ChorusSendPage, chorus_send_page, ADW_TYPE_BIN)
@@ -190,6 +193,9 @@ on_running_changed (ChorusSendPage *self)
   gboolean running = chorus_sender_get_running (self->sender);
 
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), running);
+  /* The button keeps to the end; the progress bar or the failure fills
+   * the rest. */
+  gtk_widget_set_hexpand (GTK_WIDGET (self->send_button), !running && self->failure == NULL);
 
   if (running && self->tick_id == 0)
     {
@@ -207,10 +213,27 @@ on_running_changed (ChorusSendPage *self)
 }
 
 static void
+chorus_send_page_set_failure (ChorusSendPage *self,
+                              const char     *message)
+{
+  g_free (self->failure);
+  self->failure = g_strdup (message);
+
+  /* The whole message stays beside the button; the toast is the alert. */
+  gtk_label_set_text (self->failure_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->failure_label), message != NULL);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->send_button),
+                          message == NULL && !chorus_sender_get_running (self->sender));
+
+  if (message != NULL)
+    _chorus_show_toast (GTK_WIDGET (self), message);
+}
+
+static void
 on_failed (ChorusSendPage *self,
            const GError   *error)
 {
-  _chorus_show_toast (GTK_WIDGET (self), error->message);
+  chorus_send_page_set_failure (self, error->message);
 }
 
 static void
@@ -228,6 +251,7 @@ chorus_send_page_start_action (GtkWidget  *widget,
   /* Sending again starts a new run; the previous one's answers stay
    * readable until then. */
   chorus_sender_stop (self->sender);
+  chorus_send_page_set_failure (self, NULL);
 
   g_object_freeze_notify (G_OBJECT (self->sender));
   chorus_sender_set_group (self->sender, gtk_editable_get_text (GTK_EDITABLE (self->group.row)));
@@ -239,7 +263,7 @@ chorus_send_page_start_action (GtkWidget  *widget,
   g_object_thaw_notify (G_OBJECT (self->sender));
 
   if (!chorus_sender_start (self->sender, &error))
-    _chorus_show_toast (GTK_WIDGET (self), error->message);
+    chorus_send_page_set_failure (self, error->message);
 }
 
 static char *
@@ -285,6 +309,7 @@ chorus_send_page_finalize (GObject *object)
 
   g_clear_object (&self->sender);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->failure, g_free);
 
   G_OBJECT_CLASS (chorus_send_page_parent_class)->finalize (object);
 }
@@ -331,6 +356,7 @@ chorus_send_page_class_init (ChorusSendPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ChorusSendPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusSendPage, selection);
   gtk_widget_class_bind_template_child (widget_class, ChorusSendPage, none_status);
+  gtk_widget_class_bind_template_child (widget_class, ChorusSendPage, failure_label);
   gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
   gtk_widget_class_bind_template_callback (widget_class, format_endpoint);
   gtk_widget_class_bind_template_callback (widget_class, format_rtt);

@@ -53,10 +53,29 @@ def find_app(name):
 
 
 def descendants(node, predicate):
-    return pyatspi.utils.findAllDescendants(node, predicate)
+    """Like pyatspi.utils.findAllDescendants, but a tree that changes
+    under the walk (a child gone, a row recycled) only skips that branch."""
+    found = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        try:
+            children = [current[i] for i in range(current.childCount)]
+        except Exception:
+            continue
+        for child in reversed(children):
+            if child is None:
+                continue
+            try:
+                if predicate(child):
+                    found.append(child)
+            except Exception:
+                continue
+            stack.append(child)
+    return found
 
 
-def find(node, role, name, timeout=5):
+def find(node, role, name, timeout=10):
     def look():
         found = descendants(node, lambda n: n.getRoleName() == role and n.name == name)
         return found[0] if found else None
