@@ -61,10 +61,16 @@ def wait_for(check, timeout=10.0, step=0.1):
 
 
 def find_app(name):
+    """The application once its window is on the bus: found any earlier,
+    its cached list of children can stay empty."""
     def look():
         for app in pyatspi.Registry.getDesktop(0):
-            if app is not None and app.name == name:
-                return app
+            try:
+                if (app is not None and app.name == name and app.childCount > 0
+                        and app[0].getRoleName() == 'frame' and app[0].childCount > 0):
+                    return app
+            except Exception:
+                pass
         return None
     return wait_for(look, 20)
 
@@ -267,8 +273,12 @@ def run():
         time.sleep(0.05)
     sent = flood.stdout.read().strip()
     worst = max(latencies) if latencies else float('inf')
-    ok(len(latencies) >= 10 and worst < 1.0,
-       'the window answers within a second during a flood (worst %.3f s, %d calls, %s)'
+    # A starved main loop answers once or twice, after seconds (10 s for
+    # an 8 s flood before the receiver learnt to step back); a busy but
+    # responsive one answers every few hundred milliseconds, less on a
+    # loaded machine.
+    ok(len(latencies) >= 5 and worst < 2.0,
+       'the window keeps answering during a flood (worst %.3f s, %d calls, %s)'
        % (worst, len(latencies), sent))
     ok(wait_for(lambda: any('older messages dropped' in t for t in texts(receive_page)), 10),
        'the flood shows how many older messages were dropped', texts(receive_page))
