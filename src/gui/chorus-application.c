@@ -81,20 +81,9 @@ chorus_application_quit_action (GSimpleAction *action,
   g_application_quit (G_APPLICATION (self));
 }
 
-static void
-chorus_application_new_window_action (GSimpleAction *action,
-                                      GVariant      *parameter,
-                                      gpointer       user_data)
-{
-  ChorusApplication *self = user_data;
-
-  gtk_window_present (GTK_WINDOW (chorus_window_new (self)));
-}
-
 static const GActionEntry app_actions[] = {
   { "quit", chorus_application_quit_action },
   { "about", chorus_application_about_action },
-  { "new-window", chorus_application_new_window_action },
 };
 
 static void
@@ -109,8 +98,6 @@ chorus_application_startup (GApplication *app)
 
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit",
                                          (const char *[]) { "<Control>q", NULL });
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.new-window",
-                                         (const char *[]) { "<Control>n", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close",
                                          (const char *[]) { "<Control>w", NULL });
 }
