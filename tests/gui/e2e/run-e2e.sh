@@ -10,6 +10,10 @@
 # own network. Needs root (or unprivileged user namespaces), Xvfb,
 # dbus-run-session, at-spi2-core, python3-pyatspi and ImageMagick.
 #
+# meson runs it once tests/lan/testlan.sh and tests/article/ are in the
+# tree. By hand, CHORUS_TESTLAN_SH and CHORUS_ARTICLE_DIR may point at
+# another checkout's: run-e2e.sh _build _build/e2e
+#
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 set -euo pipefail
