@@ -24,6 +24,9 @@ on_items_changed (GListModel *model,
 {
   mirror->n_signals++;
   g_assert_cmpuint (position + removed, <=, mirror->items->len);
+  /* Views read the model while handling the signal (GtkListView does):
+   * it must already be exactly as the signal describes, no further on. */
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, mirror->items->len - removed + added);
   g_ptr_array_remove_range (mirror->items, position, removed);
   for (guint i = 0; i < added; i++)
     g_ptr_array_insert (mirror->items, position + i, g_list_model_get_item (model, position + i));

@@ -484,6 +484,14 @@ on_socket_readable (GSocket      *socket,
   if (self->n_ignored != old_ignored)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_IGNORED]);
 
+  /* A flood never drains the socket, and a ready source at high
+   * priority starves everything behind it: the application could neither
+   * draw nor take input. After a full burst, step behind drawing and
+   * input; back in front once the socket is empty. */
+  if (self->socket_source != NULL)
+    g_source_set_priority (self->socket_source,
+                           handled >= MAX_PER_DISPATCH ? G_PRIORITY_LOW : G_PRIORITY_HIGH);
+
   for (guint i = 0; i < fresh->len && self->running; i++)
     g_signal_emit (self, signals[MESSAGE_RECEIVED], 0, g_ptr_array_index (fresh, i));
 

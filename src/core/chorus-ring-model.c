@@ -303,6 +303,9 @@ chorus_ring_model_append_many (ChorusRingModel *self,
       removed = self->n_items + added - self->capacity;
       drop_oldest (self, removed);
       self->dropped += removed;
+      /* Said before the new items go in: a view that reads the model
+       * while handling a change must find it as the change describes. */
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
     }
 
   for (guint i = skip; i < n_items; i++)
@@ -311,8 +314,6 @@ chorus_ring_model_append_many (ChorusRingModel *self,
       self->n_items++;
     }
 
-  if (removed > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
   g_list_model_items_changed (G_LIST_MODEL (self), self->n_items - added, 0, added);
 
   if (removed != added)

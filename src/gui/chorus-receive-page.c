@@ -1,0 +1,416 @@
+/* chorus-receive-page.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "chorus-address.h"
+#include "chorus-gui-utils-private.h"
+#include "chorus-receive-page.h"
+#include "chorus-ring-model.h"
+
+struct _ChorusReceivePage
+{
+  AdwBin             parent_instance;
+
+  ChorusReceiver    *receiver;
+  GSettings         *settings;
+  gboolean           stick_to_bottom;
+
+  ChorusField        group;
+  ChorusField        port;
+  ChorusField        reply;
+
+  AdwActionRow      *answer_row;
+  GtkSwitch         *answer_switch;
+  GtkLabel          *errors_label;
+  GtkLabel          *status_label;
+  GtkButton         *toggle_button;
+  GtkStack          *results_stack;
+  GtkLabel          *count_label;
+  GtkLabel          *dropped_label;
+  GtkScrolledWindow *scroller;
+  GtkColumnView     *column_view;
+  GtkNoSelection    *selection;
+};
+
+G_DEFINE_FINAL_TYPE (ChorusReceivePage, chorus_receive_page, ADW_TYPE_BIN)
+
+/* Checks every field and marks the invalid ones. Returns whether all are
+ * valid, with the group and port in @group and @port. */
+static gboolean
+chorus_receive_page_check (ChorusReceivePage  *self,
+                           ChorusGroup       **group,
+                           guint16            *port)
+{
+  g_autoptr(GError) group_error = NULL;
+  g_autoptr(GError) port_error = NULL;
+  g_autoptr(GError) reply_error = NULL;
+  g_autoptr(GString) messages = g_string_new (NULL);
+  const GError *errors[3];
+
+  *group = chorus_group_parse (gtk_editable_get_text (GTK_EDITABLE (self->group.row)),
+                               &group_error);
+  chorus_parse_port (gtk_editable_get_text (GTK_EDITABLE (self->port.row)), port, &port_error);
+  if (*group != NULL)
+    chorus_check_payload_size (*group,
+                               strlen (gtk_editable_get_text (GTK_EDITABLE (self->reply.row))),
+                               &reply_error);
+
+  _chorus_field_set_error (&self->group, group_error);
+  _chorus_field_set_error (&self->port, port_error);
+  _chorus_field_set_error (&self->reply, reply_error);
+
+  errors[0] = group_error;
+  errors[1] = port_error;
+  errors[2] = reply_error;
+  for (guint i = 0; i < G_N_ELEMENTS (errors); i++)
+    {
+      if (errors[i] == NULL)
+        continue;
+      if (messages->len > 0)
+        g_string_append_c (messages, '\n');
+      g_string_append (messages, errors[i]->message);
+    }
+
+  gtk_label_set_text (self->errors_label, messages->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->errors_label), messages->len > 0);
+
+  return messages->len == 0;
+}
+
+static void
+chorus_receive_page_update_action (ChorusReceivePage *self)
+{
+  g_autoptr(ChorusGroup) group = NULL;
+  gboolean valid;
+  guint16 port;
+
+  valid = chorus_receive_page_check (self, &group, &port);
+
+  /* Stopping is always possible. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "receive.toggle",
+                                 valid || chorus_receiver_get_running (self->receiver));
+}
+
+static void
+on_field_changed (ChorusReceivePage *self)
+{
+  chorus_receive_page_update_action (self);
+}
+
+static void
+chorus_receive_page_update_counts (ChorusReceivePage *self)
+{
+  guint64 received = chorus_receiver_get_n_received (self->receiver);
+  guint64 replied = chorus_receiver_get_n_replied (self->receiver);
+  g_autofree char *received_text = g_strdup_printf ("%" G_GUINT64_FORMAT, received);
+  g_autofree char *replied_text = g_strdup_printf ("%" G_GUINT64_FORMAT, replied);
+  g_autofree char *label = NULL;
+  gulong n = (gulong) MIN (received, G_MAXULONG);
+
+  if (replied > 0)
+    /* Translators: “12 messages received, 12 answered” */
+    label = g_strdup_printf (ngettext ("%s message received, %s answered",
+                                       "%s messages received, %s answered", n),
+                             received_text, replied_text);
+  else
+    label = g_strdup_printf (ngettext ("%s message received", "%s messages received", n),
+                             received_text);
+
+  gtk_label_set_text (self->count_label, label);
+}
+
+static void
+on_dropped_changed (ChorusReceivePage *self)
+{
+  ChorusRingModel *messages = CHORUS_RING_MODEL (chorus_receiver_get_messages (self->receiver));
+  guint64 dropped = chorus_ring_model_get_dropped (messages);
+  g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT, dropped);
+  g_autofree char *label = NULL;
+
+  /* Translators: %s is a number; the list keeps only the newest messages */
+  label = g_strdup_printf (ngettext ("%s older message dropped", "%s older messages dropped",
+                                     (gulong) MIN (dropped, G_MAXULONG)),
+                           number);
+  gtk_label_set_text (self->dropped_label, label);
+  gtk_widget_set_visible (GTK_WIDGET (self->dropped_label), dropped > 0);
+}
+
+static void
+chorus_receive_page_update_stack (ChorusReceivePage *self)
+{
+  GListModel *messages = chorus_receiver_get_messages (self->receiver);
+  gboolean running = chorus_receiver_get_running (self->receiver);
+
+  gtk_stack_set_visible_child_name (self->results_stack,
+                                    running || g_list_model_get_n_items (messages) > 0
+                                      ? "list" : "empty");
+}
+
+static void
+on_running_changed (ChorusReceivePage *self)
+{
+  gboolean running = chorus_receiver_get_running (self->receiver);
+  GtkWidget *button = GTK_WIDGET (self->toggle_button);
+
+  /* The joined group and port cannot change under a running receiver. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->group.row), !running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->port.row), !running);
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+
+  if (running)
+    {
+      g_autofree char *endpoint = NULL;
+      g_autofree char *status = NULL;
+
+      _chorus_button_set_label (self->toggle_button, _("_Stop Receiving"));
+      gtk_widget_remove_css_class (button, "suggested-action");
+      gtk_widget_add_css_class (button, "destructive-action");
+
+      endpoint = _chorus_format_endpoint (chorus_receiver_get_group (self->receiver),
+                                          chorus_receiver_get_port (self->receiver));
+      /* Translators: %s is a group and port, such as 224.3.29.71:10000 */
+      status = g_strdup_printf (_("Listening on %s"), endpoint);
+      gtk_label_set_text (self->status_label, status);
+    }
+  else
+    {
+      _chorus_button_set_label (self->toggle_button, _("_Start Receiving"));
+      gtk_widget_remove_css_class (button, "destructive-action");
+      gtk_widget_add_css_class (button, "suggested-action");
+      gtk_label_set_text (self->status_label, _("Not receiving"));
+    }
+
+  chorus_receive_page_update_action (self);
+  chorus_receive_page_update_stack (self);
+}
+
+static void
+chorus_receive_page_toggle_action (GtkWidget  *widget,
+                                   const char *action_name,
+                                   GVariant   *parameter)
+{
+  ChorusReceivePage *self = CHORUS_RECEIVE_PAGE (widget);
+  g_autoptr(ChorusGroup) group = NULL;
+  g_autoptr(GError) error = NULL;
+  guint16 port;
+
+  if (chorus_receiver_get_running (self->receiver))
+    {
+      chorus_receiver_stop (self->receiver);
+      return;
+    }
+
+  if (!chorus_receive_page_check (self, &group, &port))
+    return;
+
+  chorus_receiver_set_group (self->receiver,
+                             gtk_editable_get_text (GTK_EDITABLE (self->group.row)));
+  chorus_receiver_set_port (self->receiver, port);
+
+  if (!chorus_receiver_start (self->receiver, &error))
+    {
+      /* The whole message stays beside the button; the toast alerts. */
+      gtk_label_set_text (self->status_label, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
+      _chorus_show_toast (GTK_WIDGET (self), error->message);
+    }
+}
+
+/* Follows the newest message while the list is scrolled to the bottom,
+ * and stays put once the user scrolls up to read. */
+static void
+on_scroll_value_changed (ChorusReceivePage *self,
+                         GtkAdjustment     *adjustment)
+{
+  double value = gtk_adjustment_get_value (adjustment);
+  double page = gtk_adjustment_get_page_size (adjustment);
+  double upper = gtk_adjustment_get_upper (adjustment);
+
+  self->stick_to_bottom = value + page >= upper - 4;
+}
+
+static void
+on_scroll_upper_changed (ChorusReceivePage *self,
+                         GParamSpec        *pspec,
+                         GtkAdjustment     *adjustment)
+{
+  if (self->stick_to_bottom)
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment)
+                                            - gtk_adjustment_get_page_size (adjustment));
+}
+
+static char *
+format_endpoint (gpointer    unused,
+                 const char *address,
+                 guint       port)
+{
+  return _chorus_format_endpoint (address, port);
+}
+
+static char *
+format_clock (gpointer unused,
+              gint64   arrival)
+{
+  return _chorus_format_clock (arrival);
+}
+
+static char *
+format_size (gpointer unused,
+             guint    size)
+{
+  /* Translators: the size of a message */
+  return g_strdup_printf (ngettext ("%u byte", "%u bytes", size), size);
+}
+
+static void
+chorus_receive_page_dispose (GObject *object)
+{
+  ChorusReceivePage *self = CHORUS_RECEIVE_PAGE (object);
+
+  if (self->receiver != NULL)
+    chorus_receiver_stop (self->receiver);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CHORUS_TYPE_RECEIVE_PAGE);
+
+  G_OBJECT_CLASS (chorus_receive_page_parent_class)->dispose (object);
+}
+
+static void
+chorus_receive_page_finalize (GObject *object)
+{
+  ChorusReceivePage *self = CHORUS_RECEIVE_PAGE (object);
+
+  g_clear_object (&self->receiver);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (chorus_receive_page_parent_class)->finalize (object);
+}
+
+static void
+chorus_receive_page_class_init (ChorusReceivePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = chorus_receive_page_dispose;
+  object_class->finalize = chorus_receive_page_finalize;
+
+  g_type_ensure (CHORUS_TYPE_MESSAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/chorusapp/Chorus/ui/chorus-receive-page.ui");
+  gtk_widget_class_bind_template_child_full (widget_class, "group_row", FALSE,
+                                             G_STRUCT_OFFSET (ChorusReceivePage, group.row));
+  gtk_widget_class_bind_template_child_full (widget_class, "group_icon", FALSE,
+                                             G_STRUCT_OFFSET (ChorusReceivePage, group.icon));
+  gtk_widget_class_bind_template_child_full (widget_class, "port_row", FALSE,
+                                             G_STRUCT_OFFSET (ChorusReceivePage, port.row));
+  gtk_widget_class_bind_template_child_full (widget_class, "port_icon", FALSE,
+                                             G_STRUCT_OFFSET (ChorusReceivePage, port.icon));
+  gtk_widget_class_bind_template_child_full (widget_class, "reply_row", FALSE,
+                                             G_STRUCT_OFFSET (ChorusReceivePage, reply.row));
+  gtk_widget_class_bind_template_child_full (widget_class, "reply_icon", FALSE,
+                                             G_STRUCT_OFFSET (ChorusReceivePage, reply.icon));
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, answer_row);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, answer_switch);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, errors_label);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, toggle_button);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, results_stack);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, dropped_label);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, scroller);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, selection);
+  gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
+  gtk_widget_class_bind_template_callback (widget_class, format_endpoint);
+  gtk_widget_class_bind_template_callback (widget_class, format_clock);
+  gtk_widget_class_bind_template_callback (widget_class, format_size);
+
+  gtk_widget_class_install_action (widget_class, "receive.toggle", NULL,
+                                   chorus_receive_page_toggle_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
+                                       "receive.toggle", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
+                                       "receive.toggle", NULL);
+}
+
+static void
+chorus_receive_page_init (ChorusReceivePage *self)
+{
+  GListModel *messages;
+  GtkAdjustment *adjustment;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->stick_to_bottom = TRUE;
+  self->receiver = chorus_receiver_new ();
+  messages = chorus_receiver_get_messages (self->receiver);
+  gtk_no_selection_set_model (self->selection, messages);
+
+  g_signal_connect_object (self->receiver, "notify::running", G_CALLBACK (on_running_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->receiver, "notify::n-received",
+                           G_CALLBACK (chorus_receive_page_update_counts), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->receiver, "notify::n-replied",
+                           G_CALLBACK (chorus_receive_page_update_counts), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (messages, "notify::dropped", G_CALLBACK (on_dropped_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (messages, "items-changed",
+                           G_CALLBACK (chorus_receive_page_update_stack), self,
+                           G_CONNECT_SWAPPED);
+
+  adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
+  g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (on_scroll_value_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (adjustment, "notify::upper", G_CALLBACK (on_scroll_upper_changed),
+                           self, G_CONNECT_SWAPPED);
+
+  /* The reply and whether to answer apply to a running receiver too. */
+  g_object_bind_property (self->reply.row, "text", self->receiver, "reply",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->answer_switch, "active", self->receiver, "answer",
+                          G_BINDING_SYNC_CREATE);
+
+  self->settings = g_settings_new (APP_ID);
+  g_settings_bind (self->settings, "receive-group", self->group.row, "text",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "receive-port", self->port.row, "text",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "receive-reply", self->reply.row, "text",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "receive-answer", self->answer_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+
+  on_running_changed (self);
+  chorus_receive_page_update_counts (self);
+  on_dropped_changed (self);
+}
+
+GtkWidget *
+chorus_receive_page_new (void)
+{
+  return g_object_new (CHORUS_TYPE_RECEIVE_PAGE, NULL);
+}
+
+/**
+ * chorus_receive_page_get_receiver:
+ *
+ * Returns: (transfer none): the receiver the page drives
+ */
+ChorusReceiver *
+chorus_receive_page_get_receiver (ChorusReceivePage *self)
+{
+  g_return_val_if_fail (CHORUS_IS_RECEIVE_PAGE (self), NULL);
+
+  return self->receiver;
+}

@@ -1,0 +1,90 @@
+#!/bin/bash
+# run-e2e.sh BUILDDIR OUTDIR: the real `chorus` window on a private test LAN.
+#
+# Host 1 runs the application with its own Xvfb, D-Bus session and AT-SPI
+# bus; hosts 2 and 3 run the article's Python receiver. test-e2e.py drives
+# the window through AT-SPI and saves screenshots in OUTDIR.
+#
+# Everything happens in a fresh network namespace (unshare -n) built by
+# tests/lan/testlan.sh: nothing is ever sent or joined on the machine's
+# own network. Needs root (or unprivileged user namespaces), Xvfb,
+# dbus-run-session, at-spi2-core, python3-pyatspi and ImageMagick.
+#
+# meson runs it once tests/lan/testlan.sh and tests/article/ are in the
+# tree. By hand, CHORUS_TESTLAN_SH and CHORUS_ARTICLE_DIR may point at
+# another checkout's: run-e2e.sh _build _build/e2e
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../../.." && pwd)
+build=$(cd "$1" && pwd)
+out=$2
+testlan_sh=${CHORUS_TESTLAN_SH:-$top/tests/lan/testlan.sh}
+article=${CHORUS_ARTICLE_DIR:-$top/tests/article}
+
+skip () {
+  if [[ -n ${CI:-} ]]; then
+    echo "Bail out! $*"
+    exit 1
+  fi
+  echo "1..0 # SKIP $*"
+  exit 0
+}
+
+if [[ -z ${TESTLAN_INSIDE:-} ]]; then
+  for tool in Xvfb dbus-run-session import xwininfo nsenter unshare ip /usr/bin/python3; do
+    command -v "$tool" >/dev/null 2>&1 || skip "$tool is not installed"
+  done
+  /usr/bin/python3 -c 'import pyatspi' 2>/dev/null || skip "python3-pyatspi is not installed"
+  [[ -f $testlan_sh ]] || skip "no test LAN harness at $testlan_sh"
+  [[ -f $article/multicast_receiver.py ]] || skip "no article programs in $article"
+  unshare -m -n --propagation private true 2>/dev/null || skip "cannot create network namespaces"
+
+  mkdir -p "$out"
+  TESTLAN_OUTER_NS=$(readlink /proc/self/ns/net) TESTLAN_INSIDE=1 \
+    exec unshare -m -n --propagation private "$0" "$build" "$(cd "$out" && pwd)"
+fi
+
+# shellcheck source=/dev/null
+. "$testlan_sh"
+testlan_isolate
+testlan_build 3
+
+pids=()
+cleanup () {
+  local pid
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+  # The flood leaves megabytes of the receivers' chatter: keep the start.
+  for host in 2 3; do
+    truncate -s '<1M' "$out/article-receiver-h$host.log" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+
+for host in 2 3; do
+  # nsenter execs the receiver: $! is the receiver itself, for cleanup.
+  nsenter --net="/run/netns/chorus-h$host" -- \
+    /usr/bin/python3 -u "$article/multicast_receiver.py" \
+    >/dev/null 2>"$out/article-receiver-h$host.log" &
+  pids+=($!)
+done
+
+# Until both receivers have joined the article's group.
+for _ in $(seq 100); do
+  joined=0
+  for host in 2 3; do
+    ip -n "chorus-h$host" maddress show dev eth0 | grep -q 224.3.29.71 && joined=$((joined + 1))
+  done
+  ((joined == 2)) && break
+  sleep 0.05
+done
+
+export CHORUS_E2E_BUILD=$build CHORUS_E2E_OUT=$out CHORUS_E2E_ARTICLE=$article
+export CHORUS_E2E_NETNS=/run/netns/chorus-h%d
+lan_exec 1 dbus-run-session -- "$here/e2e-host.sh"

@@ -1,0 +1,292 @@
+#!/usr/bin/python3
+# test-e2e.py CHORUS: drives the Chorus window through AT-SPI, as a screen
+# reader user would, on test LAN host 1 (10.77.0.1). Prints TAP.
+#
+# Run by e2e-host.sh: DISPLAY, the D-Bus session and CHORUS_E2E_* are set.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import os
+import subprocess
+import sys
+import time
+
+import pyatspi
+
+OUT = os.environ['CHORUS_E2E_OUT']
+ARTICLE = os.environ['CHORUS_E2E_ARTICLE']
+NETNS = os.environ['CHORUS_E2E_NETNS']  # host i's namespace is NETNS % i
+HOSTS = ['10.77.0.2', '10.77.0.3']
+SELF = '10.77.0.1'
+
+# Sends small datagrams to the article's group as fast as it can for 4 s.
+FLOOD = '''
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+end = time.monotonic() + 4
+n = 0
+while time.monotonic() < end:
+    for _ in range(500):
+        try:
+            s.sendto(b"flood %d" % n, ("224.3.29.71", 10000))
+        except OSError:
+            pass
+        n += 1
+print("%d datagrams sent" % n)
+'''
+
+n_tests = 0
+failed = False
+
+
+def ok(condition, what, detail=''):
+    global n_tests, failed
+    n_tests += 1
+    print('%s %d - %s' % ('ok' if condition else 'not ok', n_tests, what), flush=True)
+    if not condition:
+        failed = True
+        for line in str(detail).splitlines():
+            print('# ' + line, flush=True)
+    return condition
+
+
+def wait_for(check, timeout=10.0, step=0.1):
+    end = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > end:
+            return result
+        time.sleep(step)
+
+
+def find_app(name):
+    """The application once its window is on the bus: found any earlier,
+    its cached list of children can stay empty."""
+    def look():
+        for app in pyatspi.Registry.getDesktop(0):
+            try:
+                if (app is not None and app.name == name and app.childCount > 0
+                        and app[0].getRoleName() == 'frame' and app[0].childCount > 0):
+                    return app
+            except Exception:
+                pass
+        return None
+    return wait_for(look, 20)
+
+
+def descendants(node, predicate):
+    """Like pyatspi.utils.findAllDescendants, but a tree that changes
+    under the walk (a child gone, a row recycled) only skips that branch."""
+    found = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        try:
+            children = [current[i] for i in range(current.childCount)]
+        except Exception:
+            continue
+        for child in reversed(children):
+            if child is None:
+                continue
+            try:
+                if predicate(child):
+                    found.append(child)
+            except Exception:
+                continue
+            stack.append(child)
+    return found
+
+
+def find(node, role, name, timeout=10):
+    def look():
+        found = descendants(node, lambda n: n.getRoleName() == role and n.name == name)
+        return found[0] if found else None
+    return wait_for(look, timeout)
+
+
+def showing(node):
+    return node.getState().contains(pyatspi.STATE_SHOWING)
+
+
+def texts(node):
+    """The text of every label under node, as exposed to AT-SPI."""
+    result = []
+    for label in descendants(node, lambda n: n.getRoleName() == 'label'):
+        try:
+            text = label.queryText()
+            result.append(text.getText(0, text.characterCount))
+        except NotImplementedError:
+            result.append(label.name)
+    return result
+
+
+def set_text(node, text):
+    editable = node.queryEditableText()
+    editable.setTextContents(text)
+
+
+def click(node):
+    action = node.queryAction()
+    for i in range(action.nActions):
+        if action.getName(i) == 'click':
+            return action.doAction(i)
+    raise AssertionError('%s %r cannot be clicked' % (node.getRoleName(), node.name))
+
+
+def window_id():
+    tree = subprocess.run(['xwininfo', '-root', '-tree'], capture_output=True, text=True).stdout
+    for line in tree.splitlines():
+        if '"Chorus"' in line:
+            return line.split()[0]
+    return None
+
+
+def screenshot(name):
+    """The whole screen as e2e-NAME, and the window alone as NAME."""
+    path = os.path.join(OUT, 'e2e-' + name)
+    subprocess.run(['import', '-window', 'root', path], check=False)
+    window = window_id()
+    if window:
+        subprocess.run(['import', '-window', window, os.path.join(OUT, name)], check=False)
+    return path
+
+
+def main():
+    app_process = subprocess.Popen([sys.argv[1]], stdout=subprocess.DEVNULL,
+                                   stderr=open(os.path.join(OUT, 'chorus.log'), 'w'))
+    try:
+        run()
+    finally:
+        app_process.terminate()
+        try:
+            app_process.wait(5)
+        except subprocess.TimeoutExpired:
+            app_process.kill()
+    print('1..%d' % n_tests, flush=True)
+    sys.exit(1 if failed else 0)
+
+
+def run():
+    app = find_app('chorus')
+    if not ok(app is not None, 'the application is on the AT-SPI bus'):
+        return
+
+    send_page = find(app, 'filler', 'ChorusSendPage')
+    receive_page = find(app, 'filler', 'ChorusReceivePage')
+    ok(send_page is not None and receive_page is not None, 'both pages are exposed')
+
+    # 1. Send to the group; both article receivers answer.
+    fields = {}
+    for name in ['Group', 'Port', 'TTL', 'Message']:
+        fields[name] = find(send_page, 'text', name)
+    ok(all(fields.values()), 'the Send page has Group, Port, TTL and Message fields',
+       repr(fields))
+    send = find(send_page, 'push button', 'Send')
+    ok(send is not None, 'the Send button is named “Send”')
+    if not all(fields.values()) or send is None:
+        return
+
+    set_text(fields['Group'], '240.0.0.1')
+    ok(wait_for(lambda: not send.getState().contains(pyatspi.STATE_SENSITIVE), 3),
+       'an invalid group disables Send')
+    errors = wait_for(lambda: [t for t in texts(send_page) if 'not a multicast address' in t], 3)
+    ok(errors, 'the reason is shown on the page', texts(send_page))
+
+    set_text(fields['Group'], '224.3.29.71')
+    set_text(fields['Port'], '10000')
+    set_text(fields['TTL'], '1')
+    set_text(fields['Message'], 'hello from Chorus <b>')
+    ok(wait_for(lambda: send.getState().contains(pyatspi.STATE_SENSITIVE), 3),
+       'valid fields enable Send')
+
+    click(send)
+
+    def acks_shown():
+        shown = texts(send_page)
+        return all(any(t == host + ':10000' for t in shown) for host in HOSTS) and shown
+    shown = wait_for(acks_shown, 10)
+    ok(shown, 'a row for each receiving host appears', texts(send_page))
+    ok(shown and shown.count('ack') >= 2, 'each row shows the reply “ack”', shown)
+    ok(wait_for(lambda: '2 acks from 2 hosts' in texts(send_page), 5),
+       'the count says “2 acks from 2 hosts”', texts(send_page))
+    # Let the wait run out, so the screenshot shows the finished run.
+    time.sleep(1.5)
+    path = screenshot('send.png')
+    ok(os.path.exists(path), 'screenshot ' + path)
+
+    # 2. Receive: the article sender on host 2 gets our ack.
+    tab = find(app, 'page tab', 'Receive')
+    click(tab)
+    group = find(receive_page, 'text', 'Group')
+    port = find(receive_page, 'text', 'Port')
+    set_text(group, '224.3.29.71')
+    set_text(port, '10000')
+    start = find(receive_page, 'push button', 'Start Receiving')
+    ok(start is not None, 'the Receive page has a “Start Receiving” button')
+    if start is None:
+        return
+    click(start)
+    stop = find(receive_page, 'push button', 'Stop Receiving', timeout=5)
+    ok(stop is not None, 'the button becomes “Stop Receiving”')
+
+    def article_send(host, env={}):
+        return subprocess.run(['nsenter', '--net=' + NETNS % host, '/usr/bin/python3',
+                               os.path.join(ARTICLE, 'multicast_sender.py')],
+                              capture_output=True, text=True, timeout=20,
+                              env=dict(os.environ, **env))
+
+    expected = 'received "ack" from (\'%s\', 10000)' % SELF
+    sender = article_send(2)
+    ok(expected in sender.stderr, 'the article sender gets our ack', sender.stderr)
+
+    def message_shown():
+        shown = texts(receive_page)
+        return ('very important data' in shown
+                and any(t.startswith(HOSTS[0] + ':') for t in shown)) and shown
+    shown = wait_for(message_shown, 10)
+    ok(shown, 'the message appears with its sender', texts(receive_page))
+
+    # Markup, an escape sequence, a tab and a byte that is not UTF-8: shown
+    # literally, escaped as chorus_text_escape() does.
+    hostile = b'<b>not bold</b> &amp; \x1b[31mred\xff\tend'
+    literal = '<b>not bold</b> &amp; \\x1b[31mred\\xff\\tend'
+    sender = article_send(3, {'CHORUS_ARTICLE_MESSAGE_HEX': hostile.hex()})
+    ok(expected in sender.stderr, 'a second sender gets our ack', sender.stderr)
+    ok(wait_for(lambda: literal in texts(receive_page), 10),
+       'a hostile payload is shown literally', texts(receive_page))
+    ok(wait_for(lambda: '2 messages received, 2 answered' in texts(receive_page), 5),
+       'the count says two messages, two answered', texts(receive_page))
+    path = screenshot('receive.png')
+    ok(os.path.exists(path), 'screenshot ' + path)
+
+    # 3. A flood from host 3: the window keeps answering while it lasts.
+    count = find(receive_page, 'label', '2 messages received, 2 answered')
+    flood = subprocess.Popen(['nsenter', '--net=' + NETNS % 3, '/usr/bin/python3', '-c', FLOOD],
+                             stdout=subprocess.PIPE, text=True)
+    latencies = []
+    while flood.poll() is None:
+        started = time.monotonic()
+        text = count.queryText()
+        text.getText(0, text.characterCount)
+        latencies.append(time.monotonic() - started)
+        time.sleep(0.05)
+    sent = flood.stdout.read().strip()
+    worst = max(latencies) if latencies else float('inf')
+    # A starved main loop answers once or twice, after seconds (10 s for
+    # an 8 s flood before the receiver learnt to step back); a busy but
+    # responsive one answers every few hundred milliseconds, less on a
+    # loaded machine.
+    ok(len(latencies) >= 5 and worst < 2.0,
+       'the window keeps answering during a flood (worst %.3f s, %d calls, %s)'
+       % (worst, len(latencies), sent))
+    ok(wait_for(lambda: any('older messages dropped' in t for t in texts(receive_page)), 10),
+       'the flood shows how many older messages were dropped', texts(receive_page))
+
+    click(stop)
+    ok(find(receive_page, 'push button', 'Start Receiving', timeout=5) is not None,
+       'stopping brings back “Start Receiving”')
+
+
+if __name__ == '__main__':
+    main()

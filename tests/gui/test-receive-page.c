@@ -1,0 +1,250 @@
+/* test-receive-page.c: validation, settings and the messages view of the
+ * Receive page
+ *
+ * These tests never start the receiver: they run in the machine's own
+ * network namespace, where no group may be joined.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "chorus-address.h"
+#include "chorus-message.h"
+#include "chorus-receive-page.h"
+#include "chorus-ring-model.h"
+#include "chorus-text.h"
+#include "gui-test-utils.h"
+
+#define CHILD(page, name) gui_test_child (GTK_WIDGET (page), CHORUS_TYPE_RECEIVE_PAGE, name)
+
+static void
+set_text (GtkWidget  *page,
+          const char *row,
+          const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (CHILD (page, row)), text);
+}
+
+static void
+test_validation (void)
+{
+  GtkWidget *page = gui_test_window (chorus_receive_page_new ());
+  GtkWidget *group_row = CHILD (page, "group_row");
+  GtkWidget *button = CHILD (page, "toggle_button");
+  GtkWidget *errors = CHILD (page, "errors_label");
+
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Start Receiving");
+  g_assert_true (gtk_widget_get_sensitive (button));
+
+  set_text (page, "group_row", "240.0.0.1");
+  g_assert_true (gtk_widget_has_css_class (group_row, "error"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (errors)),
+                            "240.0.0.1 is not a multicast address"));
+  g_assert_false (gtk_widget_get_sensitive (button));
+
+  set_text (page, "group_row", "239.1.2.3");
+  g_assert_false (gtk_widget_has_css_class (group_row, "error"));
+  g_assert_true (gtk_widget_get_sensitive (button));
+
+  set_text (page, "port_row", "0");
+  g_assert_true (gtk_widget_has_css_class (CHILD (page, "port_row"), "error"));
+  g_assert_false (gtk_widget_get_sensitive (button));
+  set_text (page, "port_row", "10000");
+  g_assert_true (gtk_widget_get_sensitive (button));
+
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (page)));
+}
+
+static void
+test_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *page = gui_test_window (chorus_receive_page_new ());
+  ChorusReceiver *receiver = chorus_receive_page_get_receiver (CHORUS_RECEIVE_PAGE (page));
+  GtkWidget *answer = CHILD (page, "answer_switch");
+
+  g_settings_set_string (settings, "receive-group", "239.7.7.7");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (CHILD (page, "group_row"))), ==,
+                   "239.7.7.7");
+  g_settings_set_string (settings, "receive-reply", "pong");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (CHILD (page, "reply_row"))), ==, "pong");
+  g_assert_cmpstr (chorus_receiver_get_reply (receiver), ==, "pong");
+  g_settings_set_boolean (settings, "receive-answer", FALSE);
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (answer)));
+  g_assert_false (chorus_receiver_get_answer (receiver));
+
+  set_text (page, "port_row", "20000");
+  g_assert_cmpstr (g_settings_get_string (settings, "receive-port"), ==, "20000");
+  set_text (page, "group_row", "224.2.2.2");
+  g_assert_cmpstr (g_settings_get_string (settings, "receive-group"), ==, "224.2.2.2");
+  set_text (page, "reply_row", "got it");
+  g_assert_cmpstr (g_settings_get_string (settings, "receive-reply"), ==, "got it");
+  gtk_switch_set_active (GTK_SWITCH (answer), TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "receive-answer"));
+
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (page)));
+
+  g_settings_reset (settings, "receive-group");
+  g_settings_reset (settings, "receive-port");
+  g_settings_reset (settings, "receive-reply");
+  g_settings_reset (settings, "receive-answer");
+}
+
+typedef struct
+{
+  GtkWidget *view;
+  const char *expected;
+} FindLabel;
+
+static gboolean
+has_label (gpointer user_data)
+{
+  FindLabel *find = user_data;
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  gui_test_collect (find->view, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_text (labels->pdata[i]), find->expected) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+static GBytes *
+make_payload (guint i)
+{
+  static const struct
+  {
+    const char *data;
+    gsize size;
+  } hostile[] = {
+    { "<b>x</b>", 8 },
+    { "&amp;", 5 },
+    { "nul\0byte", 8 },
+    { "\x1b[31mred", 8 },
+    { "bad \xff\xfe utf-8", 14 },
+    { "<span foreground=\"red\">", 23 },
+  };
+
+  if (i < G_N_ELEMENTS (hostile))
+    return g_bytes_new (hostile[i].data, hostile[i].size);
+  else
+    {
+      /* The largest IPv4 datagram, full of markup and control bytes. */
+      guint8 *data = g_malloc (CHORUS_MAX_PAYLOAD_IPV4);
+
+      for (gsize j = 0; j < CHORUS_MAX_PAYLOAD_IPV4; j++)
+        data[j] = "<b>&x\x01</b>"[j % 10];
+
+      return g_bytes_new_take (data, CHORUS_MAX_PAYLOAD_IPV4);
+    }
+}
+
+#define N_PAYLOADS 7
+
+static void
+test_messages_view (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *page = chorus_receive_page_new ();
+  ChorusReceiver *receiver = chorus_receive_page_get_receiver (CHORUS_RECEIVE_PAGE (page));
+  ChorusRingModel *messages = CHORUS_RING_MODEL (chorus_receiver_get_messages (receiver));
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string ("10.0.0.2");
+  g_autoptr(GSocketAddress) from = g_inet_socket_address_new (address, 40000);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  GtkWidget *view = CHILD (page, "column_view");
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 1000);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (CHILD (page, "results_stack"))),
+                   ==, "empty");
+
+  for (guint i = 0; i < N_PAYLOADS; i++)
+    {
+      g_autoptr(GBytes) payload = make_payload (i);
+      g_autoptr(ChorusMessage) message = chorus_message_new (G_INET_SOCKET_ADDRESS (from),
+                                                             payload, g_get_real_time (), 1, i);
+
+      chorus_ring_model_append (messages, message);
+    }
+
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (CHILD (page, "results_stack"))),
+                   ==, "list");
+
+  for (guint i = 0; i < N_PAYLOADS; i++)
+    {
+      g_autoptr(GBytes) payload = make_payload (i);
+      g_autofree char *expected = chorus_text_escape (g_bytes_get_data (payload, NULL),
+                                                      g_bytes_get_size (payload));
+      FindLabel find = { view, expected };
+
+      g_test_message ("looking for message %u", i);
+      g_assert_true (gui_test_wait (has_label, &find, 5000));
+    }
+
+  {
+    FindLabel size = { view, "65507 bytes" };
+    FindLabel endpoint = { view, "10.0.0.2:40000" };
+
+    g_assert_true (gui_test_wait (has_label, &size, 5000));
+    g_assert_true (gui_test_wait (has_label, &endpoint, 5000));
+  }
+
+  gui_test_collect (view, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkLabel *label = labels->pdata[i];
+
+      g_assert_false (gtk_label_get_use_markup (label));
+      g_assert_cmpstr (gtk_label_get_text (label), ==, gtk_label_get_label (label));
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_dropped (void)
+{
+  GtkWidget *page = gui_test_window (chorus_receive_page_new ());
+  ChorusReceiver *receiver = chorus_receive_page_get_receiver (CHORUS_RECEIVE_PAGE (page));
+  ChorusRingModel *messages = CHORUS_RING_MODEL (chorus_receiver_get_messages (receiver));
+  GtkWidget *dropped = CHILD (page, "dropped_label");
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string ("10.0.0.3");
+  g_autoptr(GSocketAddress) from = g_inet_socket_address_new (address, 40000);
+
+  g_assert_false (gtk_widget_get_visible (dropped));
+
+  chorus_ring_model_set_capacity (messages, 3);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(GBytes) payload = g_bytes_new_static ("hi", 2);
+      g_autoptr(ChorusMessage) message = chorus_message_new (G_INET_SOCKET_ADDRESS (from),
+                                                             payload, g_get_real_time (), 1, i);
+
+      chorus_ring_model_append (messages, message);
+    }
+
+  g_assert_true (gtk_widget_get_visible (dropped));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (dropped)), ==, "2 older messages dropped");
+
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (page)));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gui_test_init (&argc, &argv);
+
+  g_test_add_func ("/receive-page/validation", test_validation);
+  g_test_add_func ("/receive-page/settings", test_settings);
+  g_test_add_func ("/receive-page/messages-view", test_messages_view);
+  g_test_add_func ("/receive-page/dropped", test_dropped);
+
+  return g_test_run ();
+}
