@@ -41,4 +41,4 @@ export LANGUAGE=C LC_ALL=C.UTF-8
 export GTK_A11Y=atspi
 unset NO_AT_BRIDGE
 
-/usr/bin/python3 "$here/test-e2e.py" "$build/src/gui/chorus"
+/usr/bin/python3 "$here/test-e2e.py" "$build/src/gui/chorus" >&3 3>&-

@@ -87,4 +87,6 @@ done
 
 export CHORUS_E2E_BUILD=$build CHORUS_E2E_OUT=$out CHORUS_E2E_ARTICLE=$article
 export CHORUS_E2E_NETNS=/run/netns/chorus-h%d
-lan_exec 1 dbus-run-session -- "$here/e2e-host.sh"
+# Only the test speaks TAP on stdout: the session bus and the services it
+# starts (the AT-SPI registry says hello there) write to stderr.
+lan_exec 1 dbus-run-session -- "$here/e2e-host.sh" 3>&1 1>&2
