@@ -239,10 +239,10 @@ command_send (int    argc,
   if (!(group = chorus_group_parse (group_text ? group_text : CHORUS_DEFAULT_GROUP, &error))
       || (port_text && !chorus_parse_port (port_text, &port, &error))
       || (ttl_text && !chorus_parse_ttl (ttl_text, &ttl, &error))
-      || (wait_text && !chorus_parse_seconds (wait_text, "Wait time", 0, &wait, &error))
+      || (wait_text && !chorus_parse_seconds (wait_text, _("Wait time"), 0, &wait, &error))
       || (count_text && !chorus_parse_count (count_text, &count, &error))
       || (interval_text
-          && !chorus_parse_seconds (interval_text, "Interval", 0.001, &interval, &error))
+          && !chorus_parse_seconds (interval_text, _("Interval"), 0.001, &interval, &error))
       || !chorus_parse_interface (interface, &ifindex, &error)
       || !chorus_check_payload_size (group, strlen (message), &error))
     return invalid ("send", error);
@@ -462,8 +462,14 @@ int
 main (int    argc,
       char **argv)
 {
+  const char *localedir = g_getenv ("CHORUS_LOCALEDIR");
+
+  /* meson devenv points CHORUS_LOCALEDIR at the build tree. */
+  if (localedir == NULL || localedir[0] == '\0')
+    localedir = LOCALEDIR;
+
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <net/if.h>
 #include <string.h>
@@ -78,8 +79,8 @@ chorus_group_parse (const char  *text,
 
   if (stripped[0] == '\0')
     {
-      g_set_error_literal (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP,
-                           "Enter a multicast group, such as " CHORUS_DEFAULT_GROUP);
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP,
+                   _("Enter a multicast group, such as %s"), CHORUS_DEFAULT_GROUP);
       return NULL;
     }
 
@@ -88,9 +89,8 @@ chorus_group_parse (const char  *text,
   if (address == NULL)
     {
       g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP,
-                   "“%s” is not an IP address: enter a multicast group such as "
-                   CHORUS_DEFAULT_GROUP,
-                   stripped);
+                   _("“%s” is not an IP address: enter a multicast group such as %s"), stripped,
+                   CHORUS_DEFAULT_GROUP);
       return NULL;
     }
 
@@ -98,12 +98,12 @@ chorus_group_parse (const char  *text,
     {
       if (g_inet_address_get_is_multicast (address))
         g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_UNSUPPORTED,
-                     "%s is an IPv6 group: only IPv4 groups (224.0.0.0 to 239.255.255.255) "
-                     "are supported so far",
+                     _("%s is an IPv6 group: only IPv4 groups (224.0.0.0 to 239.255.255.255) "
+                       "are supported so far"),
                      stripped);
       else
         g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP,
-                     "%s is not a multicast address: IPv6 groups start with ff",
+                     _("%s is not a multicast address: IPv6 groups start with ff"),
                      stripped);
       return NULL;
     }
@@ -112,7 +112,7 @@ chorus_group_parse (const char  *text,
   if (!g_inet_address_get_is_multicast (address))
     {
       g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP,
-                   "%s is not a multicast address: IPv4 groups are 224.0.0.0 to 239.255.255.255",
+                   _("%s is not a multicast address: IPv4 groups are 224.0.0.0 to 239.255.255.255"),
                    stripped);
       return NULL;
     }
@@ -258,14 +258,14 @@ chorus_parse_port (const char  *text,
     {
       if (stripped[0] == '\0')
         g_set_error_literal (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_PORT,
-                             "Enter a port from 1 to 65535");
+                             _("Enter a port from 1 to 65535"));
       else if (!is_number)
         g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_PORT,
-                     "“%s” is not a port number: use a whole number from 1 to 65535",
+                     _("“%s” is not a port number: use a whole number from 1 to 65535"),
                      stripped);
       else
         g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_PORT,
-                     "Port %s is out of range: use a port from 1 to 65535", stripped);
+                     _("Port %s is out of range: use a port from 1 to 65535"), stripped);
       return FALSE;
     }
 
@@ -288,13 +288,13 @@ chorus_parse_ttl (const char  *text,
     {
       if (stripped[0] == '\0')
         g_set_error_literal (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_TTL,
-                             "Enter a TTL from 0 to 255 (1 stays on the local network)");
+                             _("Enter a TTL from 0 to 255 (1 stays on the local network)"));
       else if (!is_number)
         g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_TTL,
-                     "“%s” is not a TTL: use a whole number from 0 to 255", stripped);
+                     _("“%s” is not a TTL: use a whole number from 0 to 255"), stripped);
       else
         g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_TTL,
-                     "TTL %s is out of range: use 0 to 255 (1 stays on the local network)",
+                     _("TTL %s is out of range: use 0 to 255 (1 stays on the local network)"),
                      stripped);
       return FALSE;
     }
@@ -318,10 +318,10 @@ chorus_parse_count (const char  *text,
     {
       if (!is_number)
         g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
-                     "“%s” is not a count: use a whole number of at least 1", stripped);
+                     _("“%s” is not a count: use a whole number of at least 1"), stripped);
       else
         g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
-                     "Count %s is out of range: use 1 to %d", stripped, G_MAXINT);
+                     _("Count %s is out of range: use 1 to %d"), stripped, G_MAXINT);
       return FALSE;
     }
 
@@ -363,7 +363,7 @@ chorus_parse_seconds (const char  *text,
       || strpbrk (stripped, "xXpP") != NULL)
     {
       g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
-                   "%s “%s” is not a number of seconds: use a number such as 1 or 0.5", what,
+                   _("%s “%s” is not a number of seconds: use a number such as 1 or 0.5"), what,
                    stripped);
       return FALSE;
     }
@@ -372,17 +372,17 @@ chorus_parse_seconds (const char  *text,
     {
       if (minimum == 0)
         g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
-                     "%s cannot be negative", what);
+                     _("%s cannot be negative"), what);
       else
         g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
-                     "%s must be at least %g seconds", what, minimum);
+                     _("%s must be at least %g seconds"), what, minimum);
       return FALSE;
     }
 
   if (value > MAX_SECONDS)
     {
       g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
-                   "%s %s is too long: use at most %.0f seconds (a day)", what, stripped,
+                   _("%s %s is too long: use at most %.0f seconds (a day)"), what, stripped,
                    MAX_SECONDS);
       return FALSE;
     }
@@ -405,10 +405,9 @@ chorus_check_payload_size (ChorusGroup  *group,
   if (size > max_payload)
     {
       g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_MESSAGE_TOO_LARGE,
-                   "The message is %" G_GSIZE_FORMAT " bytes: one %s datagram carries at most %"
-                   G_GSIZE_FORMAT " bytes",
-                   size, chorus_group_get_family (group) == G_SOCKET_FAMILY_IPV6 ? "IPv6" : "IPv4",
-                   max_payload);
+                   _("The message is %lu bytes: one %s datagram carries at most %lu bytes"),
+                   (unsigned long) size, chorus_group_get_family (group) == G_SOCKET_FAMILY_IPV6 ? "IPv6" : "IPv4",
+                   (unsigned long) max_payload);
       return FALSE;
     }
 
@@ -444,7 +443,7 @@ chorus_parse_interface (const char  *text,
   if (found == 0)
     {
       g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
-                   "This computer has no network interface called “%s”", stripped);
+                   _("This computer has no network interface called “%s”"), stripped);
       return FALSE;
     }
 

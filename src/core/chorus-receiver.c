@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -531,7 +532,7 @@ open_socket (ChorusReceiver  *self,
   if (!g_socket_bind (self->socket, local, TRUE, &local_error))
     {
       g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK,
-                   "Could not listen on port %u: %s", self->port, local_error->message);
+                   _("Could not listen on port %u: %s"), self->port, local_error->message);
       return FALSE;
     }
 
@@ -539,7 +540,7 @@ open_socket (ChorusReceiver  *self,
                                       ifindex != 0 ? self->interface : NULL, &local_error))
     {
       g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK,
-                   "Could not join %s: %s (does a route cover multicast?)", group_text,
+                   _("Could not join %s: %s (does a route cover multicast?)"), group_text,
                    local_error->message);
       return FALSE;
     }
@@ -568,7 +569,7 @@ chorus_receiver_start (ChorusReceiver  *self,
 
   if (self->running)
     {
-      g_set_error_literal (error, CHORUS_ERROR, CHORUS_ERROR_BUSY, "Already receiving");
+      g_set_error_literal (error, CHORUS_ERROR, CHORUS_ERROR_BUSY, _("Already receiving"));
       return FALSE;
     }
 

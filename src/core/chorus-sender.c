@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -723,7 +724,7 @@ send_probe (ChorusSender  *self,
         G_SOCKET_CONNECTABLE (self->destination));
 
       g_array_set_size (self->send_times, self->send_times->len - 1);
-      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK, "Could not send to %s: %s", where,
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK, _("Could not send to %s: %s"), where,
                    local_error->message);
       return FALSE;
     }
@@ -822,7 +823,7 @@ open_socket (ChorusSender  *self,
 
   if (!g_socket_bind (self->socket, local, FALSE, &local_error))
     {
-      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK, "Could not open a port for answers: %s",
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK, _("Could not open a port for answers: %s"),
                    local_error->message);
       return FALSE;
     }
@@ -856,7 +857,7 @@ chorus_sender_start (ChorusSender  *self,
 
   if (self->running)
     {
-      g_set_error_literal (error, CHORUS_ERROR, CHORUS_ERROR_BUSY, "Already sending");
+      g_set_error_literal (error, CHORUS_ERROR, CHORUS_ERROR_BUSY, _("Already sending"));
       return FALSE;
     }
 

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <errno.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -65,7 +66,7 @@ _chorus_socket_new_udp (GSocketFamily   family,
   socket = g_socket_new (family, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &local_error);
   if (socket == NULL)
     {
-      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK, "Could not create a UDP socket: %s",
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK, _("Could not create a UDP socket: %s"),
                    local_error->message);
       return NULL;
     }
@@ -97,7 +98,7 @@ _chorus_socket_set_multicast_interface (GSocket  *socket,
   if (g_socket_get_family (socket) != G_SOCKET_FAMILY_IPV4)
     {
       g_set_error_literal (error, CHORUS_ERROR, CHORUS_ERROR_UNSUPPORTED,
-                           "Choosing the interface is supported for IPv4 only so far");
+                           _("Choosing the interface is supported for IPv4 only so far"));
       return FALSE;
     }
 
@@ -106,7 +107,7 @@ _chorus_socket_set_multicast_interface (GSocket  *socket,
       int saved_errno = errno;
 
       if_indextoname (ifindex, name);
-      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK, "Could not send by way of %s: %s",
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK, _("Could not send by way of %s: %s"),
                    name, g_strerror (saved_errno));
       return FALSE;
     }

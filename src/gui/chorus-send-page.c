@@ -81,7 +81,7 @@ chorus_send_page_check (ChorusSendPage *self,
   chorus_parse_ttl (gtk_editable_get_text (GTK_EDITABLE (self->ttl.row)), &request->ttl,
                     &ttl_error);
   /* Not translated: it starts the core's message, which is in English. */
-  chorus_parse_seconds (gtk_editable_get_text (GTK_EDITABLE (self->wait.row)), "Wait time", 0,
+  chorus_parse_seconds (gtk_editable_get_text (GTK_EDITABLE (self->wait.row)), _("Wait time"), 0,
                         &request->wait, &wait_error);
 
   text = gtk_editable_get_text (GTK_EDITABLE (self->message.row));
