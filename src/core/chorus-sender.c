@@ -686,6 +686,12 @@ on_socket_readable (GSocket      *socket,
         }
     }
 
+  /* As in the receiver: past one full dispatch, a flood would starve
+   * drawing and input, so step behind them until the socket is empty. */
+  if (self->socket_source != NULL)
+    g_source_set_priority (self->socket_source,
+                           fresh->len >= MAX_PER_DISPATCH ? G_PRIORITY_LOW : G_PRIORITY_HIGH);
+
   if (fresh->len == 0)
     return G_SOURCE_CONTINUE;
 
