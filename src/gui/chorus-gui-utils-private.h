@@ -18,6 +18,10 @@ typedef struct
 void      _chorus_field_set_error     (ChorusField  *field,
                                        const GError *error);
 gboolean  _chorus_field_has_error     (ChorusField  *field);
+gboolean  _chorus_fields_report       (ChorusField  *const *fields,
+                                       const GError *const *errors,
+                                       guint         n_fields,
+                                       GtkLabel     *summary);
 void      _chorus_button_set_label    (GtkButton    *button,
                                        const char   *label);
 void      _chorus_show_toast          (GtkWidget    *widget,

@@ -50,6 +50,41 @@ _chorus_field_set_error (ChorusField  *field,
     }
 }
 
+/*
+ * _chorus_fields_report:
+ * @fields: (array length=n_fields): the fields of a page
+ * @errors: (array length=n_fields): what is wrong with each, or %NULL
+ * @summary: the label under the form that lists every message
+ *
+ * Marks each field and shows all the messages under the form.
+ *
+ * Returns: %TRUE if every field is valid
+ */
+gboolean
+_chorus_fields_report (ChorusField  *const *fields,
+                       const GError *const *errors,
+                       guint         n_fields,
+                       GtkLabel     *summary)
+{
+  g_autoptr(GString) messages = g_string_new (NULL);
+
+  for (guint i = 0; i < n_fields; i++)
+    {
+      _chorus_field_set_error (fields[i], errors[i]);
+
+      if (errors[i] == NULL)
+        continue;
+      if (messages->len > 0)
+        g_string_append_c (messages, '\n');
+      g_string_append (messages, errors[i]->message);
+    }
+
+  gtk_label_set_text (summary, messages->str);
+  gtk_widget_set_visible (GTK_WIDGET (summary), messages->len > 0);
+
+  return messages->len == 0;
+}
+
 gboolean
 _chorus_field_has_error (ChorusField *field)
 {

@@ -50,8 +50,6 @@ chorus_receive_page_check (ChorusReceivePage  *self,
   g_autoptr(GError) group_error = NULL;
   g_autoptr(GError) port_error = NULL;
   g_autoptr(GError) reply_error = NULL;
-  g_autoptr(GString) messages = g_string_new (NULL);
-  const GError *errors[3];
 
   *group = chorus_group_parse (gtk_editable_get_text (GTK_EDITABLE (self->group.row)),
                                &group_error);
@@ -61,26 +59,12 @@ chorus_receive_page_check (ChorusReceivePage  *self,
                                strlen (gtk_editable_get_text (GTK_EDITABLE (self->reply.row))),
                                &reply_error);
 
-  _chorus_field_set_error (&self->group, group_error);
-  _chorus_field_set_error (&self->port, port_error);
-  _chorus_field_set_error (&self->reply, reply_error);
+  {
+    ChorusField *const fields[] = { &self->group, &self->port, &self->reply };
+    const GError *const errors[] = { group_error, port_error, reply_error };
 
-  errors[0] = group_error;
-  errors[1] = port_error;
-  errors[2] = reply_error;
-  for (guint i = 0; i < G_N_ELEMENTS (errors); i++)
-    {
-      if (errors[i] == NULL)
-        continue;
-      if (messages->len > 0)
-        g_string_append_c (messages, '\n');
-      g_string_append (messages, errors[i]->message);
-    }
-
-  gtk_label_set_text (self->errors_label, messages->str);
-  gtk_widget_set_visible (GTK_WIDGET (self->errors_label), messages->len > 0);
-
-  return messages->len == 0;
+    return _chorus_fields_report (fields, errors, G_N_ELEMENTS (fields), self->errors_label);
+  }
 }
 
 static void

@@ -70,9 +70,7 @@ chorus_send_page_check (ChorusSendPage *self,
   g_autoptr(GError) ttl_error = NULL;
   g_autoptr(GError) message_error = NULL;
   g_autoptr(GError) wait_error = NULL;
-  g_autoptr(GString) messages = g_string_new (NULL);
   const char *text;
-  const GError *errors[5];
 
   request->group = chorus_group_parse (gtk_editable_get_text (GTK_EDITABLE (self->group.row)),
                                        &group_error);
@@ -80,7 +78,6 @@ chorus_send_page_check (ChorusSendPage *self,
                      &port_error);
   chorus_parse_ttl (gtk_editable_get_text (GTK_EDITABLE (self->ttl.row)), &request->ttl,
                     &ttl_error);
-  /* Not translated: it starts the core's message, which is in English. */
   chorus_parse_seconds (gtk_editable_get_text (GTK_EDITABLE (self->wait.row)), _("Wait time"), 0,
                         &request->wait, &wait_error);
 
@@ -88,30 +85,14 @@ chorus_send_page_check (ChorusSendPage *self,
   if (request->group != NULL)
     chorus_check_payload_size (request->group, strlen (text), &message_error);
 
-  _chorus_field_set_error (&self->group, group_error);
-  _chorus_field_set_error (&self->port, port_error);
-  _chorus_field_set_error (&self->ttl, ttl_error);
-  _chorus_field_set_error (&self->message, message_error);
-  _chorus_field_set_error (&self->wait, wait_error);
+  {
+    ChorusField *const fields[] = { &self->group, &self->port, &self->ttl, &self->message,
+                                    &self->wait };
+    const GError *const errors[] = { group_error, port_error, ttl_error, message_error,
+                                     wait_error };
 
-  errors[0] = group_error;
-  errors[1] = port_error;
-  errors[2] = ttl_error;
-  errors[3] = message_error;
-  errors[4] = wait_error;
-  for (guint i = 0; i < G_N_ELEMENTS (errors); i++)
-    {
-      if (errors[i] == NULL)
-        continue;
-      if (messages->len > 0)
-        g_string_append_c (messages, '\n');
-      g_string_append (messages, errors[i]->message);
-    }
-
-  gtk_label_set_text (self->errors_label, messages->str);
-  gtk_widget_set_visible (GTK_WIDGET (self->errors_label), messages->len > 0);
-
-  return messages->len == 0;
+    return _chorus_fields_report (fields, errors, G_N_ELEMENTS (fields), self->errors_label);
+  }
 }
 
 static void
