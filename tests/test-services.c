@@ -357,6 +357,161 @@ test_stop_early (void)
 }
 
 static void
+stop_on_probe (ChorusSender *sender,
+               guint         probe,
+               gpointer      user_data)
+{
+  if (probe == GPOINTER_TO_UINT (user_data))
+    chorus_sender_stop (sender);
+}
+
+static void
+count_finished (ChorusSender *sender,
+                guint        *counter)
+{
+  (*counter)++;
+}
+
+static void
+test_stop_from_handler (void)
+{
+  g_autoptr(ChorusReceiver) receiver = start_receiver (GROUP, 10010);
+  g_autoptr(ChorusSender) sender = new_sender (GROUP, 10010, 0.3);
+  g_autoptr(GError) error = NULL;
+  guint n_finished = 0;
+  gulong id;
+
+  g_signal_connect (sender, "finished", G_CALLBACK (count_finished), &n_finished);
+
+  /* Stopped from the first probe's signal, inside start(). */
+  id = g_signal_connect (sender, "probe-sent", G_CALLBACK (stop_on_probe), GUINT_TO_POINTER (1));
+  g_object_set (sender, "count", 3, "interval", 0.05, NULL);
+  g_assert_true (chorus_sender_start (sender, &error));
+  g_assert_no_error (error);
+  g_assert_false (chorus_sender_get_running (sender));
+  spin_for (0.4);
+  g_assert_cmpuint (chorus_sender_get_n_sent (sender), ==, 1);
+  g_assert_cmpuint (n_finished, ==, 1);
+  g_signal_handler_disconnect (sender, id);
+
+  /* Stopped from the last probe's signal, inside the probe timer: no
+   * deadline of that run may cut the next one short. */
+  id = g_signal_connect (sender, "probe-sent", G_CALLBACK (stop_on_probe), GUINT_TO_POINTER (3));
+  n_finished = 0;
+  g_assert_true (chorus_sender_start (sender, &error));
+  spin_for (0.4);
+  g_assert_false (chorus_sender_get_running (sender));
+  g_assert_cmpuint (chorus_sender_get_n_sent (sender), ==, 3);
+  g_assert_cmpuint (n_finished, ==, 1);
+  g_signal_handler_disconnect (sender, id);
+
+  g_object_set (sender, "count", 1, "wait", 0.6, NULL);
+  g_assert_true (chorus_sender_start (sender, &error));
+  spin_for (0.4);
+  g_assert_true (chorus_sender_get_running (sender));
+  chorus_sender_stop (sender);
+}
+
+static void
+drop_last_ref (ChorusSender *sender,
+               ChorusAck    *ack,
+               gpointer      user_data)
+{
+  ChorusSender **slot = user_data;
+
+  if (*slot != NULL)
+    g_clear_object (slot);
+}
+
+static void
+test_unref_from_handler (void)
+{
+  g_autoptr(ChorusReceiver) a = start_receiver (GROUP, 10011);
+  g_autoptr(ChorusReceiver) b = start_receiver (GROUP, 10011);
+  ChorusSender *sender = new_sender (GROUP, 10011, 0.3);
+  g_autoptr(GError) error = NULL;
+
+  g_object_add_weak_pointer (G_OBJECT (sender), (gpointer *) &sender);
+  g_signal_connect (sender, "ack-received", G_CALLBACK (drop_last_ref), &sender);
+  chorus_sender_start (sender, &error);
+  g_assert_no_error (error);
+
+  /* Two acks in one drain: the first handler frees the sender. */
+  spin_for (0.5);
+  g_assert_null (sender);
+}
+
+static void
+test_limit_per_run (void)
+{
+  g_autoptr(ChorusReceiver) receiver = g_object_new (CHORUS_TYPE_RECEIVER,
+                                                     "group", GROUP,
+                                                     "port", 10012,
+                                                     "limit", (guint64) 1,
+                                                     NULL);
+  g_autoptr(ChorusSender) sender = new_sender (GROUP, 10012, 0.2);
+  g_autoptr(GError) error = NULL;
+
+  for (guint run = 1; run <= 2; run++)
+    {
+      chorus_receiver_start (receiver, &error);
+      g_assert_no_error (error);
+      run_sender (sender);
+      g_assert_cmpuint (chorus_sender_get_n_acks (sender), ==, 1);
+      g_assert_cmpuint (chorus_receiver_get_n_received (receiver), ==, run);
+      g_assert_false (chorus_receiver_get_running (receiver));
+    }
+}
+
+static void
+test_message_fixed_per_run (void)
+{
+  g_autoptr(ChorusReceiver) receiver = start_receiver (GROUP, 10013);
+  g_autoptr(ChorusSender) sender = new_sender (GROUP, 10013, 0.2);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) huge = g_bytes_new_take (g_malloc0 (65508), 65508);
+  GListModel *messages = chorus_receiver_get_messages (receiver);
+
+  g_object_set (sender, "count", 2, "interval", 0.1, "text", "first", NULL);
+  chorus_sender_start (sender, &error);
+  g_assert_no_error (error);
+  /* Too large to send, and too late for this run anyway. */
+  chorus_sender_set_message (sender, huge);
+  spin_for (0.5);
+
+  g_assert_cmpuint (chorus_sender_get_n_sent (sender), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(ChorusMessage) message = g_list_model_get_item (messages, i);
+      g_assert_cmpstr (chorus_message_get_text (message), ==, "first");
+    }
+}
+
+static void
+test_empty_payload (void)
+{
+  g_autoptr(ChorusReceiver) receiver = start_receiver (GROUP, 10014);
+  g_autoptr(ChorusSender) sender = new_sender (GROUP, 10014, 0.3);
+  g_autoptr(ChorusAck) ack = NULL;
+  g_autoptr(ChorusMessage) message = NULL;
+
+  /* Nothing out, nothing back: both still count. */
+  chorus_sender_set_text (sender, "");
+  chorus_receiver_set_reply (receiver, "");
+  run_sender (sender);
+
+  g_assert_cmpuint (chorus_receiver_get_n_received (receiver), ==, 1);
+  message = g_list_model_get_item (chorus_receiver_get_messages (receiver), 0);
+  g_assert_cmpuint (chorus_message_get_size (message), ==, 0);
+  g_assert_cmpstr (chorus_message_get_text (message), ==, "");
+  g_assert_cmpuint (chorus_sender_get_n_acks (sender), ==, 1);
+  ack = g_list_model_get_item (chorus_sender_get_acks (sender), 0);
+  g_assert_cmpuint (g_bytes_get_size (chorus_ack_get_payload (ack)), ==, 0);
+  g_assert_cmpstr (chorus_ack_get_text (ack), ==, "");
+}
+
+static void
 skip_unisolated (void)
 {
   g_test_skip ("needs a private network namespace (run as root, or set CI to make this fatal)");
@@ -383,6 +538,11 @@ main (int    argc,
   g_test_add_func ("/services/burst", test_burst);
   g_test_add_func ("/services/errors", test_errors);
   g_test_add_func ("/services/stop-early", test_stop_early);
+  g_test_add_func ("/services/stop-from-handler", test_stop_from_handler);
+  g_test_add_func ("/services/unref-from-handler", test_unref_from_handler);
+  g_test_add_func ("/services/limit-per-run", test_limit_per_run);
+  g_test_add_func ("/services/message-fixed-per-run", test_message_fixed_per_run);
+  g_test_add_func ("/services/empty-payload", test_empty_payload);
 
   return g_test_run ();
 }

@@ -100,7 +100,8 @@ chorus_json_add_payload (GString *line,
 
   if (chorus_text_is_utf8 (data, size))
     {
-      g_autofree char *text = g_strndup ((const char *) data, size);
+      /* An empty payload may come without a buffer. */
+      g_autofree char *text = g_strndup (data != NULL ? (const char *) data : "", size);
 
       chorus_json_add_string (line, "data", text);
     }
@@ -112,16 +113,17 @@ chorus_json_add_payload (GString *line,
     }
 }
 
-void
+gboolean
 chorus_json_print (GString *line)
 {
   g_string_append (line, "}\n");
   fwrite (line->str, 1, line->len, stdout);
-  fflush (stdout);
   g_string_free (line, TRUE);
+
+  return fflush (stdout) == 0 && !ferror (stdout);
 }
 
-void
+gboolean
 chorus_cli_print (const char *format,
                   ...)
 {
@@ -130,7 +132,8 @@ chorus_cli_print (const char *format,
   va_start (args, format);
   vfprintf (stdout, format, args);
   va_end (args);
-  fflush (stdout);
+
+  return fflush (stdout) == 0 && !ferror (stdout);
 }
 
 char *

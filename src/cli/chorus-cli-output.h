@@ -23,9 +23,10 @@ void     chorus_json_add_ms       (GString    *line,
                                    gint64      usec);
 void     chorus_json_add_payload  (GString    *line,
                                    GBytes     *payload);
-void     chorus_json_print        (GString    *line);
+/* Both return FALSE once stdout is gone (a closed pipe, a full disk). */
+gboolean chorus_json_print        (GString    *line);
 
-void     chorus_cli_print         (const char *format,
+gboolean chorus_cli_print         (const char *format,
                                    ...) G_GNUC_PRINTF (1, 2);
 char    *chorus_cli_format_time   (gint64      realtime_usec);
 

@@ -71,6 +71,7 @@ on_probe_sent (ChorusSender *sender,
 {
   guint count = chorus_sender_get_count (sender);
   gsize size = g_bytes_get_size (chorus_sender_get_message (sender));
+  gboolean printed;
 
   if (run->json)
     {
@@ -81,14 +82,21 @@ on_probe_sent (ChorusSender *sender,
       chorus_json_add_int (line, "port", chorus_sender_get_port (sender));
       chorus_json_add_int (line, "bytes", size);
       chorus_json_add_int (line, "ttl", chorus_sender_get_ttl (sender));
-      chorus_json_print (line);
+      printed = chorus_json_print (line);
     }
   else
     {
-      chorus_cli_print ("sent %" G_GSIZE_FORMAT " bytes to %s:%u, ttl %u (probe %u of %u)\n",
-                        size, chorus_sender_get_group (sender), chorus_sender_get_port (sender),
-                        chorus_sender_get_ttl (sender), probe, count);
+      printed = chorus_cli_print ("sent %" G_GSIZE_FORMAT " bytes to %s:%u, ttl %u "
+                                  "(probe %u of %u)\n",
+                                  size, chorus_sender_get_group (sender),
+                                  chorus_sender_get_port (sender), chorus_sender_get_ttl (sender),
+                                  probe, count);
     }
+
+  /* Nobody reads us any more (a closed pipe): stop rather than go on
+   * answering into the void. */
+  if (!printed)
+    chorus_sender_stop (sender);
 }
 
 static void
@@ -96,6 +104,8 @@ on_ack_received (ChorusSender *sender,
                  ChorusAck    *ack,
                  Run          *run)
 {
+  gboolean printed;
+
   if (run->json)
     {
       GString *line = chorus_json_begin ("ack");
@@ -108,16 +118,21 @@ on_ack_received (ChorusSender *sender,
       chorus_json_add_int (line, "probe", chorus_ack_get_probe (ack));
       if (chorus_ack_get_ttl (ack) >= 0)
         chorus_json_add_int (line, "ttl", chorus_ack_get_ttl (ack));
-      chorus_json_print (line);
+      printed = chorus_json_print (line);
     }
   else
     {
       gint64 rtt = chorus_ack_get_rtt_usec (ack);
 
-      chorus_cli_print ("reply from %s:%u in %" G_GINT64_FORMAT ".%03d ms: \"%s\"\n",
-                        chorus_ack_get_address (ack), chorus_ack_get_port (ack), rtt / 1000,
-                        (int) (rtt % 1000), chorus_ack_get_text (ack));
+      printed = chorus_cli_print ("reply from %s:%u in %" G_GINT64_FORMAT ".%03d ms: \"%s\"\n",
+                                  chorus_ack_get_address (ack), chorus_ack_get_port (ack),
+                                  rtt / 1000, (int) (rtt % 1000), chorus_ack_get_text (ack));
     }
+
+  /* Nobody reads us any more (a closed pipe): stop rather than go on
+   * answering into the void. */
+  if (!printed)
+    chorus_sender_stop (sender);
 }
 
 static void
@@ -205,7 +220,8 @@ command_send (int    argc,
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON Lines", NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("[MESSAGE] — send to a group, list who answers");
+  g_autoptr(GOptionContext) context =
+    g_option_context_new ("[MESSAGE] — send to a group, list who answers");
   g_autoptr(GError) error = NULL;
   g_autoptr(ChorusGroup) group = NULL;
   g_autoptr(ChorusSender) sender = NULL;
@@ -295,6 +311,8 @@ on_message_received (ChorusReceiver *receiver,
                      ChorusMessage  *message,
                      Run            *run)
 {
+  gboolean printed;
+
   if (run->json)
     {
       GString *line = chorus_json_begin ("message");
@@ -305,16 +323,23 @@ on_message_received (ChorusReceiver *receiver,
       chorus_json_add_payload (line, chorus_message_get_payload (message));
       if (chorus_message_get_ttl (message) >= 0)
         chorus_json_add_int (line, "ttl", chorus_message_get_ttl (message));
-      chorus_json_print (line);
+      printed = chorus_json_print (line);
     }
   else
     {
       g_autofree char *time = chorus_cli_format_time (chorus_message_get_arrival (message));
 
-      chorus_cli_print ("%s  from %s:%u, %" G_GSIZE_FORMAT " bytes: \"%s\"\n", time,
-                        chorus_message_get_address (message), chorus_message_get_port (message),
-                        chorus_message_get_size (message), chorus_message_get_text (message));
+      printed = chorus_cli_print ("%s  from %s:%u, %" G_GSIZE_FORMAT " bytes: \"%s\"\n", time,
+                                  chorus_message_get_address (message),
+                                  chorus_message_get_port (message),
+                                  chorus_message_get_size (message),
+                                  chorus_message_get_text (message));
     }
+
+  /* Nobody reads us any more (a closed pipe): stop rather than go on
+   * answering into the void. */
+  if (!printed)
+    chorus_receiver_stop (receiver);
 }
 
 static void
@@ -341,7 +366,8 @@ command_receive (int    argc,
     { "group", 'g', 0, G_OPTION_ARG_STRING, &group_text,
       "Multicast group to join (default " CHORUS_DEFAULT_GROUP ")", "ADDR" },
     { "port", 'p', 0, G_OPTION_ARG_STRING, &port_text, "UDP port (default 10000)", "PORT" },
-    { "reply", 'r', 0, G_OPTION_ARG_STRING, &reply, "Answer with TEXT (default “ack”)", "TEXT" },
+    { "reply", 'r', 0, G_OPTION_ARG_STRING, &reply,
+      "Answer with TEXT (default “ack”)", "TEXT" },
     { "interface", 'I', 0, G_OPTION_ARG_STRING, &interface,
       "Join on this network interface (default: as routed)", "NAME" },
     { "no-reply", 0, 0, G_OPTION_ARG_NONE, &no_reply, "Do not answer", NULL },
@@ -350,7 +376,8 @@ command_receive (int    argc,
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON Lines", NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("— join a group, show and answer what arrives");
+  g_autoptr(GOptionContext) context =
+    g_option_context_new ("— join a group, show and answer what arrives");
   g_autoptr(GError) error = NULL;
   g_autoptr(ChorusGroup) group = NULL;
   g_autoptr(ChorusReceiver) receiver = NULL;
@@ -486,7 +513,8 @@ main (int    argc,
     return command_send (argc, argv);
   if (g_str_equal (argv[1], "receive"))
     return command_receive (argc, argv);
-  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") || g_str_equal (argv[1], "help"))
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")
+      || g_str_equal (argv[1], "help"))
     {
       usage (stdout);
       return 0;

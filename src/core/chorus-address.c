@@ -406,7 +406,8 @@ chorus_check_payload_size (ChorusGroup  *group,
     {
       g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_MESSAGE_TOO_LARGE,
                    _("The message is %lu bytes: one %s datagram carries at most %lu bytes"),
-                   (unsigned long) size, chorus_group_get_family (group) == G_SOCKET_FAMILY_IPV6 ? "IPv6" : "IPv4",
+                   (unsigned long) size,
+                   chorus_group_get_family (group) == G_SOCKET_FAMILY_IPV6 ? "IPv6" : "IPv4",
                    (unsigned long) max_payload);
       return FALSE;
     }

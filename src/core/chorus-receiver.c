@@ -44,6 +44,8 @@ struct _ChorusReceiver
   guint64 n_received;
   guint64 n_replied;
   guint64 n_ignored;
+  /* n_received when this run started: the limit counts per run. */
+  guint64 n_received_at_start;
 };
 
 G_DEFINE_FINAL_TYPE (ChorusReceiver, chorus_receiver, G_TYPE_OBJECT)
@@ -234,13 +236,14 @@ chorus_receiver_class_init (ChorusReceiverClass *klass)
    */
   properties[PROP_INTERFACE] = g_param_spec_string ("interface", NULL, NULL, "", rw);
   properties[PROP_CAPACITY] =
-    g_param_spec_uint ("capacity", NULL, NULL, 1, G_MAXINT, CHORUS_RECEIVER_DEFAULT_CAPACITY,
+    g_param_spec_uint ("capacity", NULL, NULL, 1, CHORUS_RING_MODEL_MAX_CAPACITY,
+                       CHORUS_RECEIVER_DEFAULT_CAPACITY,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   /**
    * ChorusReceiver:limit:
    *
-   * Stop by itself after this many messages (0: never). Nothing past the
-   * limit is kept or answered.
+   * Stop by itself after this many messages in one run (0: never).
+   * Nothing past the limit is kept or answered.
    */
   properties[PROP_LIMIT] =
     g_param_spec_uint64 ("limit", NULL, NULL, 0, G_MAXUINT64, 0,
@@ -423,7 +426,7 @@ send_reply (ChorusReceiver     *self,
 static gboolean
 limit_reached (ChorusReceiver *self)
 {
-  return self->limit > 0 && self->n_received >= self->limit;
+  return self->limit > 0 && self->n_received - self->n_received_at_start >= self->limit;
 }
 
 static gboolean
@@ -432,6 +435,8 @@ on_socket_readable (GSocket      *socket,
                     gpointer      user_data)
 {
   ChorusReceiver *self = CHORUS_RECEIVER (user_data);
+  /* A handler may drop the last reference to us. */
+  g_autoptr(ChorusReceiver) hold = g_object_ref (self);
   g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
   guint64 old_replied = self->n_replied;
   guint64 old_ignored = self->n_ignored;
@@ -511,7 +516,6 @@ open_socket (ChorusReceiver  *self,
   g_autoptr(GInetAddress) any = g_inet_address_new_any (family);
   g_autoptr(GSocketAddress) local = g_inet_socket_address_new (any, self->port);
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *group_text = chorus_group_to_string (group);
   guint ifindex;
 
   if (!chorus_parse_interface (self->interface, &ifindex, error))
@@ -536,16 +540,17 @@ open_socket (ChorusReceiver  *self,
       return FALSE;
     }
 
-  if (!g_socket_join_multicast_group (self->socket, chorus_group_get_address (group), FALSE,
-                                      ifindex != 0 ? self->interface : NULL, &local_error))
+  /* The own-group filter depends on it. */
+  if (family == G_SOCKET_FAMILY_IPV4
+      && _chorus_socket_get_int (self->socket, IPPROTO_IP, IP_PKTINFO) <= 0)
     {
-      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK,
-                   _("Could not join %s: %s (does a route cover multicast?)"), group_text,
-                   local_error->message);
+      g_set_error_literal (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK,
+                           _("The system cannot tell this receiver which address a datagram "
+                             "was sent to"));
       return FALSE;
     }
 
-  return TRUE;
+  return _chorus_socket_join (self->socket, chorus_group_get_address (group), ifindex, error);
 }
 
 /**
@@ -584,6 +589,7 @@ chorus_receiver_start (ChorusReceiver  *self,
     }
 
   self->group_address = g_object_ref (chorus_group_get_address (group));
+  self->n_received_at_start = self->n_received;
   self->cancellable = g_cancellable_new ();
   self->batch = _chorus_batch_new (BATCH_SLOTS, G_MAXUINT16 + 1);
 

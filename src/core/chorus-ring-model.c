@@ -163,7 +163,7 @@ chorus_ring_model_class_init (ChorusRingModelClass *klass)
     g_param_spec_gtype ("item-type", NULL, NULL, G_TYPE_OBJECT,
                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_CAPACITY] =
-    g_param_spec_uint ("capacity", NULL, NULL, 1, G_MAXINT, 1000,
+    g_param_spec_uint ("capacity", NULL, NULL, 1, CHORUS_RING_MODEL_MAX_CAPACITY, 1000,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY
                        | G_PARAM_STATIC_STRINGS);
   properties[PROP_N_ITEMS] =
@@ -192,7 +192,7 @@ chorus_ring_model_new (GType item_type,
                        guint capacity)
 {
   g_return_val_if_fail (g_type_is_a (item_type, G_TYPE_OBJECT), NULL);
-  g_return_val_if_fail (capacity > 0, NULL);
+  g_return_val_if_fail (capacity > 0 && capacity <= CHORUS_RING_MODEL_MAX_CAPACITY, NULL);
 
   return g_object_new (CHORUS_TYPE_RING_MODEL,
                        "item-type", item_type,
@@ -222,7 +222,7 @@ chorus_ring_model_set_capacity (ChorusRingModel *self,
   guint removed = 0;
 
   g_return_if_fail (CHORUS_IS_RING_MODEL (self));
-  g_return_if_fail (capacity > 0);
+  g_return_if_fail (capacity > 0 && capacity <= CHORUS_RING_MODEL_MAX_CAPACITY);
 
   if (capacity == self->capacity)
     return;

@@ -9,6 +9,9 @@
 
 G_BEGIN_DECLS
 
+/* The ring is allocated whole: keep it to a sane size. */
+#define CHORUS_RING_MODEL_MAX_CAPACITY 1000000
+
 #define CHORUS_TYPE_RING_MODEL (chorus_ring_model_get_type ())
 
 G_DECLARE_FINAL_TYPE (ChorusRingModel, chorus_ring_model, CHORUS, RING_MODEL, GObject)

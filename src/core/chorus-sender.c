@@ -41,8 +41,14 @@ struct _ChorusSender
   GCancellable *cancellable;
   GSocketAddress *destination;
   ChorusBatch *batch;
+  /* The payload as it was when the run started. */
+  GBytes *run_message;
+  /* Counts runs, so that code after a signal can tell whether a handler
+   * ended this run (and perhaps started another). */
+  guint run_serial;
   guint probe_id;
   guint deadline_id;
+  /* When each probe went out, on the monotonic clock. */
   GArray *send_times;
   gint64 deadline;
   int receive_buffer;
@@ -107,6 +113,7 @@ clear_run (ChorusSender *self)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->destination);
   g_clear_pointer (&self->batch, _chorus_batch_free);
+  g_clear_pointer (&self->run_message, g_bytes_unref);
 
   if (self->socket != NULL)
     {
@@ -649,6 +656,8 @@ on_socket_readable (GSocket      *socket,
                     gpointer      user_data)
 {
   ChorusSender *self = CHORUS_SENDER (user_data);
+  /* A handler may drop the last reference to us. */
+  g_autoptr(ChorusSender) hold = g_object_ref (self);
   g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
   guint old_responders = g_hash_table_size (self->responders);
 
@@ -670,9 +679,9 @@ on_socket_readable (GSocket      *socket,
       for (int i = 0; i < n; i++)
         {
           const ChorusDatagram *d = _chorus_batch_get (self->batch, i);
-          guint probe = probe_for_arrival (self, d->arrival_usec);
+          guint probe = probe_for_arrival (self, d->arrival_monotonic);
           gint64 sent = g_array_index (self->send_times, gint64, probe - 1);
-          gint64 rtt = MAX (d->arrival_usec - sent, 0);
+          gint64 rtt = MAX (d->arrival_monotonic - sent, 0);
           GInetAddress *address = g_inet_socket_address_get_address (d->from);
 
           g_ptr_array_add (fresh, chorus_ack_new (d->from, d->payload, probe, rtt,
@@ -716,8 +725,8 @@ send_probe (ChorusSender  *self,
 {
   g_autoptr(GError) local_error = NULL;
   gsize size;
-  const char *data = g_bytes_get_data (self->message, &size);
-  gint64 now = g_get_real_time ();
+  const char *data = g_bytes_get_data (self->run_message, &size);
+  gint64 now = g_get_monotonic_time ();
   gssize sent;
 
   g_array_append_val (self->send_times, now);
@@ -745,6 +754,7 @@ static gboolean
 on_deadline (gpointer user_data)
 {
   ChorusSender *self = CHORUS_SENDER (user_data);
+  g_autoptr(ChorusSender) hold = g_object_ref (self);
 
   self->deadline_id = 0;
 
@@ -785,6 +795,8 @@ static gboolean
 on_probe_timer (gpointer user_data)
 {
   ChorusSender *self = CHORUS_SENDER (user_data);
+  g_autoptr(ChorusSender) hold = g_object_ref (self);
+  GSource *current = g_main_current_source ();
   g_autoptr(GError) error = NULL;
 
   if (!send_probe (self, &error))
@@ -793,6 +805,11 @@ on_probe_timer (gpointer user_data)
       fail (self, error);
       return G_SOURCE_REMOVE;
     }
+
+  /* A ::probe-sent handler stopped this run: its timers are gone, and
+   * probe_id may already belong to the next run. */
+  if (g_source_is_destroyed (current))
+    return G_SOURCE_REMOVE;
 
   if (self->send_times->len < self->count)
     return G_SOURCE_CONTINUE;
@@ -829,7 +846,8 @@ open_socket (ChorusSender  *self,
 
   if (!g_socket_bind (self->socket, local, FALSE, &local_error))
     {
-      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK, _("Could not open a port for answers: %s"),
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK,
+                   _("Could not open a port for answers: %s"),
                    local_error->message);
       return FALSE;
     }
@@ -857,6 +875,7 @@ chorus_sender_start (ChorusSender  *self,
 {
   g_autoptr(ChorusGroup) group = NULL;
   GMainContext *context;
+  guint serial;
 
   g_return_val_if_fail (CHORUS_IS_SENDER (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -894,6 +913,7 @@ chorus_sender_start (ChorusSender  *self,
     }
 
   self->cancellable = g_cancellable_new ();
+  self->run_message = g_bytes_ref (self->message);
   self->batch = _chorus_batch_new (BATCH_SLOTS, G_MAXUINT16 + 1);
   self->destination = g_inet_socket_address_new (chorus_group_get_address (group), self->port);
 
@@ -907,6 +927,7 @@ chorus_sender_start (ChorusSender  *self,
   g_main_context_unref (context);
 
   self->running = TRUE;
+  serial = ++self->run_serial;
 
   if (!send_probe (self, error))
     {
@@ -914,6 +935,13 @@ chorus_sender_start (ChorusSender  *self,
       self->running = FALSE;
       g_object_thaw_notify (G_OBJECT (self));
       return FALSE;
+    }
+
+  /* A ::probe-sent handler stopped the run (and may have started another). */
+  if (self->run_serial != serial || !self->running)
+    {
+      g_object_thaw_notify (G_OBJECT (self));
+      return TRUE;
     }
 
   if (self->count > 1)

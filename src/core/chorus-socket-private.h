@@ -20,6 +20,9 @@ typedef struct
   GBytes *payload;
   /* Wall-clock arrival, from the kernel's timestamp when it gave one. */
   gint64 arrival_usec;
+  /* The same moment on the g_get_monotonic_time() clock, for intervals
+   * that a step of the wall clock must not bend. */
+  gint64 arrival_monotonic;
   /* -1 when the kernel did not say. */
   int ttl;
   GInetAddress *destination;
@@ -33,6 +36,10 @@ GSocket              *_chorus_socket_new_udp      (GSocketFamily    family,
 gboolean              _chorus_socket_set_multicast_interface (GSocket  *socket,
                                                               guint     ifindex,
                                                               GError  **error);
+gboolean              _chorus_socket_join      (GSocket         *socket,
+                                                GInetAddress    *group,
+                                                guint            ifindex,
+                                                GError         **error);
 int                   _chorus_socket_get_int      (GSocket         *socket,
                                                    int              level,
                                                    int              option);

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <errno.h>
+#include <string.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -66,7 +67,8 @@ _chorus_socket_new_udp (GSocketFamily   family,
   socket = g_socket_new (family, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &local_error);
   if (socket == NULL)
     {
-      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK, _("Could not create a UDP socket: %s"),
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK,
+                   _("Could not create a UDP socket: %s"),
                    local_error->message);
       return NULL;
     }
@@ -109,6 +111,58 @@ _chorus_socket_set_multicast_interface (GSocket  *socket,
       if_indextoname (ifindex, name);
       g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK, _("Could not send by way of %s: %s"),
                    name, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/*
+ * _chorus_socket_join:
+ * @ifindex: the interface to join on, or 0 for the routing table's choice
+ *
+ * Joins by interface index rather than name, so that an interface that
+ * went away since it was checked fails the join (ENODEV) instead of
+ * quietly becoming "any interface".
+ */
+gboolean
+_chorus_socket_join (GSocket       *socket,
+                     GInetAddress  *group,
+                     guint          ifindex,
+                     GError       **error)
+{
+  struct ip_mreqn mreq = { .imr_ifindex = (int) ifindex };
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *group_text = g_inet_address_to_string (group);
+
+  if (ifindex == 0 || g_inet_address_get_family (group) != G_SOCKET_FAMILY_IPV4)
+    {
+      if (ifindex != 0)
+        {
+          g_set_error_literal (error, CHORUS_ERROR, CHORUS_ERROR_UNSUPPORTED,
+                               _("Choosing the interface is supported for IPv4 only so far"));
+          return FALSE;
+        }
+
+      if (g_socket_join_multicast_group (socket, group, FALSE, NULL, &local_error))
+        return TRUE;
+
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK,
+                   _("Could not join %s: %s (does a route cover multicast?)"), group_text,
+                   local_error->message);
+      return FALSE;
+    }
+
+  memcpy (&mreq.imr_multiaddr, g_inet_address_to_bytes (group), sizeof mreq.imr_multiaddr);
+
+  if (setsockopt (g_socket_get_fd (socket), IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof mreq) < 0)
+    {
+      int saved_errno = errno;
+      char name[IF_NAMESIZE] = "?";
+
+      if_indextoname (ifindex, name);
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK, _("Could not join %s on %s: %s"),
+                   group_text, name, g_strerror (saved_errno));
       return FALSE;
     }
 
@@ -231,6 +285,7 @@ _chorus_batch_receive (ChorusBatch  *batch,
 {
   g_autoptr(GError) local_error = NULL;
   gint64 now;
+  gint64 wall_minus_monotonic;
   int n;
 
   clear_datagrams (batch);
@@ -263,6 +318,7 @@ _chorus_batch_receive (ChorusBatch  *batch,
     }
 
   now = g_get_real_time ();
+  wall_minus_monotonic = now - g_get_monotonic_time ();
 
   for (int i = 0; i < n; i++)
     {
@@ -276,6 +332,7 @@ _chorus_batch_receive (ChorusBatch  *batch,
       d->ifindex = 0;
       take_controls (d, batch->controls[i], batch->n_controls[i]);
       batch->controls[i] = NULL;
+      d->arrival_monotonic = d->arrival_usec - wall_minus_monotonic;
     }
 
   batch->n_datagrams = n;

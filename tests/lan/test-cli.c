@@ -239,6 +239,39 @@ test_custom_reply (Fixture       *fx,
     }
 }
 
+/* Nothing out, nothing back: a zero-byte probe and a zero-byte ack are
+ * still a message and an ack, with empty data. */
+static void
+test_empty_payload (Fixture       *fx,
+                    gconstpointer  data)
+{
+  g_autoptr (GPtrArray) events = NULL;
+  g_autoptr (GPtrArray) acks = NULL;
+  g_autoptr (JsonObject) message = NULL;
+  ChorusTestProc *receiver;
+  ChorusTestProc *sender;
+  JsonObject     *ack;
+  guint           n_messages = 0;
+
+  SKIP_WITHOUT_LAN (fx);
+
+  receiver = cli_start_receiver (fx, 2, "--reply", "", NULL);
+  sender = cli_spawn_chorus (fx, 1, "send", "--json", "", NULL);
+  cli_await_exit (sender, 0);
+
+  events = cli_json_events (sender);
+  acks = chorus_test_json_filter (events, "ack");
+  g_assert_cmpuint (acks->len, ==, 1);
+  ack = g_ptr_array_index (acks, 0);
+  g_assert_cmpstr (chorus_test_json_get_string (ack, "data"), ==, "");
+  g_assert_cmpint (chorus_test_json_get_int (ack, "bytes", -1), ==, 0);
+
+  message = cli_await_message (fx, receiver, "", &n_messages);
+  g_assert_nonnull (message);
+  g_assert_cmpint (chorus_test_json_get_int (message, "bytes", -1), ==, 0);
+  g_assert_cmpuint (n_messages, ==, 1);
+}
+
 static void
 test_binary_payload (Fixture       *fx,
                      gconstpointer  data)
@@ -343,6 +376,7 @@ main (int   argc,
   ADD ("no-reply", 2, test_no_reply);
   ADD ("custom-reply", 3, test_custom_reply);
   ADD ("binary-payload", 2, test_binary_payload);
+  ADD ("empty-payload", 2, test_empty_payload);
   ADD ("no-loopback", 2, test_no_loopback);
   ADD ("count-interval", 2, test_count_interval);
 
