@@ -37,6 +37,9 @@ static const GroupCase group_cases[] = {
   { "224.3.29.71:10000", NULL, CHORUS_ERROR_INVALID_GROUP, "is not an IP address" },
   { "224.3.29.71 x", NULL, CHORUS_ERROR_INVALID_GROUP, "is not an IP address" },
   { "<b>224.3.29.71</b>", NULL, CHORUS_ERROR_INVALID_GROUP, "is not an IP address" },
+  /* What was typed is quoted on one line, without control characters. */
+  { "\x1b[31mred", NULL, CHORUS_ERROR_INVALID_GROUP, "“\\x1b[31mred” is not an IP address" },
+  { "a\nb", NULL, CHORUS_ERROR_INVALID_GROUP, "“a\\nb” is not an IP address" },
   { "ff02::1", NULL, CHORUS_ERROR_UNSUPPORTED, "IPv6 group" },
   { "::1", NULL, CHORUS_ERROR_INVALID_GROUP, "IPv6 groups start with ff" },
 };
@@ -71,6 +74,24 @@ test_group (void)
           g_assert_nonnull (strstr (error->message, c->message));
         }
     }
+}
+
+static void
+test_long_input (void)
+{
+  g_autofree char *pasted = g_strnfill (5000, '9');
+  g_autoptr(GError) error = NULL;
+  guint16 port;
+
+  /* A pasted novel is not echoed back whole. */
+  g_assert_null (chorus_group_parse (pasted, &error));
+  g_assert_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP);
+  g_assert_cmpuint (g_utf8_strlen (error->message, -1), <, 120);
+  g_assert_nonnull (strstr (error->message, "999…” is not an IP address"));
+  g_clear_error (&error);
+
+  g_assert_false (chorus_parse_port (pasted, &port, &error));
+  g_assert_cmpuint (g_utf8_strlen (error->message, -1), <, 120);
 }
 
 static void
@@ -267,6 +288,7 @@ main (int    argc,
 
   g_test_add_func ("/address/group", test_group);
   g_test_add_func ("/address/group-equal", test_group_equal);
+  g_test_add_func ("/address/long-input", test_long_input);
   g_test_add_func ("/address/port", test_port);
   g_test_add_func ("/address/ttl", test_ttl);
   g_test_add_func ("/address/count", test_count);

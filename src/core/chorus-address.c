@@ -12,6 +12,7 @@
 
 #include "chorus-address.h"
 #include "chorus-error.h"
+#include "chorus-text.h"
 
 struct _ChorusGroup
 {
@@ -56,6 +57,21 @@ chorus_group_unref (ChorusGroup *self)
   g_atomic_rc_box_release_full (self, (GDestroyNotify) chorus_group_clear);
 }
 
+/* What a person typed, as an error message may quote it: one line, no
+ * control characters, and short, whatever was pasted. */
+static char *
+shown_input (const char *stripped)
+{
+  g_autofree char *escaped = chorus_text_escape ((const guint8 *) stripped, strlen (stripped));
+  g_autofree char *start = NULL;
+
+  if (g_utf8_strlen (escaped, -1) <= 40)
+    return g_steal_pointer (&escaped);
+
+  start = g_utf8_substring (escaped, 0, 39);
+  return g_strconcat (start, "…", NULL);
+}
+
 /**
  * chorus_group_parse:
  * @text: what a person typed, such as "224.3.29.71"
@@ -72,10 +88,12 @@ chorus_group_parse (const char  *text,
 {
   g_autoptr(GInetAddress) address = NULL;
   g_autofree char *stripped = NULL;
+  g_autofree char *shown = NULL;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   stripped = g_strstrip (g_strdup (text ? text : ""));
+  shown = shown_input (stripped);
 
   if (stripped[0] == '\0')
     {
@@ -89,7 +107,7 @@ chorus_group_parse (const char  *text,
   if (address == NULL)
     {
       g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP,
-                   _("“%s” is not an IP address: enter a multicast group such as %s"), stripped,
+                   _("“%s” is not an IP address: enter a multicast group such as %s"), shown,
                    CHORUS_DEFAULT_GROUP);
       return NULL;
     }
@@ -100,11 +118,11 @@ chorus_group_parse (const char  *text,
         g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_UNSUPPORTED,
                      _("%s is an IPv6 group: only IPv4 groups (224.0.0.0 to 239.255.255.255) "
                        "are supported so far"),
-                     stripped);
+                     shown);
       else
         g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP,
                      _("%s is not a multicast address: IPv6 groups start with ff"),
-                     stripped);
+                     shown);
       return NULL;
     }
 
@@ -113,7 +131,7 @@ chorus_group_parse (const char  *text,
     {
       g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP,
                    _("%s is not a multicast address: IPv4 groups are 224.0.0.0 to 239.255.255.255"),
-                   stripped);
+                   shown);
       return NULL;
     }
 
@@ -256,16 +274,18 @@ chorus_parse_port (const char  *text,
 
   if (!parse_decimal (text, &stripped, &value, &is_number) || value < 1 || value > 65535)
     {
+      g_autofree char *shown = shown_input (stripped);
+
       if (stripped[0] == '\0')
         g_set_error_literal (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_PORT,
                              _("Enter a port from 1 to 65535"));
       else if (!is_number)
         g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_PORT,
                      _("“%s” is not a port number: use a whole number from 1 to 65535"),
-                     stripped);
+                     shown);
       else
         g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_PORT,
-                     _("Port %s is out of range: use a port from 1 to 65535"), stripped);
+                     _("Port %s is out of range: use a port from 1 to 65535"), shown);
       return FALSE;
     }
 
@@ -286,16 +306,18 @@ chorus_parse_ttl (const char  *text,
 
   if (!parse_decimal (text, &stripped, &value, &is_number) || value > 255)
     {
+      g_autofree char *shown = shown_input (stripped);
+
       if (stripped[0] == '\0')
         g_set_error_literal (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_TTL,
                              _("Enter a TTL from 0 to 255 (1 stays on the local network)"));
       else if (!is_number)
         g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_TTL,
-                     _("“%s” is not a TTL: use a whole number from 0 to 255"), stripped);
+                     _("“%s” is not a TTL: use a whole number from 0 to 255"), shown);
       else
         g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_TTL,
                      _("TTL %s is out of range: use 0 to 255 (1 stays on the local network)"),
-                     stripped);
+                     shown);
       return FALSE;
     }
 
@@ -316,12 +338,14 @@ chorus_parse_count (const char  *text,
 
   if (!parse_decimal (text, &stripped, &value, &is_number) || value < 1 || value > G_MAXINT)
     {
+      g_autofree char *shown = shown_input (stripped);
+
       if (!is_number)
         g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
-                     _("“%s” is not a count: use a whole number of at least 1"), stripped);
+                     _("“%s” is not a count: use a whole number of at least 1"), shown);
       else
         g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
-                     _("Count %s is out of range: use 1 to %d"), stripped, G_MAXINT);
+                     _("Count %s is out of range: use 1 to %d"), shown, G_MAXINT);
       return FALSE;
     }
 
@@ -351,6 +375,7 @@ chorus_parse_seconds (const char  *text,
                       GError     **error)
 {
   g_autofree char *stripped = g_strstrip (g_strdup (text ? text : ""));
+  g_autofree char *shown = shown_input (stripped);
   char *end = NULL;
   double value;
 
@@ -364,7 +389,7 @@ chorus_parse_seconds (const char  *text,
     {
       g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
                    _("%s “%s” is not a number of seconds: use a number such as 1 or 0.5"), what,
-                   stripped);
+                   shown);
       return FALSE;
     }
 
@@ -382,7 +407,7 @@ chorus_parse_seconds (const char  *text,
   if (value > MAX_SECONDS)
     {
       g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
-                   _("%s %s is too long: use at most %.0f seconds (a day)"), what, stripped,
+                   _("%s %s is too long: use at most %.0f seconds (a day)"), what, shown,
                    MAX_SECONDS);
       return FALSE;
     }
@@ -430,6 +455,7 @@ chorus_parse_interface (const char  *text,
                         GError     **error)
 {
   g_autofree char *stripped = g_strstrip (g_strdup (text ? text : ""));
+  g_autofree char *shown = shown_input (stripped);
   guint found;
 
   g_return_val_if_fail (index != NULL, FALSE);
@@ -444,7 +470,7 @@ chorus_parse_interface (const char  *text,
   if (found == 0)
     {
       g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
-                   _("This computer has no network interface called “%s”"), stripped);
+                   _("This computer has no network interface called “%s”"), shown);
       return FALSE;
     }
 
