@@ -92,8 +92,10 @@ chorus_receive_page_update_counts (ChorusReceivePage *self)
 {
   guint64 received = chorus_receiver_get_n_received (self->receiver);
   guint64 replied = chorus_receiver_get_n_replied (self->receiver);
-  g_autofree char *received_text = g_strdup_printf ("%" G_GUINT64_FORMAT, received);
-  g_autofree char *replied_text = g_strdup_printf ("%" G_GUINT64_FORMAT, replied);
+  /* Grouped digits as the locale writes them: a flood runs into the
+   * hundreds of thousands. */
+  g_autofree char *received_text = g_strdup_printf ("%'" G_GUINT64_FORMAT, received);
+  g_autofree char *replied_text = g_strdup_printf ("%'" G_GUINT64_FORMAT, replied);
   g_autofree char *label = NULL;
   gulong n = (gulong) MIN (received, G_MAXULONG);
 
@@ -114,7 +116,7 @@ on_dropped_changed (ChorusReceivePage *self)
 {
   ChorusRingModel *messages = CHORUS_RING_MODEL (chorus_receiver_get_messages (self->receiver));
   guint64 dropped = chorus_ring_model_get_dropped (messages);
-  g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT, dropped);
+  g_autofree char *number = g_strdup_printf ("%'" G_GUINT64_FORMAT, dropped);
   g_autofree char *label = NULL;
 
   /* Translators: %s is a number; the list keeps only the newest messages */
