@@ -376,11 +376,18 @@ chorus_parse_seconds (const char  *text,
 {
   g_autofree char *stripped = g_strstrip (g_strdup (text ? text : ""));
   g_autofree char *shown = shown_input (stripped);
+  char *comma;
   char *end = NULL;
   double value;
 
   g_return_val_if_fail (what != NULL, FALSE);
   g_return_val_if_fail (seconds != NULL, FALSE);
+
+  /* Half the world writes a half as 0,5. With no thousands separators in
+   * a number of seconds, one comma can only be the decimal one. */
+  comma = strchr (stripped, ',');
+  if (comma != NULL && strchr (comma + 1, ',') == NULL && strchr (stripped, '.') == NULL)
+    *comma = '.';
 
   value = g_ascii_strtod (stripped, &end);
 
