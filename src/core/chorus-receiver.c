@@ -15,6 +15,7 @@
 #include "chorus-receiver.h"
 #include "chorus-ring-model.h"
 #include "chorus-socket-private.h"
+#include "chorus-util-private.h"
 
 #define BATCH_SLOTS      32
 #define MAX_PER_DISPATCH 4096
@@ -301,12 +302,8 @@ chorus_receiver_set_group (ChorusReceiver *self,
 {
   g_return_if_fail (CHORUS_IS_RECEIVER (self));
 
-  if (g_strcmp0 (self->group, group) == 0)
-    return;
-
-  g_free (self->group);
-  self->group = g_strdup (group);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GROUP]);
+  if (_chorus_set_str (&self->group, group))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GROUP]);
 }
 
 guint
@@ -349,12 +346,8 @@ chorus_receiver_set_reply (ChorusReceiver *self,
   if (reply == NULL)
     reply = "";
 
-  if (g_strcmp0 (self->reply, reply) == 0)
-    return;
-
-  g_free (self->reply);
-  self->reply = g_strdup (reply);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPLY]);
+  if (_chorus_set_str (&self->reply, reply))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPLY]);
 }
 
 gboolean
@@ -396,12 +389,8 @@ chorus_receiver_set_interface (ChorusReceiver *self,
   if (interface == NULL)
     interface = "";
 
-  if (g_strcmp0 (self->interface, interface) == 0)
-    return;
-
-  g_free (self->interface);
-  self->interface = g_strdup (interface);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERFACE]);
+  if (_chorus_set_str (&self->interface, interface))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERFACE]);
 }
 
 static void

@@ -13,6 +13,7 @@
 #include "chorus-error.h"
 #include "chorus-sender.h"
 #include "chorus-socket-private.h"
+#include "chorus-util-private.h"
 
 /* Datagrams read per system call, and at most per dispatch before the
  * main loop gets a turn (the source fires again while data waits). */
@@ -370,12 +371,8 @@ chorus_sender_set_group (ChorusSender *self,
 {
   g_return_if_fail (CHORUS_IS_SENDER (self));
 
-  if (g_strcmp0 (self->group, group) == 0)
-    return;
-
-  g_free (self->group);
-  self->group = g_strdup (group);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GROUP]);
+  if (_chorus_set_str (&self->group, group))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GROUP]);
 }
 
 guint
@@ -605,12 +602,8 @@ chorus_sender_set_interface (ChorusSender *self,
   if (interface == NULL)
     interface = "";
 
-  if (g_strcmp0 (self->interface, interface) == 0)
-    return;
-
-  g_free (self->interface);
-  self->interface = g_strdup (interface);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERFACE]);
+  if (_chorus_set_str (&self->interface, interface))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERFACE]);
 }
 
 static void
