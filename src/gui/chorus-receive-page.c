@@ -210,7 +210,10 @@ chorus_receive_page_toggle_action (GtkWidget  *widget,
 }
 
 /* Follows the newest message while the list is scrolled to the bottom,
- * and stays put once the user scrolls up to read. */
+ * and stays put once the user scrolls up to read. Only the user moves
+ * the list away from the bottom: while it follows, new messages are
+ * scrolled to as they arrive, so the list's own reaction to the model
+ * (rows leaving a full ring at the front) never does. */
 static void
 on_scroll_value_changed (ChorusReceivePage *self,
                          GtkAdjustment     *adjustment)
@@ -230,6 +233,32 @@ on_scroll_upper_changed (ChorusReceivePage *self,
   if (self->stick_to_bottom)
     gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment)
                                             - gtk_adjustment_get_page_size (adjustment));
+}
+
+static void
+on_messages_changed (ChorusReceivePage *self,
+                     guint              position,
+                     guint              removed,
+                     guint              added,
+                     GListModel        *messages)
+{
+  guint n_items = g_list_model_get_n_items (messages);
+
+  chorus_receive_page_update_stack (self);
+
+  /* The list anchors its view to an item on screen. Once the ring is
+   * full, that item leaves at the front, the list falls back to the
+   * top and the adjustment's upper bound stays the same: anchor the
+   * view to the newest message instead. The inner list view owns the
+   * action; GtkColumnView has no scrolling API before GTK 4.12. */
+  if (self->stick_to_bottom && added > 0 && n_items > 0)
+    {
+      for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+           child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        if (GTK_IS_LIST_VIEW (child))
+          gtk_widget_activate_action (child, "list.scroll-to-item", "u", n_items - 1);
+    }
 }
 
 static char *
@@ -351,8 +380,7 @@ chorus_receive_page_init (ChorusReceivePage *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (messages, "notify::dropped", G_CALLBACK (on_dropped_changed), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (messages, "items-changed",
-                           G_CALLBACK (chorus_receive_page_update_stack), self,
+  g_signal_connect_object (messages, "items-changed", G_CALLBACK (on_messages_changed), self,
                            G_CONNECT_SWAPPED);
 
   adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);

@@ -235,6 +235,84 @@ test_dropped (void)
   gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (page)));
 }
 
+static gboolean
+at_bottom (gpointer user_data)
+{
+  GtkAdjustment *adjustment = user_data;
+
+  return gtk_adjustment_get_value (adjustment) > 0
+         && gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment)
+            >= gtk_adjustment_get_upper (adjustment) - 4;
+}
+
+static gboolean
+never (gpointer user_data)
+{
+  return FALSE;
+}
+
+static void
+append_batches (ChorusRingModel *messages,
+                GSocketAddress  *from,
+                guint64         *sequence,
+                guint            n_batches)
+{
+  for (guint batch = 0; batch < n_batches; batch++)
+    {
+      g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = 0; i < 10; i++)
+        {
+          g_autoptr(GBytes) payload = g_bytes_new_static ("hi", 2);
+
+          g_ptr_array_add (items, chorus_message_new (G_INET_SOCKET_ADDRESS (from), payload,
+                                                      g_get_real_time (), 1, (*sequence)++));
+        }
+      chorus_ring_model_append_many (messages, items->pdata, items->len);
+
+      /* Let the list lay the batch out, as between two bursts. */
+      gui_test_wait (never, NULL, 100);
+    }
+}
+
+/* Once the ring is full, each batch removes rows at the front as many as
+ * it adds at the end: the list must still follow the newest message. */
+static void
+test_follows_full_ring (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *page = chorus_receive_page_new ();
+  ChorusReceiver *receiver = chorus_receive_page_get_receiver (CHORUS_RECEIVE_PAGE (page));
+  ChorusRingModel *messages = CHORUS_RING_MODEL (chorus_receiver_get_messages (receiver));
+  GtkAdjustment *adjustment =
+    gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (CHILD (page, "scroller")));
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string ("10.0.0.4");
+  g_autoptr(GSocketAddress) from = g_inet_socket_address_new (address, 40000);
+  guint64 sequence = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+
+  chorus_ring_model_set_capacity (messages, 60);
+  append_batches (messages, from, &sequence, 12);
+  g_assert_cmpuint (chorus_ring_model_get_dropped (messages), ==, 60);
+  g_assert_true (gui_test_wait (at_bottom, adjustment, 5000));
+
+  /* Scrolled up to read, the list stays put... */
+  gtk_adjustment_set_value (adjustment, 0);
+  append_batches (messages, from, &sequence, 3);
+  g_assert_false (at_bottom (adjustment));
+
+  /* ...until scrolled back to the bottom. */
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment)
+                                          - gtk_adjustment_get_page_size (adjustment));
+  append_batches (messages, from, &sequence, 3);
+  g_assert_true (gui_test_wait (at_bottom, adjustment, 5000));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -245,6 +323,7 @@ main (int   argc,
   g_test_add_func ("/receive-page/settings", test_settings);
   g_test_add_func ("/receive-page/messages-view", test_messages_view);
   g_test_add_func ("/receive-page/dropped", test_dropped);
+  g_test_add_func ("/receive-page/follows-full-ring", test_follows_full_ring);
 
   return g_test_run ();
 }
