@@ -39,6 +39,65 @@ test_help_overlay (void)
   gtk_window_destroy (GTK_WINDOW (overlay));
 }
 
+/* Adds the mnemonic keys of the labels under @widget to @keys, failing on
+ * one already there: GTK would then only move the focus between the
+ * widgets that share it, and activate none. */
+static void
+add_mnemonics (GtkWidget  *widget,
+               GHashTable *keys)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  gui_test_collect (widget, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      guint key = gdk_keyval_to_lower (gtk_label_get_mnemonic_keyval (labels->pdata[i]));
+
+      if (key == GDK_KEY_VoidSymbol)
+        continue;
+
+      g_test_message ("mnemonic %s in “%s”", gdk_keyval_name (key),
+                      gtk_label_get_label (labels->pdata[i]));
+      g_assert_false (g_hash_table_contains (keys, GUINT_TO_POINTER (key)));
+      g_hash_table_add (keys, GUINT_TO_POINTER (key));
+    }
+}
+
+/* The window's own widgets and those of each page, which are shown
+ * together, have distinct mnemonics. */
+static void
+check_mnemonics (ChorusWindow *window)
+{
+  const char *const pages[] = { "send", "receive" };
+  GtkWidget *stack = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                CHORUS_TYPE_WINDOW, "stack"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autoptr(GHashTable) keys = g_hash_table_new (NULL, NULL);
+      g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+      GtkWidget *page = adw_view_stack_get_child_by_name (ADW_VIEW_STACK (stack), pages[i]);
+
+      add_mnemonics (page, keys);
+
+      /* Everything outside the pages. */
+      gui_test_collect (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
+      for (guint j = 0; j < labels->len; j++)
+        {
+          GtkWidget *label = labels->pdata[j];
+          guint key = gdk_keyval_to_lower (gtk_label_get_mnemonic_keyval (GTK_LABEL (label)));
+
+          if (key == GDK_KEY_VoidSymbol || gtk_widget_is_ancestor (label, stack))
+            continue;
+
+          g_test_message ("mnemonic %s in “%s”", gdk_keyval_name (key),
+                          gtk_label_get_label (GTK_LABEL (label)));
+          g_assert_false (g_hash_table_contains (keys, GUINT_TO_POINTER (key)));
+          g_hash_table_add (keys, GUINT_TO_POINTER (key));
+        }
+    }
+}
+
 static void
 on_activate (GApplication *app)
 {
@@ -51,6 +110,7 @@ on_activate (GApplication *app)
   stack = ADW_VIEW_STACK (gtk_widget_get_template_child (GTK_WIDGET (window),
                                                          CHORUS_TYPE_WINDOW, "stack"));
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "send");
+  check_mnemonics (window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s",
                                              "receive"));
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "receive");
