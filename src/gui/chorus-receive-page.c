@@ -87,6 +87,22 @@ on_field_changed (ChorusReceivePage *self)
   chorus_receive_page_update_action (self);
 }
 
+/* The reply applies to a running receiver too, but only one that fits a
+ * datagram to the group: until it does, the receiver keeps answering
+ * with the last one that did. This follows the text property rather
+ * than ::changed, which also reports the empty text that setting the
+ * text passes through. */
+static void
+chorus_receive_page_push_reply (ChorusReceivePage *self)
+{
+  const char *reply = gtk_editable_get_text (GTK_EDITABLE (self->reply.row));
+  g_autoptr(ChorusGroup) group = NULL;
+
+  group = chorus_group_parse (gtk_editable_get_text (GTK_EDITABLE (self->group.row)), NULL);
+  if (group != NULL && chorus_check_payload_size (group, strlen (reply), NULL))
+    chorus_receiver_set_reply (self->receiver, reply);
+}
+
 static void
 chorus_receive_page_update_counts (ChorusReceivePage *self)
 {
@@ -199,6 +215,8 @@ chorus_receive_page_toggle_action (GtkWidget  *widget,
   chorus_receiver_set_group (self->receiver,
                              gtk_editable_get_text (GTK_EDITABLE (self->group.row)));
   chorus_receiver_set_port (self->receiver, port);
+  chorus_receiver_set_reply (self->receiver,
+                             gtk_editable_get_text (GTK_EDITABLE (self->reply.row)));
 
   if (!chorus_receiver_start (self->receiver, &error))
     {
@@ -390,8 +408,10 @@ chorus_receive_page_init (ChorusReceivePage *self)
                            self, G_CONNECT_SWAPPED);
 
   /* The reply and whether to answer apply to a running receiver too. */
-  g_object_bind_property (self->reply.row, "text", self->receiver, "reply",
-                          G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->reply.row, "notify::text",
+                           G_CALLBACK (chorus_receive_page_push_reply), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->group.row, "notify::text",
+                           G_CALLBACK (chorus_receive_page_push_reply), self, G_CONNECT_SWAPPED);
   g_object_bind_property (self->answer_switch, "active", self->receiver, "answer",
                           G_BINDING_SYNC_CREATE);
 
@@ -405,6 +425,7 @@ chorus_receive_page_init (ChorusReceivePage *self)
   g_settings_bind (self->settings, "receive-answer", self->answer_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
 
+  chorus_receive_page_push_reply (self);
   on_running_changed (self);
   chorus_receive_page_update_counts (self);
   on_dropped_changed (self);

@@ -59,6 +59,56 @@ test_validation (void)
 }
 
 static void
+on_reply_changed (ChorusReceiver *receiver)
+{
+  g_assert_cmpuint (strlen (chorus_receiver_get_reply (receiver)), <=, CHORUS_MAX_PAYLOAD_IPV4);
+}
+
+/* Only a reply that fits a datagram reaches the receiver, which may be
+ * running: the one that last did stays until then. */
+static void
+test_reply_too_long (void)
+{
+  GtkWidget *page = gui_test_window (chorus_receive_page_new ());
+  ChorusReceiver *receiver = chorus_receive_page_get_receiver (CHORUS_RECEIVE_PAGE (page));
+  GtkWidget *reply_row = CHILD (page, "reply_row");
+  g_autofree char *largest = g_strnfill (CHORUS_MAX_PAYLOAD_IPV4, 'x');
+  g_autofree char *too_long = g_strnfill (CHORUS_MAX_PAYLOAD_IPV4 + 1, 'x');
+
+  g_signal_connect (receiver, "notify::reply", G_CALLBACK (on_reply_changed), NULL);
+
+  set_text (page, "group_row", "239.1.2.3");
+  set_text (page, "reply_row", "pong");
+  g_assert_cmpstr (chorus_receiver_get_reply (receiver), ==, "pong");
+
+  set_text (page, "reply_row", too_long);
+  g_assert_true (gtk_widget_has_css_class (reply_row, "error"));
+  g_assert_cmpstr (chorus_receiver_get_reply (receiver), ==, "pong");
+
+  /* Nor while the group is invalid, when the reply cannot be checked. */
+  set_text (page, "group_row", "nowhere");
+  set_text (page, "reply_row", "ack");
+  g_assert_cmpstr (chorus_receiver_get_reply (receiver), ==, "pong");
+
+  /* A valid group lets the waiting reply through. */
+  set_text (page, "group_row", "239.1.2.3");
+  g_assert_cmpstr (chorus_receiver_get_reply (receiver), ==, "ack");
+
+  set_text (page, "reply_row", largest);
+  g_assert_false (gtk_widget_has_css_class (reply_row, "error"));
+  g_assert_cmpstr (chorus_receiver_get_reply (receiver), ==, largest);
+
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (page)));
+
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+    g_settings_reset (settings, "receive-group");
+    g_settings_reset (settings, "receive-reply");
+  }
+}
+
+static void
 test_settings (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
@@ -320,6 +370,7 @@ main (int   argc,
   gui_test_init (&argc, &argv);
 
   g_test_add_func ("/receive-page/validation", test_validation);
+  g_test_add_func ("/receive-page/reply-too-long", test_reply_too_long);
   g_test_add_func ("/receive-page/settings", test_settings);
   g_test_add_func ("/receive-page/messages-view", test_messages_view);
   g_test_add_func ("/receive-page/dropped", test_dropped);
