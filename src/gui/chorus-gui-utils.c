@@ -16,14 +16,20 @@
  *
  * Marks the row the way GNOME marks invalid input: the `error` style
  * class, a warning icon whose tooltip is the message, and the message as
- * the row's accessible description so that screen readers say it too.
+ * the accessible description of the row and of the text field inside it,
+ * which is what has the focus, so that screen readers say it too.
  */
 void
 _chorus_field_set_error (ChorusField  *field,
                          const GError *error)
 {
+  GtkAccessible *accessibles[2];
+
   g_return_if_fail (field != NULL);
   g_return_if_fail (ADW_IS_ENTRY_ROW (field->row));
+
+  accessibles[0] = GTK_ACCESSIBLE (field->row);
+  accessibles[1] = GTK_ACCESSIBLE (gtk_editable_get_delegate (GTK_EDITABLE (field->row)));
 
   if (error != NULL)
     {
@@ -32,21 +38,24 @@ _chorus_field_set_error (ChorusField  *field,
       gtk_widget_set_visible (field->icon, TRUE);
       gtk_accessible_update_property (GTK_ACCESSIBLE (field->icon),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, error->message, -1);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (field->row),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, error->message,
-                                      -1);
-      gtk_accessible_update_state (GTK_ACCESSIBLE (field->row),
-                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
-                                   -1);
+      for (guint i = 0; i < G_N_ELEMENTS (accessibles); i++)
+        {
+          gtk_accessible_update_property (accessibles[i], GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                          error->message, -1);
+          gtk_accessible_update_state (accessibles[i], GTK_ACCESSIBLE_STATE_INVALID,
+                                       GTK_ACCESSIBLE_INVALID_TRUE, -1);
+        }
     }
   else
     {
       gtk_widget_remove_css_class (GTK_WIDGET (field->row), "error");
       gtk_widget_set_tooltip_text (field->icon, NULL);
       gtk_widget_set_visible (field->icon, FALSE);
-      gtk_accessible_reset_property (GTK_ACCESSIBLE (field->row),
-                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
-      gtk_accessible_reset_state (GTK_ACCESSIBLE (field->row), GTK_ACCESSIBLE_STATE_INVALID);
+      for (guint i = 0; i < G_N_ELEMENTS (accessibles); i++)
+        {
+          gtk_accessible_reset_property (accessibles[i], GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+          gtk_accessible_reset_state (accessibles[i], GTK_ACCESSIBLE_STATE_INVALID);
+        }
     }
 }
 

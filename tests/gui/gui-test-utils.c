@@ -13,6 +13,9 @@ gui_test_init (int    *argc,
 {
   /* A display is the one thing these tests cannot do without; the
    * wrapper provides one, and under CI its absence is a failure. */
+  /* GTK's test accessibility backend keeps the accessible properties and
+   * states for gtk_test_accessible_*() without an accessibility bus. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (argc, argv, NULL);
   adw_init ();
 }

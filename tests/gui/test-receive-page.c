@@ -45,7 +45,34 @@ test_validation (void)
                             "240.0.0.1 is not a multicast address"));
   g_assert_false (gtk_widget_get_sensitive (button));
 
-  set_text (page, "group_row", "239.1.2.3");
+  /* Screen readers hear the error on the row and on the text field in
+   * it, which has the focus. */
+  {
+    GtkAccessible *const accessibles[] = {
+      GTK_ACCESSIBLE (group_row),
+      GTK_ACCESSIBLE (gtk_editable_get_delegate (GTK_EDITABLE (group_row))),
+    };
+    const char *message = gtk_widget_get_tooltip_text (CHILD (page, "group_icon"));
+
+    g_assert_nonnull (strstr (message, "240.0.0.1 is not a multicast address"));
+    for (guint i = 0; i < G_N_ELEMENTS (accessibles); i++)
+      {
+        gtk_test_accessible_assert_state (accessibles[i], GTK_ACCESSIBLE_STATE_INVALID,
+                                          GTK_ACCESSIBLE_INVALID_TRUE);
+        gtk_test_accessible_assert_property (accessibles[i],
+                                             GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message);
+      }
+
+    set_text (page, "group_row", "239.1.2.3");
+    for (guint i = 0; i < G_N_ELEMENTS (accessibles); i++)
+      {
+        g_assert_false (gtk_test_accessible_has_state (accessibles[i],
+                                                       GTK_ACCESSIBLE_STATE_INVALID));
+        g_assert_false (gtk_test_accessible_has_property (accessibles[i],
+                                                          GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
+      }
+  }
+
   g_assert_false (gtk_widget_has_css_class (group_row, "error"));
   g_assert_true (gtk_widget_get_sensitive (button));
 
