@@ -154,15 +154,30 @@ chorus_receive_page_update_stack (ChorusReceivePage *self)
                                       ? "list" : "empty");
 }
 
+/* The one place that decides whether the group and port can be edited:
+ * not under a running receiver, which has joined them, nor when the
+ * settings are locked down. Their settings bindings leave sensitivity
+ * alone. */
+static void
+chorus_receive_page_update_sensitivity (ChorusReceivePage *self)
+{
+  gboolean running = chorus_receiver_get_running (self->receiver);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->group.row),
+                            !running && g_settings_is_writable (self->settings,
+                                                                "receive-group"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->port.row),
+                            !running && g_settings_is_writable (self->settings,
+                                                                "receive-port"));
+}
+
 static void
 on_running_changed (ChorusReceivePage *self)
 {
   gboolean running = chorus_receiver_get_running (self->receiver);
   GtkWidget *button = GTK_WIDGET (self->toggle_button);
 
-  /* The joined group and port cannot change under a running receiver. */
-  gtk_widget_set_sensitive (GTK_WIDGET (self->group.row), !running);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->port.row), !running);
+  chorus_receive_page_update_sensitivity (self);
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
 
@@ -417,9 +432,15 @@ chorus_receive_page_init (ChorusReceivePage *self)
 
   self->settings = g_settings_new (APP_ID);
   g_settings_bind (self->settings, "receive-group", self->group.row, "text",
-                   G_SETTINGS_BIND_DEFAULT);
+                   G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_NO_SENSITIVITY);
   g_settings_bind (self->settings, "receive-port", self->port.row, "text",
-                   G_SETTINGS_BIND_DEFAULT);
+                   G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_NO_SENSITIVITY);
+  g_signal_connect_object (self->settings, "writable-changed::receive-group",
+                           G_CALLBACK (chorus_receive_page_update_sensitivity), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "writable-changed::receive-port",
+                           G_CALLBACK (chorus_receive_page_update_sensitivity), self,
+                           G_CONNECT_SWAPPED);
   g_settings_bind (self->settings, "receive-reply", self->reply.row, "text",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "receive-answer", self->answer_switch, "active",

@@ -229,6 +229,9 @@ def run():
     click(start)
     stop = find(receive_page, 'push button', 'Stop Receiving', timeout=5)
     ok(stop is not None, 'the button becomes “Stop Receiving”')
+    ok(wait_for(lambda: not group.getState().contains(pyatspi.STATE_SENSITIVE)
+                and not port.getState().contains(pyatspi.STATE_SENSITIVE), 3),
+       'the group and port cannot change while receiving')
 
     def article_send(host, env={}):
         return subprocess.run(['nsenter', '--net=' + NETNS % host, '/usr/bin/python3',
@@ -286,6 +289,9 @@ def run():
     click(stop)
     ok(find(receive_page, 'push button', 'Start Receiving', timeout=5) is not None,
        'stopping brings back “Start Receiving”')
+    ok(wait_for(lambda: group.getState().contains(pyatspi.STATE_SENSITIVE)
+                and port.getState().contains(pyatspi.STATE_SENSITIVE), 3),
+       'the group and port can change again once stopped')
 
 
 if __name__ == '__main__':
