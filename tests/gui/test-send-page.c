@@ -194,6 +194,7 @@ test_acks_view (void)
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
   GtkWidget *view = CHILD (page, "column_view");
   GtkStack *stack = GTK_STACK (CHILD (page, "results_stack"));
+  GtkLabel *count = GTK_LABEL (CHILD (page, "count_label"));
 
   /* The acks list is the core's; filling it by hand stands in for a run
    * that cannot happen here. */
@@ -203,6 +204,8 @@ test_acks_view (void)
   gtk_window_set_child (GTK_WINDOW (window), page);
   gtk_window_present (GTK_WINDOW (window));
 
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
+
   for (guint i = 0; i < G_N_ELEMENTS (hostile); i++)
     {
       g_autoptr(GBytes) payload = g_bytes_new (hostile[i].data, hostile[i].size);
@@ -211,7 +214,12 @@ test_acks_view (void)
 
       g_list_store_append (G_LIST_STORE (acks), ack);
     }
-  gtk_stack_set_visible_child_name (stack, "list");
+
+  /* The page follows the sender's notifications, as during a run; the
+   * sender never ran, so it knows no host. */
+  g_object_notify (G_OBJECT (sender), "n-acks");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "list");
+  g_assert_cmpstr (gtk_label_get_text (count), ==, "6 acks from 0 hosts");
 
   for (guint i = 0; i < G_N_ELEMENTS (hostile); i++)
     {
@@ -240,6 +248,17 @@ test_acks_view (void)
     g_assert_true (gui_test_wait (has_label, &rtt, 5000));
     g_assert_true (gui_test_wait (has_label, &endpoint, 5000));
   }
+
+  /* One ack left: the singular. */
+  g_list_store_splice (G_LIST_STORE (acks), 1, G_N_ELEMENTS (hostile) - 1, NULL, 0);
+  g_object_notify (G_OBJECT (sender), "n-acks");
+  g_assert_cmpstr (gtk_label_get_text (count), ==, "1 ack from 0 hosts");
+
+  /* None at all, and nothing sent: back to the empty state. */
+  g_list_store_remove_all (G_LIST_STORE (acks));
+  g_object_notify (G_OBJECT (sender), "n-acks");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
+  g_assert_cmpstr (gtk_label_get_text (count), ==, "Waiting for answers…");
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
