@@ -46,8 +46,9 @@ chorus_application_about_action (GSimpleAction *action,
                                  GVariant      *parameter,
                                  gpointer       user_data)
 {
-  static const char *developers[] = { "The Chorus developers", NULL };
   ChorusApplication *self = user_data;
+  /* The same name as developer-name, translated alike. */
+  const char *developers[] = { _("The Chorus developers"), NULL };
   GtkWindow *window;
 
   g_assert (CHORUS_IS_APPLICATION (self));
@@ -57,7 +58,7 @@ chorus_application_about_action (GSimpleAction *action,
   adw_show_about_window (window,
                          "application-name", _("Chorus"),
                          "application-icon", APP_ID,
-                         "developer-name", _("The Chorus developers"),
+                         "developer-name", developers[0],
                          "version", PACKAGE_VERSION,
                          "comments", _("Send to a multicast group and see who answers"),
                          "website", "https://github.com/chorusapp/chorus",
