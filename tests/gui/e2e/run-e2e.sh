@@ -54,12 +54,14 @@ testlan_isolate
 testlan_build 3
 
 pids=()
+private=
 cleanup () {
   local pid
   for pid in "${pids[@]}"; do
     kill "$pid" 2>/dev/null || true
   done
   wait 2>/dev/null || true
+  [[ -z $private ]] || rm -rf "$private"
   # The flood leaves megabytes of the receivers' chatter: keep the start.
   for host in 2 3; do
     truncate -s '<1M' "$out/article-receiver-h$host.log" 2>/dev/null || true
@@ -84,6 +86,15 @@ for _ in $(seq 100); do
   ((joined == 2)) && break
   sleep 0.05
 done
+
+# A home and runtime directory of the session's own: at-spi-bus-launcher
+# puts the accessibility bus socket in $XDG_RUNTIME_DIR/at-spi (else in
+# ~/.cache/at-spi) and deletes it on exit, which would break any other
+# session that uses the same path.
+private=$(mktemp -d)
+mkdir -m 700 "$private/runtime" "$private/home"
+export XDG_RUNTIME_DIR=$private/runtime HOME=$private/home
+unset XDG_CACHE_HOME XDG_DATA_HOME XDG_STATE_HOME
 
 export CHORUS_E2E_BUILD=$build CHORUS_E2E_OUT=$out CHORUS_E2E_ARTICLE=$article
 export CHORUS_E2E_NETNS=/run/netns/chorus-h%d

@@ -153,24 +153,48 @@ def screenshot(name):
 
 
 def main():
+    log = os.path.join(OUT, 'chorus.log')
+    # Any critical aborts the application, and the test below sees it.
+    env = dict(os.environ, G_DEBUG='fatal-criticals')
     app_process = subprocess.Popen([sys.argv[1]], stdout=subprocess.DEVNULL,
-                                   stderr=open(os.path.join(OUT, 'chorus.log'), 'w'))
+                                   stderr=open(log, 'w'), env=env)
     try:
-        run()
+        app = run()
+        if app is not None:
+            close_window(app, app_process, log)
     finally:
-        app_process.terminate()
-        try:
-            app_process.wait(5)
-        except subprocess.TimeoutExpired:
-            app_process.kill()
+        if app_process.poll() is None:
+            app_process.terminate()
+            try:
+                app_process.wait(5)
+            except subprocess.TimeoutExpired:
+                app_process.kill()
     print('1..%d' % n_tests, flush=True)
     sys.exit(1 if failed else 0)
 
 
+def close_window(app, app_process, log):
+    """Closes the window as a user would, which quits the application."""
+    close = find(app, 'push button', 'Close')
+    ok(close is not None, 'the window has a “Close” button')
+    if close is None:
+        return
+    click(close)
+    try:
+        status = app_process.wait(10)
+    except subprocess.TimeoutExpired:
+        status = None
+    ok(status == 0, 'closing the window quits the application cleanly', 'status %s' % status)
+    with open(log, errors='replace') as f:
+        problems = [line for line in f if 'CRITICAL' in line or 'WARNING' in line]
+    ok(not problems, 'the application logged no critical or warning', ''.join(problems))
+
+
 def run():
+    """Returns the application's accessible once it has gone through."""
     app = find_app('chorus')
     if not ok(app is not None, 'the application is on the AT-SPI bus'):
-        return
+        return None
 
     send_page = find(app, 'filler', 'ChorusSendPage')
     receive_page = find(app, 'filler', 'ChorusReceivePage')
@@ -185,7 +209,7 @@ def run():
     send = find(send_page, 'push button', 'Send')
     ok(send is not None, 'the Send button is named “Send”')
     if not all(fields.values()) or send is None:
-        return
+        return app
 
     set_text(fields['Group'], '240.0.0.1')
     ok(wait_for(lambda: not send.getState().contains(pyatspi.STATE_SENSITIVE), 3),
@@ -225,7 +249,7 @@ def run():
     start = find(receive_page, 'push button', 'Start Receiving')
     ok(start is not None, 'the Receive page has a “Start Receiving” button')
     if start is None:
-        return
+        return app
     click(start)
     stop = find(receive_page, 'push button', 'Stop Receiving', timeout=5)
     ok(stop is not None, 'the button becomes “Stop Receiving”')
@@ -292,6 +316,7 @@ def run():
     ok(wait_for(lambda: group.getState().contains(pyatspi.STATE_SENSITIVE)
                 and port.getState().contains(pyatspi.STATE_SENSITIVE), 3),
        'the group and port can change again once stopped')
+    return app
 
 
 if __name__ == '__main__':
