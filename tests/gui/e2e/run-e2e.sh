@@ -61,7 +61,12 @@ cleanup () {
     kill "$pid" 2>/dev/null || true
   done
   wait 2>/dev/null || true
-  [[ -z $private ]] || rm -rf "$private"
+  if [[ -n $private ]]; then
+    # The document portal, started by the session, may still hold its FUSE
+    # mount in the runtime directory.
+    findmnt -rn -o TARGET | grep "^$private/" | sort -r | xargs -r umount -l 2>/dev/null || true
+    rm -rf "$private" 2>/dev/null || true
+  fi
   # The flood leaves megabytes of the receivers' chatter: keep the start.
   for host in 2 3; do
     truncate -s '<1M' "$out/article-receiver-h$host.log" 2>/dev/null || true
