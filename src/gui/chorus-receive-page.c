@@ -31,6 +31,7 @@ struct _ChorusReceivePage
   GtkLabel          *status_label;
   GtkButton         *toggle_button;
   GtkStack          *results_stack;
+  AdwStatusPage     *waiting_status;
   GtkLabel          *count_label;
   GtkLabel          *dropped_label;
   GtkScrolledWindow *scroller;
@@ -147,11 +148,17 @@ static void
 chorus_receive_page_update_stack (ChorusReceivePage *self)
 {
   GListModel *messages = chorus_receiver_get_messages (self->receiver);
-  gboolean running = chorus_receiver_get_running (self->receiver);
+  const char *page;
 
-  gtk_stack_set_visible_child_name (self->results_stack,
-                                    running || g_list_model_get_n_items (messages) > 0
-                                      ? "list" : "empty");
+  /* Messages stay readable once the receiver stops. */
+  if (g_list_model_get_n_items (messages) > 0)
+    page = "list";
+  else if (chorus_receiver_get_running (self->receiver))
+    page = "waiting";
+  else
+    page = "empty";
+
+  gtk_stack_set_visible_child_name (self->results_stack, page);
 }
 
 /* The one place that decides whether the group and port can be edited:
@@ -185,6 +192,7 @@ on_running_changed (ChorusReceivePage *self)
     {
       g_autofree char *endpoint = NULL;
       g_autofree char *status = NULL;
+      g_autofree char *waiting = NULL;
 
       _chorus_button_set_label (self->toggle_button, _("_Stop Receiving"));
       gtk_widget_remove_css_class (button, "suggested-action");
@@ -195,6 +203,11 @@ on_running_changed (ChorusReceivePage *self)
       /* Translators: %s is a group and port, such as 224.3.29.71:10000 */
       status = g_strdup_printf (_("Listening on %s"), endpoint);
       gtk_label_set_text (self->status_label, status);
+      /* The status page's description is markup. */
+      waiting = g_markup_printf_escaped (
+        /* Translators: %s is a group and port, such as 224.3.29.71:10000 */
+        _("Listening on %s. Anything sent to the group appears here."), endpoint);
+      adw_status_page_set_description (self->waiting_status, waiting);
     }
   else
     {
@@ -372,6 +385,7 @@ chorus_receive_page_class_init (ChorusReceivePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, status_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, toggle_button);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, results_stack);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, waiting_status);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, count_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, dropped_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, scroller);

@@ -312,6 +312,45 @@ test_dropped (void)
   gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (page)));
 }
 
+/* Which of the empty state, the waiting state and the list shows. The
+ * receiver cannot start here, where no group may be joined: the running
+ * state with no message is covered by the end-to-end test, in its own
+ * network namespace. */
+static void
+test_results_stack (void)
+{
+  GtkWidget *page = gui_test_window (chorus_receive_page_new ());
+  ChorusReceiver *receiver = chorus_receive_page_get_receiver (CHORUS_RECEIVE_PAGE (page));
+  ChorusRingModel *messages = CHORUS_RING_MODEL (chorus_receiver_get_messages (receiver));
+  GtkStack *stack = GTK_STACK (CHILD (page, "results_stack"));
+  AdwStatusPage *waiting = ADW_STATUS_PAGE (CHILD (page, "waiting_status"));
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string ("10.0.0.5");
+  g_autoptr(GSocketAddress) from = g_inet_socket_address_new (address, 40000);
+  g_autoptr(GBytes) payload = g_bytes_new_static ("hi", 2);
+  g_autoptr(ChorusMessage) message = NULL;
+
+  /* Idle, nothing received. */
+  g_assert_false (chorus_receiver_get_running (receiver));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
+  g_assert_cmpstr (adw_status_page_get_title (waiting), ==, "Waiting for Messages");
+
+  /* A notification alone changes nothing while the receiver is idle. */
+  g_object_notify (G_OBJECT (receiver), "running");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
+
+  /* The messages model is the receiver's; filling it by hand stands in
+   * for a run that cannot happen here. */
+  message = chorus_message_new (G_INET_SOCKET_ADDRESS (from), payload, g_get_real_time (), 1, 0);
+  chorus_ring_model_append (messages, message);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "list");
+
+  /* As after a stop: the messages stay readable. */
+  g_object_notify (G_OBJECT (receiver), "running");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "list");
+
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (page)));
+}
+
 static gboolean
 at_bottom (gpointer user_data)
 {
@@ -401,6 +440,7 @@ main (int   argc,
   g_test_add_func ("/receive-page/settings", test_settings);
   g_test_add_func ("/receive-page/messages-view", test_messages_view);
   g_test_add_func ("/receive-page/dropped", test_dropped);
+  g_test_add_func ("/receive-page/results-stack", test_results_stack);
   g_test_add_func ("/receive-page/follows-full-ring", test_follows_full_ring);
 
   return g_test_run ();

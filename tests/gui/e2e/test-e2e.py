@@ -256,6 +256,11 @@ def run():
     ok(wait_for(lambda: not group.getState().contains(pyatspi.STATE_SENSITIVE)
                 and not port.getState().contains(pyatspi.STATE_SENSITIVE), 3),
        'the group and port cannot change while receiving')
+    # GTK 4.8 exposes every page of a stack, shown or not: only the
+    # waiting state's text, set on start, can be checked here.
+    ok(wait_for(lambda: 'Listening on 224.3.29.71:10000. Anything sent to the group appears here.'
+                in texts(receive_page), 3),
+       'the waiting state names the group and port', texts(receive_page))
 
     def article_send(host, env={}):
         return subprocess.run(['nsenter', '--net=' + NETNS % host, '/usr/bin/python3',
