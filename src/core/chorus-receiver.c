@@ -13,6 +13,7 @@
 #include "chorus-address.h"
 #include "chorus-error.h"
 #include "chorus-receiver.h"
+#include "chorus-reply-guard.h"
 #include "chorus-ring-model.h"
 #include "chorus-socket-private.h"
 #include "chorus-util-private.h"
@@ -31,6 +32,9 @@ struct _ChorusReceiver
   gboolean answer;
   guint64 limit;
   char *interface;
+  double reply_rate;
+  guint reply_burst;
+  gboolean allow_larger;
 
   /* While running */
   GSocket *socket;
@@ -38,6 +42,15 @@ struct _ChorusReceiver
   GCancellable *cancellable;
   ChorusBatch *batch;
   GInetAddress *group_address;
+  ChorusReplyGuard *guard;
+  ChorusLinkWatch *link_watch;
+  /* The interface joined on, 0 for the routing table's choice. */
+  guint ifindex;
+  /* Why nothing can arrive now, or NULL. */
+  char *problem;
+  /* Counts runs, so that code after a signal can tell whether a handler
+   * ended this run (and perhaps started another). */
+  guint run_serial;
   gboolean running;
 
   /* Results */
@@ -45,6 +58,7 @@ struct _ChorusReceiver
   guint64 n_received;
   guint64 n_replied;
   guint64 n_ignored;
+  guint64 n_unanswered[CHORUS_REPLY_N_VERDICTS];
   /* n_received when this run started: the limit counts per run. */
   guint64 n_received_at_start;
 };
@@ -65,6 +79,11 @@ enum {
   PROP_N_RECEIVED,
   PROP_N_REPLIED,
   PROP_N_IGNORED,
+  PROP_N_UNANSWERED,
+  PROP_REPLY_RATE,
+  PROP_REPLY_BURST,
+  PROP_ALLOW_LARGER_REPLIES,
+  PROP_PROBLEM,
   N_PROPS
 };
 
@@ -90,6 +109,9 @@ clear_socket (ChorusReceiver *self)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->batch, _chorus_batch_free);
+  g_clear_pointer (&self->guard, chorus_reply_guard_free);
+  g_clear_pointer (&self->link_watch, _chorus_link_watch_free);
+  g_clear_pointer (&self->problem, g_free);
 
   /* Closing the socket leaves the group. */
   if (self->socket != NULL)
@@ -120,6 +142,7 @@ chorus_receiver_finalize (GObject *object)
   g_clear_pointer (&self->group, g_free);
   g_clear_pointer (&self->reply, g_free);
   g_clear_pointer (&self->interface, g_free);
+  g_clear_pointer (&self->problem, g_free);
   g_clear_object (&self->messages);
 
   G_OBJECT_CLASS (chorus_receiver_parent_class)->finalize (object);
@@ -171,6 +194,21 @@ chorus_receiver_get_property (GObject    *object,
     case PROP_N_IGNORED:
       g_value_set_uint64 (value, self->n_ignored);
       break;
+    case PROP_N_UNANSWERED:
+      g_value_set_uint64 (value, chorus_receiver_get_n_unanswered (self));
+      break;
+    case PROP_REPLY_RATE:
+      g_value_set_double (value, self->reply_rate);
+      break;
+    case PROP_REPLY_BURST:
+      g_value_set_uint (value, self->reply_burst);
+      break;
+    case PROP_ALLOW_LARGER_REPLIES:
+      g_value_set_boolean (value, self->allow_larger);
+      break;
+    case PROP_PROBLEM:
+      g_value_set_string (value, self->problem);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -206,6 +244,15 @@ chorus_receiver_set_property (GObject      *object,
       break;
     case PROP_LIMIT:
       self->limit = g_value_get_uint64 (value);
+      break;
+    case PROP_REPLY_RATE:
+      chorus_receiver_set_reply_rate (self, g_value_get_double (value), self->reply_burst);
+      break;
+    case PROP_REPLY_BURST:
+      chorus_receiver_set_reply_rate (self, self->reply_rate, g_value_get_uint (value));
+      break;
+    case PROP_ALLOW_LARGER_REPLIES:
+      chorus_receiver_set_allow_larger_replies (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -258,6 +305,44 @@ chorus_receiver_class_init (ChorusReceiverClass *klass)
     g_param_spec_uint64 ("n-replied", NULL, NULL, 0, G_MAXUINT64, 0, ro);
   properties[PROP_N_IGNORED] =
     g_param_spec_uint64 ("n-ignored", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  /**
+   * ChorusReceiver:n-unanswered:
+   *
+   * Messages received but not answered though answering is on: the reply
+   * guard refused them (see chorus_receiver_get_n_refused()).
+   */
+  properties[PROP_N_UNANSWERED] =
+    g_param_spec_uint64 ("n-unanswered", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  /**
+   * ChorusReceiver:reply-rate:
+   *
+   * Answers per second to one source address; 0 for no limit. Takes
+   * effect at once.
+   */
+  properties[PROP_REPLY_RATE] =
+    g_param_spec_double ("reply-rate", NULL, NULL, 0, 1e6, CHORUS_REPLY_DEFAULT_RATE, rw);
+  /**
+   * ChorusReceiver:reply-burst:
+   *
+   * Answers one source may have at once before the rate applies.
+   */
+  properties[PROP_REPLY_BURST] =
+    g_param_spec_uint ("reply-burst", NULL, NULL, 1, G_MAXINT, CHORUS_REPLY_DEFAULT_BURST, rw);
+  /**
+   * ChorusReceiver:allow-larger-replies:
+   *
+   * Whether an answer may be larger than the message it answers. Off, a
+   * receiver can never amplify what someone sends it in another's name.
+   */
+  properties[PROP_ALLOW_LARGER_REPLIES] =
+    g_param_spec_boolean ("allow-larger-replies", NULL, NULL, FALSE, rw);
+  /**
+   * ChorusReceiver:problem:
+   *
+   * While running: why nothing can arrive now (the interface went away or
+   * down), or %NULL. The receiver joins again by itself once it can.
+   */
+  properties[PROP_PROBLEM] = g_param_spec_string ("problem", NULL, NULL, NULL, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -278,6 +363,8 @@ chorus_receiver_init (ChorusReceiver *self)
   self->reply = g_strdup (CHORUS_DEFAULT_REPLY);
   self->interface = g_strdup ("");
   self->answer = TRUE;
+  self->reply_rate = CHORUS_REPLY_DEFAULT_RATE;
+  self->reply_burst = CHORUS_REPLY_DEFAULT_BURST;
   self->messages = chorus_ring_model_new (CHORUS_TYPE_MESSAGE, CHORUS_RECEIVER_DEFAULT_CAPACITY);
 }
 
@@ -394,14 +481,27 @@ chorus_receiver_set_interface (ChorusReceiver *self,
 }
 
 static void
-send_reply (ChorusReceiver     *self,
-            GInetSocketAddress *to)
+answer (ChorusReceiver       *self,
+        const ChorusDatagram *d)
 {
   g_autoptr(GError) error = NULL;
+  GInetAddress *address = g_inet_socket_address_get_address (d->from);
+  ChorusReplyVerdict verdict;
+
+  verdict = chorus_reply_guard_check (self->guard, g_inet_address_to_bytes (address),
+                                      g_inet_address_get_native_size (address),
+                                      g_inet_socket_address_get_port (d->from),
+                                      g_bytes_get_size (d->payload), strlen (self->reply),
+                                      d->arrival_monotonic);
+  if (verdict != CHORUS_REPLY_ANSWER)
+    {
+      self->n_unanswered[verdict]++;
+      return;
+    }
 
   /* A full send buffer or an unreachable sender costs that one reply,
    * never the receiving. */
-  if (g_socket_send_to (self->socket, G_SOCKET_ADDRESS (to), self->reply, strlen (self->reply),
+  if (g_socket_send_to (self->socket, G_SOCKET_ADDRESS (d->from), self->reply, strlen (self->reply),
                         NULL, &error)
       < 0)
     {
@@ -429,6 +529,8 @@ on_socket_readable (GSocket      *socket,
   g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
   guint64 old_replied = self->n_replied;
   guint64 old_ignored = self->n_ignored;
+  guint64 old_unanswered = chorus_receiver_get_n_unanswered (self);
+  guint serial = self->run_serial;
   guint handled = 0;
 
   while (handled < MAX_PER_DISPATCH && !limit_reached (self))
@@ -465,7 +567,7 @@ on_socket_readable (GSocket      *socket,
                                                       self->n_received));
 
           if (self->answer)
-            send_reply (self, d->from);
+            answer (self, d);
         }
     }
 
@@ -478,6 +580,8 @@ on_socket_readable (GSocket      *socket,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_REPLIED]);
   if (self->n_ignored != old_ignored)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_IGNORED]);
+  if (chorus_receiver_get_n_unanswered (self) != old_unanswered)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_UNANSWERED]);
 
   /* A flood never drains the socket, and a ready source at high
    * priority starves everything behind it: the application could neither
@@ -487,10 +591,12 @@ on_socket_readable (GSocket      *socket,
     g_source_set_priority (self->socket_source,
                            handled >= MAX_PER_DISPATCH ? G_PRIORITY_LOW : G_PRIORITY_HIGH);
 
-  for (guint i = 0; i < fresh->len && self->running; i++)
+  /* A handler may stop this run, and start another: these messages are
+   * not the new run's. */
+  for (guint i = 0; i < fresh->len && self->running && self->run_serial == serial; i++)
     g_signal_emit (self, signals[MESSAGE_RECEIVED], 0, g_ptr_array_index (fresh, i));
 
-  if (limit_reached (self))
+  if (self->running && self->run_serial == serial && limit_reached (self))
     chorus_receiver_stop (self);
 
   return G_SOURCE_CONTINUE;
@@ -510,6 +616,7 @@ open_socket (ChorusReceiver  *self,
   if (!chorus_parse_interface (self->interface, &ifindex, error))
     return FALSE;
 
+  self->ifindex = ifindex;
   self->socket = _chorus_socket_new_udp (family, error);
   if (self->socket == NULL)
     return FALSE;
@@ -542,6 +649,74 @@ open_socket (ChorusReceiver  *self,
   return _chorus_socket_join (self->socket, chorus_group_get_address (group), ifindex, error);
 }
 
+static void
+set_problem (ChorusReceiver *self,
+             char           *problem)
+{
+  g_free (self->problem);
+  self->problem = problem;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBLEM]);
+}
+
+static void
+update_broadcasts (ChorusReceiver *self)
+{
+  g_autoptr(GArray) broadcasts = _chorus_link_get_broadcasts ();
+
+  chorus_reply_guard_set_broadcasts (self->guard, (const guint32 *) (void *) broadcasts->data,
+                                     broadcasts->len);
+}
+
+/* An interface or address changed: if ours went away or down, say so; when
+ * it is back, join again (on its new index, if it was made anew). */
+static gboolean
+on_links_changed (gpointer user_data)
+{
+  ChorusReceiver *self = CHORUS_RECEIVER (user_data);
+  g_autoptr(GError) error = NULL;
+  ChorusLinkState state;
+  guint ifindex;
+
+  update_broadcasts (self);
+
+  if (self->interface[0] == '\0')
+    return G_SOURCE_CONTINUE;
+
+  state = _chorus_link_get_state (self->interface, &ifindex);
+
+  if (state != CHORUS_LINK_UP)
+    {
+      if (self->problem == NULL)
+        {
+          if (state == CHORUS_LINK_GONE)
+            set_problem (self, g_strdup_printf (_("The interface %s went away"), self->interface));
+          else if (state == CHORUS_LINK_DOWN)
+            set_problem (self, g_strdup_printf (_("The interface %s is down"), self->interface));
+          else
+            set_problem (self,
+                         g_strdup_printf (_("The interface %s has no link"), self->interface));
+        }
+      return G_SOURCE_CONTINUE;
+    }
+
+  if (self->problem == NULL && ifindex == self->ifindex)
+    return G_SOURCE_CONTINUE;
+
+  /* The kernel keeps a membership across down and up but not across the
+   * interface's removal; leaving first makes both cases one. */
+  _chorus_socket_leave (self->socket, self->group_address, self->ifindex);
+  if (!_chorus_socket_join (self->socket, self->group_address, ifindex, &error))
+    {
+      set_problem (self, g_strdup (error->message));
+      return G_SOURCE_CONTINUE;
+    }
+
+  self->ifindex = ifindex;
+  set_problem (self, NULL);
+
+  return G_SOURCE_CONTINUE;
+}
+
 /**
  * chorus_receiver_start:
  * @error: a location for a #GError
@@ -556,6 +731,7 @@ chorus_receiver_start (ChorusReceiver  *self,
                        GError         **error)
 {
   g_autoptr(ChorusGroup) group = NULL;
+  g_autoptr(GError) local_error = NULL;
   GMainContext *context;
 
   g_return_val_if_fail (CHORUS_IS_RECEIVER (self), FALSE);
@@ -581,6 +757,16 @@ chorus_receiver_start (ChorusReceiver  *self,
   self->n_received_at_start = self->n_received;
   self->cancellable = g_cancellable_new ();
   self->batch = _chorus_batch_new (BATCH_SLOTS, G_MAXUINT16 + 1);
+  self->guard = chorus_reply_guard_new ();
+  chorus_reply_guard_set_rate (self->guard, self->reply_rate, self->reply_burst);
+  chorus_reply_guard_set_allow_larger (self->guard, self->allow_larger);
+  update_broadcasts (self);
+
+  /* Without it the receiver still works; it just cannot tell when its
+   * interface goes away. */
+  self->link_watch = _chorus_link_watch_new (on_links_changed, self, &local_error);
+  if (self->link_watch == NULL)
+    g_debug ("%s", local_error->message);
 
   context = g_main_context_ref_thread_default ();
   self->socket_source = g_socket_create_source (self->socket, G_IO_IN, self->cancellable);
@@ -590,6 +776,7 @@ chorus_receiver_start (ChorusReceiver  *self,
   g_main_context_unref (context);
 
   self->running = TRUE;
+  self->run_serial++;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
 
   return TRUE;
@@ -609,9 +796,13 @@ chorus_receiver_stop (ChorusReceiver *self)
   if (!self->running)
     return;
 
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->problem != NULL)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBLEM]);
   clear_socket (self);
   self->running = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 gboolean
@@ -666,4 +857,124 @@ chorus_receiver_get_n_ignored (ChorusReceiver *self)
   g_return_val_if_fail (CHORUS_IS_RECEIVER (self), 0);
 
   return self->n_ignored;
+}
+
+/**
+ * chorus_receiver_get_n_unanswered:
+ *
+ * Returns: messages that answering would have answered but the reply
+ *   guard refused, for every reason
+ */
+guint64
+chorus_receiver_get_n_unanswered (ChorusReceiver *self)
+{
+  guint64 n = 0;
+
+  g_return_val_if_fail (CHORUS_IS_RECEIVER (self), 0);
+
+  for (guint i = CHORUS_REPLY_ANSWER + 1; i < CHORUS_REPLY_N_VERDICTS; i++)
+    n += self->n_unanswered[i];
+
+  return n;
+}
+
+/**
+ * chorus_receiver_get_n_refused:
+ * @verdict: why
+ *
+ * Returns: messages not answered for that reason
+ */
+guint64
+chorus_receiver_get_n_refused (ChorusReceiver     *self,
+                               ChorusReplyVerdict  verdict)
+{
+  g_return_val_if_fail (CHORUS_IS_RECEIVER (self), 0);
+  g_return_val_if_fail (verdict < CHORUS_REPLY_N_VERDICTS, 0);
+
+  return verdict == CHORUS_REPLY_ANSWER ? self->n_replied : self->n_unanswered[verdict];
+}
+
+double
+chorus_receiver_get_reply_rate (ChorusReceiver *self)
+{
+  g_return_val_if_fail (CHORUS_IS_RECEIVER (self), 0);
+
+  return self->reply_rate;
+}
+
+guint
+chorus_receiver_get_reply_burst (ChorusReceiver *self)
+{
+  g_return_val_if_fail (CHORUS_IS_RECEIVER (self), 0);
+
+  return self->reply_burst;
+}
+
+/**
+ * chorus_receiver_set_reply_rate:
+ * @per_second: answers per second to one source; 0 for no limit
+ * @burst: answers one source may have at once (at least 1)
+ *
+ * Takes effect at once, also while running.
+ */
+void
+chorus_receiver_set_reply_rate (ChorusReceiver *self,
+                                double          per_second,
+                                guint           burst)
+{
+  g_return_if_fail (CHORUS_IS_RECEIVER (self));
+  g_return_if_fail (per_second >= 0 && per_second <= 1e6);
+  g_return_if_fail (burst >= 1);
+
+  if (self->reply_rate == per_second && self->reply_burst == burst)
+    return;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->reply_rate != per_second)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPLY_RATE]);
+  if (self->reply_burst != burst)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPLY_BURST]);
+  self->reply_rate = per_second;
+  self->reply_burst = burst;
+  if (self->guard != NULL)
+    chorus_reply_guard_set_rate (self->guard, per_second, burst);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+gboolean
+chorus_receiver_get_allow_larger_replies (ChorusReceiver *self)
+{
+  g_return_val_if_fail (CHORUS_IS_RECEIVER (self), FALSE);
+
+  return self->allow_larger;
+}
+
+/* Takes effect at once, also while running. */
+void
+chorus_receiver_set_allow_larger_replies (ChorusReceiver *self,
+                                          gboolean        allow)
+{
+  g_return_if_fail (CHORUS_IS_RECEIVER (self));
+
+  allow = !!allow;
+  if (self->allow_larger == allow)
+    return;
+
+  self->allow_larger = allow;
+  if (self->guard != NULL)
+    chorus_reply_guard_set_allow_larger (self->guard, allow);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALLOW_LARGER_REPLIES]);
+}
+
+/**
+ * chorus_receiver_get_problem:
+ *
+ * Returns: (nullable): why nothing can arrive now, or %NULL
+ */
+const char *
+chorus_receiver_get_problem (ChorusReceiver *self)
+{
+  g_return_val_if_fail (CHORUS_IS_RECEIVER (self), NULL);
+
+  return self->problem;
 }

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "chorus-message.h"
+#include "chorus-reply-guard.h"
 
 G_BEGIN_DECLS
 
@@ -45,5 +46,18 @@ guint64         chorus_receiver_get_n_received (ChorusReceiver  *self);
 guint64         chorus_receiver_get_n_replied  (ChorusReceiver  *self);
 guint64         chorus_receiver_get_n_dropped  (ChorusReceiver  *self);
 guint64         chorus_receiver_get_n_ignored  (ChorusReceiver  *self);
+guint64         chorus_receiver_get_n_unanswered (ChorusReceiver *self);
+guint64         chorus_receiver_get_n_refused  (ChorusReceiver     *self,
+                                                ChorusReplyVerdict  verdict);
+
+double          chorus_receiver_get_reply_rate (ChorusReceiver  *self);
+guint           chorus_receiver_get_reply_burst (ChorusReceiver *self);
+void            chorus_receiver_set_reply_rate (ChorusReceiver  *self,
+                                                double           per_second,
+                                                guint            burst);
+gboolean        chorus_receiver_get_allow_larger_replies (ChorusReceiver *self);
+void            chorus_receiver_set_allow_larger_replies (ChorusReceiver *self,
+                                                          gboolean        allow);
+const char     *chorus_receiver_get_problem    (ChorusReceiver  *self);
 
 G_END_DECLS

@@ -40,9 +40,34 @@ gboolean              _chorus_socket_join      (GSocket         *socket,
                                                 GInetAddress    *group,
                                                 guint            ifindex,
                                                 GError         **error);
+void                  _chorus_socket_leave     (GSocket         *socket,
+                                                GInetAddress    *group,
+                                                guint            ifindex);
 int                   _chorus_socket_get_int      (GSocket         *socket,
                                                    int              level,
                                                    int              option);
+
+typedef enum
+{
+  CHORUS_LINK_UP,
+  CHORUS_LINK_GONE,
+  CHORUS_LINK_DOWN,
+  CHORUS_LINK_NO_CARRIER,
+} ChorusLinkState;
+
+ChorusLinkState       _chorus_link_get_state      (const char      *name,
+                                                   guint           *ifindex);
+/* IPv4 broadcast addresses of this host's interfaces, network order. */
+GArray               *_chorus_link_get_broadcasts (void);
+
+/* Calls func (data) on the thread-default main context whenever a network
+ * interface or address of this host changes. */
+typedef struct _ChorusLinkWatch ChorusLinkWatch;
+
+ChorusLinkWatch      *_chorus_link_watch_new      (GSourceFunc      func,
+                                                   gpointer         data,
+                                                   GError         **error);
+void                  _chorus_link_watch_free     (ChorusLinkWatch *watch);
 
 ChorusBatch          *_chorus_batch_new           (guint            n_slots,
                                                    gsize            slot_size);
@@ -54,5 +79,6 @@ const ChorusDatagram *_chorus_batch_get           (ChorusBatch     *batch,
                                                    guint            index);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChorusBatch, _chorus_batch_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChorusLinkWatch, _chorus_link_watch_free)
 
 G_END_DECLS

@@ -7,9 +7,14 @@
 
 #include <glib/gi18n-lib.h>
 #include <errno.h>
+#include <ifaddrs.h>
 #include <string.h>
+#include <unistd.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include "chorus-error.h"
@@ -167,6 +172,181 @@ _chorus_socket_join (GSocket       *socket,
     }
 
   return TRUE;
+}
+
+/* Leaves what _chorus_socket_join() joined, also on an interface that has
+ * gone away since; errors do not matter here. */
+void
+_chorus_socket_leave (GSocket      *socket,
+                      GInetAddress *group,
+                      guint         ifindex)
+{
+  struct ip_mreqn mreq = { .imr_ifindex = (int) ifindex };
+
+  if (g_inet_address_get_family (group) != G_SOCKET_FAMILY_IPV4)
+    {
+      g_socket_leave_multicast_group (socket, group, FALSE, NULL, NULL);
+      return;
+    }
+
+  memcpy (&mreq.imr_multiaddr, g_inet_address_to_bytes (group), sizeof mreq.imr_multiaddr);
+  setsockopt (g_socket_get_fd (socket), IPPROTO_IP, IP_DROP_MEMBERSHIP, &mreq, sizeof mreq);
+}
+
+/*
+ * _chorus_link_get_state:
+ * @name: an interface name
+ * @ifindex: (out): its index now, 0 when it is gone
+ *
+ * Whether the interface can carry multicast now: there, up and with a
+ * carrier.
+ */
+ChorusLinkState
+_chorus_link_get_state (const char *name,
+                        guint      *ifindex)
+{
+  struct ifreq request = { 0 };
+  int fd;
+  int result;
+
+  *ifindex = strlen (name) < IF_NAMESIZE ? if_nametoindex (name) : 0;
+  if (*ifindex == 0)
+    return CHORUS_LINK_GONE;
+
+  fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return CHORUS_LINK_UP;
+
+  g_strlcpy (request.ifr_name, name, sizeof request.ifr_name);
+  result = ioctl (fd, SIOCGIFFLAGS, &request);
+  close (fd);
+
+  if (result < 0)
+    return errno == ENODEV ? CHORUS_LINK_GONE : CHORUS_LINK_UP;
+  if (!(request.ifr_flags & IFF_UP))
+    return CHORUS_LINK_DOWN;
+  if (!(request.ifr_flags & IFF_RUNNING))
+    return CHORUS_LINK_NO_CARRIER;
+
+  return CHORUS_LINK_UP;
+}
+
+GArray *
+_chorus_link_get_broadcasts (void)
+{
+  GArray *broadcasts = g_array_new (FALSE, FALSE, sizeof (guint32));
+  struct ifaddrs *list = NULL;
+
+  if (getifaddrs (&list) < 0)
+    return broadcasts;
+
+  for (struct ifaddrs *i = list; i != NULL; i = i->ifa_next)
+    {
+      guint32 address, broadcast;
+
+      if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET
+          || !(i->ifa_flags & IFF_BROADCAST) || i->ifa_broadaddr == NULL)
+        continue;
+
+      address = ((struct sockaddr_in *) (void *) i->ifa_addr)->sin_addr.s_addr;
+      broadcast = ((struct sockaddr_in *) (void *) i->ifa_broadaddr)->sin_addr.s_addr;
+
+      /* An address configured without one reports itself (glibc), or
+       * nothing, as its broadcast address. */
+      if (broadcast != address && broadcast != 0)
+        g_array_append_val (broadcasts, broadcast);
+    }
+
+  freeifaddrs (list);
+
+  return broadcasts;
+}
+
+struct _ChorusLinkWatch
+{
+  GSocket *socket;
+  GSource *source;
+  GSourceFunc func;
+  gpointer data;
+};
+
+static gboolean
+on_link_message (GSocket      *socket,
+                 GIOCondition  condition,
+                 gpointer      user_data)
+{
+  ChorusLinkWatch *watch = user_data;
+  char buffer[8192];
+
+  /* What changed does not matter; the caller looks at what is now. */
+  while (g_socket_receive (socket, buffer, sizeof buffer, NULL, NULL) > 0)
+    ;
+
+  watch->func (watch->data);
+
+  return G_SOURCE_CONTINUE;
+}
+
+ChorusLinkWatch *
+_chorus_link_watch_new (GSourceFunc   func,
+                        gpointer      data,
+                        GError      **error)
+{
+  g_autoptr(ChorusLinkWatch) watch = g_new0 (ChorusLinkWatch, 1);
+  struct sockaddr_nl local = {
+    .nl_family = AF_NETLINK,
+    .nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR,
+  };
+  GMainContext *context;
+  int fd;
+
+  fd = socket (AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
+  if (fd < 0 || bind (fd, (struct sockaddr *) &local, sizeof local) < 0)
+    {
+      int saved_errno = errno;
+
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK,
+                   _("Could not watch the network interfaces: %s"), g_strerror (saved_errno));
+      return NULL;
+    }
+
+  watch->socket = g_socket_new_from_fd (fd, error);
+  if (watch->socket == NULL)
+    {
+      close (fd);
+      return NULL;
+    }
+
+  watch->func = func;
+  watch->data = data;
+  watch->source = g_socket_create_source (watch->socket, G_IO_IN, NULL);
+  g_source_set_callback (watch->source, G_SOURCE_FUNC (on_link_message), watch, NULL);
+  context = g_main_context_ref_thread_default ();
+  g_source_attach (watch->source, context);
+  g_main_context_unref (context);
+
+  return g_steal_pointer (&watch);
+}
+
+void
+_chorus_link_watch_free (ChorusLinkWatch *watch)
+{
+  if (watch == NULL)
+    return;
+
+  if (watch->source != NULL)
+    {
+      g_source_destroy (watch->source);
+      g_source_unref (watch->source);
+    }
+  if (watch->socket != NULL)
+    {
+      g_socket_close (watch->socket, NULL);
+      g_object_unref (watch->socket);
+    }
+  g_free (watch);
 }
 
 int

@@ -186,8 +186,10 @@ gboolean
 chorus_test_isolate (void)
 {
   const char *lo_up[] = { ip_program (), "link", "set", "lo", "up", "multicast", "on", NULL };
-  const char *lo_route[] = { ip_program (), "route",  "add",  "224.0.0.0/4", "dev",
-                             "lo",          "metric", "1024", NULL };
+  /* With a source address: a datagram from 0.0.0.0 is one a receiver
+   * must never answer. */
+  const char *lo_route[] = { ip_program (), "route", "add",       "224.0.0.0/4", "dev", "lo",
+                             "metric",      "1024",  "src",       "127.0.0.1",   NULL };
   g_autoptr (GError) error = NULL;
   struct stat outer, inner;
 

@@ -37,7 +37,7 @@ testlan_isolate () {
   mount -t tmpfs -o mode=0755 testlan-netns /run/netns
   ip link set lo up multicast on
   # A high metric: the LAN's own route via br0 wins while the LAN exists.
-  ip route add 224.0.0.0/4 dev lo metric 1024
+  ip route add 224.0.0.0/4 dev lo metric 1024 src 127.0.0.1
 }
 
 # testlan_build N: bridge br0 here, hosts chorus-h1..N.
