@@ -6,11 +6,14 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "chorus-address.h"
 #include "chorus-error.h"
+#include "chorus-reply-guard.h"
+#include "chorus-ring-model.h"
 #include "chorus-sender.h"
 #include "chorus-socket-private.h"
 #include "chorus-util-private.h"
@@ -42,8 +45,13 @@ struct _ChorusSender
   GCancellable *cancellable;
   GSocketAddress *destination;
   ChorusBatch *batch;
-  /* The payload as it was when the run started. */
+  /* The settings as they were when the run started. */
   GBytes *run_message;
+  guint run_count;
+  double run_wait;
+  guint16 run_port;
+  /* IPv4 broadcast addresses of this host when the run started. */
+  GArray *broadcasts;
   /* Counts runs, so that code after a signal can tell whether a handler
    * ended this run (and perhaps started another). */
   guint run_serial;
@@ -54,10 +62,15 @@ struct _ChorusSender
   gint64 deadline;
   int receive_buffer;
   gboolean running;
+  /* Sending failed: no more probes, but the wait for answers to those
+   * already out goes on. */
+  gboolean send_failed;
 
   /* Results, kept until the next run starts */
-  GListStore *acks;
+  ChorusRingModel *acks;
+  guint n_ignored;
   GHashTable *responders;
+  guint n_unlisted;
   gint64 rtt_min;
   gint64 rtt_max;
   gint64 rtt_sum;
@@ -83,6 +96,8 @@ enum {
   PROP_N_ACKS,
   PROP_N_RESPONDERS,
   PROP_DEADLINE,
+  PROP_CAPACITY,
+  PROP_N_IGNORED,
   N_PROPS
 };
 
@@ -115,6 +130,7 @@ clear_run (ChorusSender *self)
   g_clear_object (&self->destination);
   g_clear_pointer (&self->batch, _chorus_batch_free);
   g_clear_pointer (&self->run_message, g_bytes_unref);
+  g_clear_pointer (&self->broadcasts, g_array_unref);
 
   if (self->socket != NULL)
     {
@@ -208,6 +224,12 @@ chorus_sender_get_property (GObject    *object,
     case PROP_DEADLINE:
       g_value_set_int64 (value, self->deadline);
       break;
+    case PROP_CAPACITY:
+      g_value_set_uint (value, chorus_ring_model_get_capacity (self->acks));
+      break;
+    case PROP_N_IGNORED:
+      g_value_set_uint (value, self->n_ignored);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -253,6 +275,9 @@ chorus_sender_set_property (GObject      *object,
     case PROP_INTERFACE:
       chorus_sender_set_interface (self, g_value_get_string (value));
       break;
+    case PROP_CAPACITY:
+      chorus_ring_model_set_capacity (self->acks, g_value_get_uint (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -295,6 +320,23 @@ chorus_sender_class_init (ChorusSenderClass *klass)
     g_param_spec_uint ("n-responders", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_DEADLINE] =
     g_param_spec_int64 ("deadline", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  /**
+   * ChorusSender:capacity:
+   *
+   * How many acks the acks model keeps, the newest; n-acks counts them all.
+   */
+  properties[PROP_CAPACITY] =
+    g_param_spec_uint ("capacity", NULL, NULL, 1, CHORUS_RING_MODEL_MAX_CAPACITY,
+                       CHORUS_SENDER_DEFAULT_CAPACITY,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  /**
+   * ChorusSender:n-ignored:
+   *
+   * Datagrams that reached the sender's port but cannot be answers: from
+   * another port than the group's, from a source that cannot have
+   * answered, or sent to a multicast or broadcast address.
+   */
+  properties[PROP_N_IGNORED] = g_param_spec_uint ("n-ignored", NULL, NULL, 0, G_MAXUINT, 0, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -344,7 +386,7 @@ chorus_sender_init (ChorusSender *self)
   self->count = 1;
   self->interval = 1;
   self->message = g_bytes_new_static (CHORUS_DEFAULT_MESSAGE, strlen (CHORUS_DEFAULT_MESSAGE));
-  self->acks = g_list_store_new (CHORUS_TYPE_ACK);
+  self->acks = chorus_ring_model_new (CHORUS_TYPE_ACK, CHORUS_SENDER_DEFAULT_CAPACITY);
   self->responders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->send_times = g_array_new (FALSE, FALSE, sizeof (gint64));
 }
@@ -620,18 +662,97 @@ finish (ChorusSender *self)
   g_signal_emit (self, signals[FINISHED], 0);
 }
 
+static void schedule_deadline (ChorusSender *self);
+
+/* Sending failed: say so, send no more, and wait for answers to the probes
+ * already out as if the last of them had been the last probe. */
 static void
 fail (ChorusSender *self,
       GError       *error)
 {
+  guint serial = self->run_serial;
+
+  g_clear_handle_id (&self->probe_id, g_source_remove);
+  self->send_failed = TRUE;
   g_signal_emit (self, signals[FAILED], 0, error);
-  finish (self);
+
+  /* A ::failed handler ended the run. */
+  if (!self->running || self->run_serial != serial)
+    return;
+
+  if (self->send_times->len == 0)
+    finish (self);
+  else if (self->deadline_id == 0)
+    schedule_deadline (self);
 }
 
 /* The probe an answer belongs to is the last one sent before it arrived.
  * Replies carry no sequence number (the article's receivers only say
  * "ack"), so an answer that is slower than the interval is counted
  * against the probe after its own. */
+static gboolean
+is_broadcast (ChorusSender *self,
+              GInetAddress *address)
+{
+  guint32 value;
+
+  if (g_inet_address_get_family (address) != G_SOCKET_FAMILY_IPV4)
+    return FALSE;
+
+  memcpy (&value, g_inet_address_to_bytes (address), sizeof value);
+  if (value == G_MAXUINT32)
+    return TRUE;
+
+  for (guint i = 0; i < self->broadcasts->len; i++)
+    if (g_array_index (self->broadcasts, guint32, i) == value)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* An answer comes from the group's port (receivers answer from the port
+ * they listen on), from an address that can send, to this host's own
+ * unicast address. Anything else reaching this port is not one. */
+static gboolean
+can_be_answer (ChorusSender         *self,
+               const ChorusDatagram *d)
+{
+  GInetAddress *from = g_inet_socket_address_get_address (d->from);
+
+  if (g_inet_socket_address_get_port (d->from) != self->run_port)
+    return FALSE;
+
+  if (!chorus_reply_address_is_unicast (g_inet_address_to_bytes (from),
+                                        g_inet_address_get_native_size (from)))
+    return FALSE;
+
+  if (d->destination != NULL
+      && (g_inet_address_get_is_multicast (d->destination) || is_broadcast (self, d->destination)))
+    return FALSE;
+
+  return TRUE;
+}
+
+/* A forged flood must not grow the table without end: past the limit,
+ * new hosts are counted, not listed. */
+static void
+add_responder (ChorusSender *self,
+               GInetAddress *address)
+{
+  g_autofree char *key = g_inet_address_to_string (address);
+
+  if (g_hash_table_contains (self->responders, key))
+    return;
+
+  if (g_hash_table_size (self->responders) >= CHORUS_SENDER_MAX_RESPONDERS)
+    {
+      self->n_unlisted++;
+      return;
+    }
+
+  g_hash_table_add (self->responders, g_steal_pointer (&key));
+}
+
 static guint
 probe_for_arrival (ChorusSender *self,
                    gint64        arrival)
@@ -653,8 +774,11 @@ on_socket_readable (GSocket      *socket,
   g_autoptr(ChorusSender) hold = g_object_ref (self);
   g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
   guint old_responders = g_hash_table_size (self->responders);
+  guint old_ignored = self->n_ignored;
+  guint serial = self->run_serial;
+  guint handled = 0;
 
-  while (fresh->len < MAX_PER_DISPATCH)
+  while (handled < MAX_PER_DISPATCH)
     {
       g_autoptr(GError) error = NULL;
       int n = _chorus_batch_receive (self->batch, socket, &error);
@@ -669,13 +793,25 @@ on_socket_readable (GSocket      *socket,
       if (n == 0)
         break;
 
+      handled += n;
+
       for (int i = 0; i < n; i++)
         {
           const ChorusDatagram *d = _chorus_batch_get (self->batch, i);
-          guint probe = probe_for_arrival (self, d->arrival_monotonic);
-          gint64 sent = g_array_index (self->send_times, gint64, probe - 1);
-          gint64 rtt = MAX (d->arrival_monotonic - sent, 0);
           GInetAddress *address = g_inet_socket_address_get_address (d->from);
+          guint probe;
+          gint64 sent;
+          gint64 rtt;
+
+          if (!can_be_answer (self, d))
+            {
+              self->n_ignored++;
+              continue;
+            }
+
+          probe = probe_for_arrival (self, d->arrival_monotonic);
+          sent = g_array_index (self->send_times, gint64, probe - 1);
+          rtt = MAX (d->arrival_monotonic - sent, 0);
 
           g_ptr_array_add (fresh, chorus_ack_new (d->from, d->payload, probe, rtt,
                                                   d->arrival_usec, d->ttl));
@@ -684,7 +820,7 @@ on_socket_readable (GSocket      *socket,
           self->rtt_max = MAX (self->rtt_max, rtt);
           self->rtt_sum += rtt;
 
-          g_hash_table_add (self->responders, g_inet_address_to_string (address));
+          add_responder (self, address);
         }
     }
 
@@ -692,21 +828,25 @@ on_socket_readable (GSocket      *socket,
    * drawing and input, so step behind them until the socket is empty. */
   if (self->socket_source != NULL)
     g_source_set_priority (self->socket_source,
-                           fresh->len >= MAX_PER_DISPATCH ? G_PRIORITY_LOW : G_PRIORITY_HIGH);
+                           handled >= MAX_PER_DISPATCH ? G_PRIORITY_LOW : G_PRIORITY_HIGH);
+
+  if (self->n_ignored != old_ignored)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_IGNORED]);
 
   if (fresh->len == 0)
     return G_SOURCE_CONTINUE;
 
   /* The whole batch goes into the model at once, then is announced; views
    * update once per drain, not once per datagram. */
-  g_list_store_splice (self->acks, g_list_model_get_n_items (G_LIST_MODEL (self->acks)), 0,
-                       fresh->pdata, fresh->len);
+  chorus_ring_model_append_many (self->acks, fresh->pdata, fresh->len);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ACKS]);
   if (g_hash_table_size (self->responders) != old_responders)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_RESPONDERS]);
 
-  for (guint i = 0; i < fresh->len && self->running; i++)
+  /* A handler may end this run, and start another: these acks are not
+   * the new run's. */
+  for (guint i = 0; i < fresh->len && self->running && self->run_serial == serial; i++)
     g_signal_emit (self, signals[ACK_RECEIVED], 0, g_ptr_array_index (fresh, i));
 
   return G_SOURCE_CONTINUE;
@@ -748,6 +888,7 @@ on_deadline (gpointer user_data)
 {
   ChorusSender *self = CHORUS_SENDER (user_data);
   g_autoptr(ChorusSender) hold = g_object_ref (self);
+  guint serial = self->run_serial;
 
   self->deadline_id = 0;
 
@@ -755,7 +896,10 @@ on_deadline (gpointer user_data)
   if (self->socket != NULL)
     on_socket_readable (self->socket, G_IO_IN, self);
 
-  finish (self);
+  /* An ::ack-received handler ended this run and perhaps started another,
+   * which is not ours to finish. */
+  if (self->run_serial == serial)
+    finish (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -779,8 +923,8 @@ add_timeout (double       seconds,
 static void
 schedule_deadline (ChorusSender *self)
 {
-  self->deadline = g_get_monotonic_time () + (gint64) (self->wait * G_USEC_PER_SEC);
-  self->deadline_id = add_timeout (self->wait, on_deadline, self);
+  self->deadline = g_get_monotonic_time () + (gint64) (self->run_wait * G_USEC_PER_SEC);
+  self->deadline_id = add_timeout (self->run_wait, on_deadline, self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEADLINE]);
 }
 
@@ -804,7 +948,7 @@ on_probe_timer (gpointer user_data)
   if (g_source_is_destroyed (current))
     return G_SOURCE_REMOVE;
 
-  if (self->send_times->len < self->count)
+  if (self->send_times->len < self->run_count)
     return G_SOURCE_CONTINUE;
 
   self->probe_id = 0;
@@ -836,6 +980,12 @@ open_socket (ChorusSender  *self,
 
   g_socket_set_multicast_ttl (self->socket, self->ttl);
   g_socket_set_multicast_loopback (self->socket, self->loopback);
+
+#ifdef IP_MULTICAST_ALL
+  /* Answers come by unicast; no group anyone on this host joined is ours. */
+  if (family == G_SOCKET_FAMILY_IPV4)
+    g_socket_set_option (self->socket, IPPROTO_IP, IP_MULTICAST_ALL, 0, NULL);
+#endif
 
   if (!g_socket_bind (self->socket, local, FALSE, &local_error))
     {
@@ -888,7 +1038,10 @@ chorus_sender_start (ChorusSender  *self,
 
   g_object_freeze_notify (G_OBJECT (self));
 
-  g_list_store_remove_all (self->acks);
+  chorus_ring_model_clear (self->acks);
+  self->n_ignored = 0;
+  self->n_unlisted = 0;
+  self->send_failed = FALSE;
   g_hash_table_remove_all (self->responders);
   g_array_set_size (self->send_times, 0);
   self->rtt_min = G_MAXINT64;
@@ -897,6 +1050,7 @@ chorus_sender_start (ChorusSender  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ACKS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_RESPONDERS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SENT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_IGNORED]);
 
   if (!open_socket (self, group, error))
     {
@@ -907,6 +1061,10 @@ chorus_sender_start (ChorusSender  *self,
 
   self->cancellable = g_cancellable_new ();
   self->run_message = g_bytes_ref (self->message);
+  self->run_count = self->count;
+  self->run_wait = self->wait;
+  self->run_port = (guint16) self->port;
+  self->broadcasts = _chorus_link_get_broadcasts ();
   self->batch = _chorus_batch_new (BATCH_SLOTS, G_MAXUINT16 + 1);
   self->destination = g_inet_socket_address_new (chorus_group_get_address (group), self->port);
 
@@ -937,7 +1095,7 @@ chorus_sender_start (ChorusSender  *self,
       return TRUE;
     }
 
-  if (self->count > 1)
+  if (self->run_count > 1)
     self->probe_id = add_timeout (self->interval, on_probe_timer, self);
   else
     schedule_deadline (self);
@@ -991,12 +1149,56 @@ chorus_sender_get_n_sent (ChorusSender *self)
   return self->send_times->len;
 }
 
+/**
+ * chorus_sender_get_n_acks:
+ *
+ * Returns: every ack of the current or last run, also those the acks
+ *   model no longer holds
+ */
 guint
 chorus_sender_get_n_acks (ChorusSender *self)
 {
   g_return_val_if_fail (CHORUS_IS_SENDER (self), 0);
 
-  return g_list_model_get_n_items (G_LIST_MODEL (self->acks));
+  /* The ring counts what it let go. */
+  return g_list_model_get_n_items (G_LIST_MODEL (self->acks))
+         + (guint) chorus_ring_model_get_dropped (self->acks);
+}
+
+guint
+chorus_sender_get_n_ignored (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), 0);
+
+  return self->n_ignored;
+}
+
+/**
+ * chorus_sender_get_n_unlisted:
+ *
+ * Returns: hosts that answered after the responder table was full
+ *   (%CHORUS_SENDER_MAX_RESPONDERS), each counted once per ack
+ */
+guint
+chorus_sender_get_n_unlisted (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), 0);
+
+  return self->n_unlisted;
+}
+
+/**
+ * chorus_sender_get_send_failed:
+ *
+ * Returns: %TRUE if sending failed during the current or last run
+ *   (::failed said why)
+ */
+gboolean
+chorus_sender_get_send_failed (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), FALSE);
+
+  return self->send_failed;
 }
 
 /**

@@ -13,6 +13,10 @@ G_BEGIN_DECLS
 
 #define CHORUS_TYPE_SENDER (chorus_sender_get_type ())
 
+#define CHORUS_SENDER_DEFAULT_CAPACITY 10000
+/* Distinct hosts listed per run; more are counted, not listed. */
+#define CHORUS_SENDER_MAX_RESPONDERS   16384
+
 G_DECLARE_FINAL_TYPE (ChorusSender, chorus_sender, CHORUS, SENDER, GObject)
 
 ChorusSender *chorus_sender_new               (void);
@@ -57,6 +61,9 @@ GListModel   *chorus_sender_get_acks          (ChorusSender  *self);
 guint         chorus_sender_get_n_sent        (ChorusSender  *self);
 guint         chorus_sender_get_n_acks        (ChorusSender  *self);
 guint         chorus_sender_get_n_responders  (ChorusSender  *self);
+guint         chorus_sender_get_n_ignored     (ChorusSender  *self);
+guint         chorus_sender_get_n_unlisted    (ChorusSender  *self);
+gboolean      chorus_sender_get_send_failed   (ChorusSender  *self);
 gint64        chorus_sender_get_deadline      (ChorusSender  *self);
 gint64        chorus_sender_get_rtt_min_usec  (ChorusSender  *self);
 gint64        chorus_sender_get_rtt_max_usec  (ChorusSender  *self);
