@@ -146,6 +146,40 @@ static const NumberCase count_cases[] = {
   { "many", -1, "“many” is not a count" },
 };
 
+static const NumberCase rate_cases[] = {
+  { "0", 0 },
+  { "100", 100 },
+  { " 1000000 ", 1000000 },
+  { "1000001", -1, "Rate 1000001 is out of range: use 0 to 1000000 answers a second" },
+  { "-1", -1, "Rate -1 is out of range" },
+  { "2.5", -1, "“2.5” is not a rate" },
+  { "", -1, "is not a rate" },
+  { "\e[31mred", -1, "“\\x1b[31mred” is not a rate" },
+};
+
+static void
+test_rate (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (rate_cases); i++)
+    {
+      const NumberCase *c = &rate_cases[i];
+      g_autoptr(GError) error = NULL;
+      guint rate = 42;
+      gboolean ok = chorus_parse_rate (c->text, &rate, &error);
+
+      g_test_message ("rate “%s”", c->text);
+      g_assert_cmpint (ok, ==, c->value >= 0);
+      if (ok)
+        g_assert_cmpint (rate, ==, c->value);
+      else
+        {
+          g_assert_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE);
+          g_assert_nonnull (strstr (error->message, c->message));
+          g_assert_cmpint (rate, ==, 42);
+        }
+    }
+}
+
 static void
 test_port (void)
 {
@@ -295,6 +329,7 @@ main (int    argc,
   g_test_add_func ("/address/port", test_port);
   g_test_add_func ("/address/ttl", test_ttl);
   g_test_add_func ("/address/count", test_count);
+  g_test_add_func ("/address/rate", test_rate);
   g_test_add_func ("/address/seconds", test_seconds);
   g_test_add_func ("/address/payload-size", test_payload_size);
 

@@ -7,10 +7,13 @@
 
 #include <glib/gi18n.h>
 #include <glib-unix.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "chorus-address.h"
 #include "chorus-cli-output.h"
@@ -28,9 +31,58 @@ enum {
 typedef struct
 {
   GMainLoop *loop;
+  const char *command;
   gboolean json;
   gboolean failed;
+  /* The run ended (perhaps before the loop ever ran). */
+  gboolean done;
+  /* Writing to stdout failed, with this errno. */
+  int write_errno;
 } Run;
+
+/* Printing failed: nobody reads us any more (a closed pipe, a full disk).
+ * Remember why and stop rather than go on answering into the void. */
+static void
+output_failed (Run     *run,
+               GObject *service)
+{
+  if (run->write_errno == 0)
+    run->write_errno = errno != 0 ? errno : EIO;
+
+  if (CHORUS_IS_SENDER (service))
+    chorus_sender_stop (CHORUS_SENDER (service));
+  else
+    chorus_receiver_stop (CHORUS_RECEIVER (service));
+}
+
+static void
+finish_run (Run *run)
+{
+  run->done = TRUE;
+  g_main_loop_quit (run->loop);
+}
+
+/* Runs the loop unless the run already ended: a quit before
+ * g_main_loop_run() would be forgotten and the loop would run forever. */
+static void
+run_loop (Run *run)
+{
+  if (!run->done)
+    g_main_loop_run (run->loop);
+}
+
+/* The exit status once the loop is over, for the write error case;
+ * -1 when output went well. */
+static int
+output_status (Run *run)
+{
+  if (run->write_errno == 0)
+    return -1;
+
+  g_printerr ("chorus-cli %s: could not write the output: %s\n", run->command,
+              g_strerror (run->write_errno));
+  return 1;
+}
 
 static int
 invalid (const char *command,
@@ -93,10 +145,8 @@ on_probe_sent (ChorusSender *sender,
                                   probe, count);
     }
 
-  /* Nobody reads us any more (a closed pipe): stop rather than go on
-   * answering into the void. */
   if (!printed)
-    chorus_sender_stop (sender);
+    output_failed (run, G_OBJECT (sender));
 }
 
 static void
@@ -129,10 +179,8 @@ on_ack_received (ChorusSender *sender,
                                   rtt / 1000, (int) (rtt % 1000), chorus_ack_get_text (ack));
     }
 
-  /* Nobody reads us any more (a closed pipe): stop rather than go on
-   * answering into the void. */
   if (!printed)
-    chorus_sender_stop (sender);
+    output_failed (run, G_OBJECT (sender));
 }
 
 static void
@@ -154,6 +202,16 @@ on_send_finished (ChorusSender *sender,
   gint64 min = chorus_sender_get_rtt_min_usec (sender);
   gint64 avg = chorus_sender_get_rtt_avg_usec (sender);
   gint64 max = chorus_sender_get_rtt_max_usec (sender);
+  guint ignored = chorus_sender_get_n_ignored (sender);
+  guint unlisted = chorus_sender_get_n_unlisted (sender);
+  gboolean printed = TRUE;
+
+  /* Whatever went wrong with stdout, say nothing more there. */
+  if (run->write_errno != 0)
+    {
+      finish_run (run);
+      return;
+    }
 
   if (run->json)
     {
@@ -170,15 +228,19 @@ on_send_finished (ChorusSender *sender,
           chorus_json_add_ms (line, "rtt_avg_ms", avg);
           chorus_json_add_ms (line, "rtt_max_ms", max);
         }
-      chorus_json_print (line);
+      chorus_json_add_int (line, "ignored", ignored);
+      if (unlisted > 0)
+        chorus_json_add_int (line, "unlisted_acks", unlisted);
+      printed = chorus_json_print (line);
     }
   else if (acks == 0)
     {
-      chorus_cli_print ("%u %s sent, no replies\n", sent, sent == 1 ? "probe" : "probes");
+      printed = chorus_cli_print ("%u %s sent, no replies\n", sent,
+                                  sent == 1 ? "probe" : "probes");
     }
   else
     {
-      chorus_cli_print ("%u %s sent, %u %s from %u %s, round trip min/avg/max "
+      printed = chorus_cli_print ("%u %s sent, %u %s from %u %s, round trip min/avg/max "
                         "%" G_GINT64_FORMAT ".%03d/%" G_GINT64_FORMAT ".%03d/%" G_GINT64_FORMAT
                         ".%03d ms\n",
                         sent, sent == 1 ? "probe" : "probes", acks, acks == 1 ? "reply" : "replies",
@@ -187,7 +249,18 @@ on_send_finished (ChorusSender *sender,
                         (int) (max % 1000));
     }
 
-  g_main_loop_quit (run->loop);
+  if (printed && !run->json && ignored > 0)
+    printed = chorus_cli_print ("%u %s ignored: not from the group's port or not to this host\n",
+                                ignored, ignored == 1 ? "datagram" : "datagrams");
+  if (printed && !run->json && unlisted > 0)
+    printed = chorus_cli_print ("%u %s from hosts past the first %u not listed\n", unlisted,
+                                unlisted == 1 ? "reply" : "replies",
+                                CHORUS_SENDER_MAX_RESPONDERS);
+
+  if (!printed && run->write_errno == 0)
+    run->write_errno = errno != 0 ? errno : EIO;
+
+  finish_run (run);
 }
 
 static int
@@ -234,11 +307,13 @@ command_send (int    argc,
   double wait = 1;
   double interval = 1;
   guint signal_ids[2];
+  int status;
   Run run = { 0 };
 
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_description (context,
-    "Exit status: 0 if at least one reply arrived, 1 if none, 2 for invalid input.");
+    "Exit status: 0 if at least one reply arrived; 1 if none did, sending failed or the\n"
+    "output could not be written; 2 for invalid input.");
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return invalid ("send", error);
@@ -281,6 +356,7 @@ command_send (int    argc,
   loop = g_main_loop_new (NULL, FALSE);
   run.loop = loop;
   run.json = json;
+  run.command = "send";
 
   g_signal_connect (sender, "probe-sent", G_CALLBACK (on_probe_sent), &run);
   g_signal_connect (sender, "ack-received", G_CALLBACK (on_ack_received), &run);
@@ -297,9 +373,17 @@ command_send (int    argc,
       return EXIT_NO_ACK;
     }
 
-  g_main_loop_run (loop);
+  run_loop (&run);
   g_source_remove (signal_ids[0]);
   g_source_remove (signal_ids[1]);
+
+  if ((status = output_status (&run)) >= 0)
+    return status;
+
+  /* The network refused mid-run: whatever arrived, the run was not what
+   * was asked for. */
+  if (run.failed)
+    return EXIT_NO_ACK;
 
   return chorus_sender_get_n_acks (sender) > 0 ? EXIT_ACKED : EXIT_NO_ACK;
 }
@@ -336,10 +420,8 @@ on_message_received (ChorusReceiver *receiver,
                                   chorus_message_get_text (message));
     }
 
-  /* Nobody reads us any more (a closed pipe): stop rather than go on
-   * answering into the void. */
   if (!printed)
-    chorus_receiver_stop (receiver);
+    output_failed (run, G_OBJECT (receiver));
 }
 
 static void
@@ -348,7 +430,86 @@ on_running_changed (ChorusReceiver *receiver,
                     Run            *run)
 {
   if (!chorus_receiver_get_running (receiver))
-    g_main_loop_quit (run->loop);
+    finish_run (run);
+}
+
+/* The interface went away or down, or came back and was joined again. */
+static void
+on_problem_changed (ChorusReceiver *receiver,
+                    GParamSpec     *pspec,
+                    Run            *run)
+{
+  const char *problem = chorus_receiver_get_problem (receiver);
+  gboolean printed = TRUE;
+
+  /* Stopping clears the problem too; that is not a rejoin. */
+  if (!chorus_receiver_get_running (receiver) || run->write_errno != 0)
+    return;
+
+  if (run->json)
+    {
+      GString *line = chorus_json_begin (problem != NULL ? "warning" : "rejoined");
+
+      if (problem != NULL)
+        chorus_json_add_string (line, "message", problem);
+      chorus_json_add_string (line, "group", chorus_receiver_get_group (receiver));
+      chorus_json_add_string (line, "interface", chorus_receiver_get_interface (receiver));
+      printed = chorus_json_print (line);
+    }
+  else if (problem != NULL)
+    {
+      g_printerr ("warning: %s; nothing arrives until it is back\n", problem);
+    }
+  else
+    {
+      g_printerr ("joined %s on %s again\n", chorus_receiver_get_group (receiver),
+                  chorus_receiver_get_interface (receiver));
+    }
+
+  if (!printed)
+    output_failed (run, G_OBJECT (receiver));
+}
+
+/* What was received and answered, once the receiver stopped. */
+static void
+print_receive_summary (ChorusReceiver *receiver,
+                       Run            *run)
+{
+  guint64 received = chorus_receiver_get_n_received (receiver);
+  guint64 replied = chorus_receiver_get_n_replied (receiver);
+  guint64 unanswered = chorus_receiver_get_n_unanswered (receiver);
+
+  if (run->write_errno != 0)
+    return;
+
+  if (run->json)
+    {
+      GString *line = chorus_json_begin ("summary");
+
+      chorus_json_add_string (line, "group", chorus_receiver_get_group (receiver));
+      chorus_json_add_int (line, "port", chorus_receiver_get_port (receiver));
+      chorus_json_add_int (line, "received", received);
+      chorus_json_add_int (line, "replied", replied);
+      chorus_json_add_int (line, "unanswered", unanswered);
+      for (ChorusReplyVerdict v = CHORUS_REPLY_ANSWER + 1; v < CHORUS_REPLY_N_VERDICTS; v++)
+        chorus_json_add_int (line, chorus_reply_verdict_to_string (v),
+                             chorus_receiver_get_n_refused (receiver, v));
+      chorus_json_add_int (line, "ignored", chorus_receiver_get_n_ignored (receiver));
+      if (!chorus_json_print (line))
+        run->write_errno = errno != 0 ? errno : EIO;
+      return;
+    }
+
+  g_printerr ("%" G_GUINT64_FORMAT " %s received, %" G_GUINT64_FORMAT " answered",
+              received, received == 1 ? "message" : "messages", replied);
+  if (unanswered > 0)
+    g_printerr (", %" G_GUINT64_FORMAT " not answered (%" G_GUINT64_FORMAT " over the rate, "
+                "%" G_GUINT64_FORMAT " smaller than the reply, %" G_GUINT64_FORMAT
+                " from an address that cannot ask)",
+                unanswered, chorus_receiver_get_n_refused (receiver, CHORUS_REPLY_REFUSE_RATE),
+                chorus_receiver_get_n_refused (receiver, CHORUS_REPLY_REFUSE_SIZE),
+                chorus_receiver_get_n_refused (receiver, CHORUS_REPLY_REFUSE_SOURCE));
+  g_printerr ("\n");
 }
 
 static int
@@ -360,7 +521,10 @@ command_receive (int    argc,
   g_autofree char *reply = NULL;
   g_autofree char *count_text = NULL;
   g_autofree char *interface = NULL;
+  g_autofree char *rate_text = NULL;
+  g_autofree char *burst_text = NULL;
   gboolean no_reply = FALSE;
+  gboolean allow_larger = FALSE;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
     { "group", 'g', 0, G_OPTION_ARG_STRING, &group_text,
@@ -371,6 +535,12 @@ command_receive (int    argc,
     { "interface", 'I', 0, G_OPTION_ARG_STRING, &interface,
       "Join on this network interface (default: as routed)", "NAME" },
     { "no-reply", 0, 0, G_OPTION_ARG_NONE, &no_reply, "Do not answer", NULL },
+    { "reply-rate", 0, 0, G_OPTION_ARG_STRING, &rate_text,
+      "Answer one sender at most N times a second (default 100; 0: no limit)", "N" },
+    { "reply-burst", 0, 0, G_OPTION_ARG_STRING, &burst_text,
+      "Answers one sender may have at once (default 100)", "N" },
+    { "allow-larger-replies", 0, 0, G_OPTION_ARG_NONE, &allow_larger,
+      "Answer with a reply larger than the message it answers", NULL },
     { "count", 'c', 0, G_OPTION_ARG_STRING, &count_text,
       "Exit after N messages (default: until interrupted)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON Lines", NULL },
@@ -385,12 +555,19 @@ command_receive (int    argc,
   guint16 port = CHORUS_DEFAULT_PORT;
   guint ifindex = 0;
   guint count = 0;
+  guint rate = (guint) CHORUS_REPLY_DEFAULT_RATE;
+  guint burst = CHORUS_REPLY_DEFAULT_BURST;
   guint signal_ids[2];
+  int status;
   Run run = { 0 };
 
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_description (context,
-    "Exit status: 0 on a clean stop (also on SIGINT or SIGTERM), 2 for invalid input.");
+    "Answers go only to unicast senders, are never larger than the message they answer\n"
+    "(unless --allow-larger-replies) and are limited per sender (--reply-rate).\n"
+    "\n"
+    "Exit status: 0 on a clean stop (also on SIGINT or SIGTERM); 1 if the port or group\n"
+    "cannot be used or the output could not be written; 2 for invalid input.");
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return invalid ("receive", error);
@@ -405,6 +582,8 @@ command_receive (int    argc,
   if (!(group = chorus_group_parse (group_text ? group_text : CHORUS_DEFAULT_GROUP, &error))
       || (port_text && !chorus_parse_port (port_text, &port, &error))
       || (count_text && !chorus_parse_count (count_text, &count, &error))
+      || (rate_text && !chorus_parse_rate (rate_text, &rate, &error))
+      || (burst_text && !chorus_parse_count (burst_text, &burst, &error))
       || !chorus_parse_interface (interface, &ifindex, &error))
     return invalid ("receive", error);
 
@@ -431,6 +610,9 @@ command_receive (int    argc,
                            "answer", !no_reply,
                            "limit", (guint64) count,
                            "interface", interface,
+                           "reply-rate", (double) rate,
+                           "reply-burst", burst,
+                           "allow-larger-replies", allow_larger,
                            /* The terminal is the history; keep little. */
                            "capacity", 16,
                            NULL);
@@ -438,6 +620,7 @@ command_receive (int    argc,
   loop = g_main_loop_new (NULL, FALSE);
   run.loop = loop;
   run.json = json;
+  run.command = "receive";
 
   /* Before "ready": whoever reads it may signal us at once. */
   watch_stop_signals (G_OBJECT (receiver), signal_ids);
@@ -450,13 +633,18 @@ command_receive (int    argc,
       return 1;
     }
 
+  g_signal_connect (receiver, "message-received", G_CALLBACK (on_message_received), &run);
+  g_signal_connect (receiver, "notify::running", G_CALLBACK (on_running_changed), &run);
+  g_signal_connect (receiver, "notify::problem", G_CALLBACK (on_problem_changed), &run);
+
   if (json)
     {
       GString *line = chorus_json_begin ("ready");
 
       chorus_json_add_string (line, "group", group_text);
       chorus_json_add_int (line, "port", port);
-      chorus_json_print (line);
+      if (!chorus_json_print (line))
+        output_failed (&run, G_OBJECT (receiver));
     }
   else
     {
@@ -464,14 +652,40 @@ command_receive (int    argc,
                   no_reply ? ", not answering" : "");
     }
 
-  g_signal_connect (receiver, "message-received", G_CALLBACK (on_message_received), &run);
-  g_signal_connect (receiver, "notify::running", G_CALLBACK (on_running_changed), &run);
-
-  g_main_loop_run (loop);
+  run_loop (&run);
   g_source_remove (signal_ids[0]);
   g_source_remove (signal_ids[1]);
 
+  print_receive_summary (receiver, &run);
+  if ((status = output_status (&run)) >= 0)
+    return status;
+
   return 0;
+}
+
+/* With stdin, stdout or stderr closed, the next file we open (a socket,
+ * GLib's wake-up descriptor) would take its number, and our output would
+ * go there. Hold each closed one with /dev/null, opened so that writing
+ * to stdout still fails as it would have (EBADF): that ends the program
+ * with a message, as any other write error does. */
+static void
+keep_standard_fds (void)
+{
+  for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
+    {
+      int flags = fd == STDERR_FILENO ? O_WRONLY : O_RDONLY;
+      int held;
+
+      if (fcntl (fd, F_GETFD) >= 0 || errno != EBADF)
+        continue;
+
+      held = open ("/dev/null", flags | O_CLOEXEC);
+      if (held >= 0 && held != fd)
+        {
+          dup2 (held, fd);
+          close (held);
+        }
+    }
 }
 
 static void
@@ -502,6 +716,8 @@ main (int    argc,
 
   /* A reader that went away must not kill us mid-line. */
   signal (SIGPIPE, SIG_IGN);
+
+  keep_standard_fds ();
 
   if (argc < 2)
     {

@@ -353,6 +353,45 @@ chorus_parse_count (const char  *text,
   return TRUE;
 }
 
+/**
+ * chorus_parse_rate:
+ * @text: answers per second, a whole number; "0" for no limit
+ * @rate: (out): the value
+ * @error: a location for a #GError
+ *
+ * Returns: %TRUE if @text is a whole number from 0 to 1,000,000
+ */
+gboolean
+chorus_parse_rate (const char  *text,
+                   guint       *rate,
+                   GError     **error)
+{
+  g_autofree char *stripped = NULL;
+  guint64 value;
+  gboolean is_number;
+
+  g_return_val_if_fail (rate != NULL, FALSE);
+
+  if (!parse_decimal (text, &stripped, &value, &is_number) || value > CHORUS_MAX_REPLY_RATE)
+    {
+      g_autofree char *shown = shown_input (stripped);
+
+      if (!is_number)
+        g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
+                     _("“%s” is not a rate: use a whole number of answers a second, "
+                       "or 0 for no limit"),
+                     shown);
+      else
+        g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
+                     _("Rate %s is out of range: use 0 to %d answers a second"), shown,
+                     CHORUS_MAX_REPLY_RATE);
+      return FALSE;
+    }
+
+  *rate = (guint) value;
+  return TRUE;
+}
+
 /* A day: a longer wait or interval is far more likely a typo than a plan,
  * and it keeps every derived microsecond count well inside gint64. */
 #define MAX_SECONDS (24.0 * 60.0 * 60.0)
