@@ -9,6 +9,11 @@
 
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "chorus-error.h"
 #include "chorus-receiver.h"
 #include "chorus-ring-model.h"
@@ -511,6 +516,260 @@ test_empty_payload (void)
   g_assert_cmpstr (chorus_ack_get_text (ack), ==, "");
 }
 
+
+/* A plain socket on the group's port, as a classic receiver has, that the
+ * test drives by hand. */
+static int
+open_plain_member (guint port)
+{
+  struct sockaddr_in local = { .sin_family = AF_INET, .sin_port = htons (port) };
+  struct ip_mreqn mreq = { .imr_ifindex = 0 };
+  struct timeval timeout = { .tv_sec = 5 };
+  int fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  int one = 1;
+  int buffer = 32 * 1024 * 1024;
+
+  g_assert_cmpint (fd, >=, 0);
+  setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  setsockopt (fd, SOL_SOCKET, SO_RCVBUFFORCE, &buffer, sizeof buffer);
+  setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &local, sizeof local), ==, 0);
+  inet_pton (AF_INET, GROUP, &mreq.imr_multiaddr);
+  g_assert_cmpint (setsockopt (fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof mreq), ==, 0);
+
+  return fd;
+}
+
+/* Sends size bytes from fd to the group, n times. */
+static void
+send_to_group (int         fd,
+               guint       port,
+               const char *data,
+               gsize       size,
+               guint       n)
+{
+  struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons (port) };
+
+  inet_pton (AF_INET, GROUP, &to.sin_addr);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpint (sendto (fd, data, size, 0, (struct sockaddr *) &to, sizeof to), ==, size);
+}
+
+/* Datagrams waiting on fd, read and counted without blocking. */
+static guint
+drain_count (int    fd,
+             gsize *bytes)
+{
+  char buffer[65536];
+  guint n = 0;
+  gssize len;
+
+  while ((len = recv (fd, buffer, sizeof buffer, MSG_DONTWAIT)) >= 0)
+    {
+      n++;
+      if (bytes != NULL)
+        *bytes += (gsize) len;
+    }
+
+  return n;
+}
+
+typedef struct
+{
+  guint n_acks;
+  guint restart_at;
+  gboolean restarted;
+} Restart;
+
+static void
+restart_on_ack (ChorusSender *sender,
+                ChorusAck    *ack,
+                Restart      *restart)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (++restart->n_acks != restart->restart_at)
+    return;
+
+  chorus_sender_stop (sender);
+  chorus_sender_start (sender, &error);
+  g_assert_no_error (error);
+  restart->restarted = TRUE;
+}
+
+/* A flood pushes the sender's source behind the deadline, which then
+ * drains the rest itself; a handler restarts the sender from there. The
+ * old run's acks must not be announced as the new run's, and the old
+ * run's deadline must not end the new run. */
+static void
+test_restart_from_ack_handler (void)
+{
+  enum { FIRST_DISPATCH = 8192, EXTRA = 100 };
+  g_autoptr(ChorusSender) sender = new_sender (GROUP, 10020, 0.05);
+  Restart restart = { .restart_at = FIRST_DISPATCH + 1 };
+  struct sockaddr_in from;
+  socklen_t from_len = sizeof from;
+  g_autoptr(GError) error = NULL;
+  char probe[64];
+  int fd = open_plain_member (10020);
+  gint64 deadline;
+
+  g_signal_connect (sender, "ack-received", G_CALLBACK (restart_on_ack), &restart);
+  chorus_sender_start (sender, &error);
+  g_assert_no_error (error);
+
+  /* Answer the probe by hand, many times over, before the main loop
+   * reads any of it; then let the deadline pass. */
+  g_assert_cmpint (recvfrom (fd, probe, sizeof probe, 0, (struct sockaddr *) &from, &from_len),
+                   >, 0);
+  for (guint i = 0; i < FIRST_DISPATCH + EXTRA; i++)
+    g_assert_cmpint (sendto (fd, "ack", 3, 0, (struct sockaddr *) &from, from_len), ==, 3);
+  g_usleep (200 * 1000);
+
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!restart.restarted && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+
+  g_assert_true (restart.restarted);
+  /* Nothing of the old run after the restart, and the new run goes on. */
+  g_assert_cmpuint (restart.n_acks, ==, restart.restart_at);
+  g_assert_true (chorus_sender_get_running (sender));
+  g_assert_cmpuint (chorus_sender_get_n_acks (sender), ==, 0);
+  g_assert_cmpuint (chorus_sender_get_n_sent (sender), ==, 1);
+
+  spin_for (0.3);
+  g_assert_false (chorus_sender_get_running (sender));
+  g_assert_cmpuint (restart.n_acks, ==, restart.restart_at);
+  close (fd);
+}
+
+typedef struct
+{
+  guint n_messages;
+  gboolean restarted;
+} ReceiverRestart;
+
+static void
+restart_on_message (ChorusReceiver  *receiver,
+                    ChorusMessage   *message,
+                    ReceiverRestart *restart)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (++restart->n_messages != 3)
+    return;
+
+  chorus_receiver_stop (receiver);
+  chorus_receiver_start (receiver, &error);
+  g_assert_no_error (error);
+  restart->restarted = TRUE;
+}
+
+/* The receiver's emission loop, likewise. */
+static void
+test_restart_from_message_handler (void)
+{
+  g_autoptr(ChorusReceiver) receiver = start_receiver (GROUP, 10021);
+  ReceiverRestart restart = { 0 };
+  int fd = open_plain_member (10022);
+
+  g_signal_connect (receiver, "message-received", G_CALLBACK (restart_on_message), &restart);
+  chorus_receiver_set_answer (receiver, FALSE);
+  send_to_group (fd, 10021, "hello", 5, 10);
+  g_usleep (100 * 1000);
+
+  spin_for (0.3);
+  g_assert_true (restart.restarted);
+  g_assert_cmpuint (restart.n_messages, ==, 3);
+  g_assert_true (chorus_receiver_get_running (receiver));
+
+  /* The new run hears what comes next. */
+  send_to_group (fd, 10021, "again", 5, 1);
+  spin_for (0.3);
+  g_assert_cmpuint (restart.n_messages, ==, 4);
+  close (fd);
+}
+
+/* Count and wait changed during a run apply to the next run only. */
+static void
+test_settings_during_run (void)
+{
+  g_autoptr(ChorusReceiver) receiver = start_receiver (GROUP, 10023);
+  g_autoptr(ChorusSender) sender = new_sender (GROUP, 10023, 0.2);
+  g_autoptr(GError) error = NULL;
+  gboolean finished = FALSE;
+  gint64 started = g_get_monotonic_time ();
+
+  g_signal_connect (sender, "finished", G_CALLBACK (on_finished), &finished);
+  g_object_set (sender, "count", 3, "interval", 0.05, NULL);
+  chorus_sender_start (sender, &error);
+  g_assert_no_error (error);
+  g_object_set (sender, "count", 1, "wait", 30.0, NULL);
+
+  spin_until (&finished, 10);
+  g_assert_true (finished);
+  g_assert_cmpuint (chorus_sender_get_n_sent (sender), ==, 3);
+  g_assert_cmpuint (chorus_sender_get_n_acks (sender), ==, 3);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 5 * G_USEC_PER_SEC);
+
+  /* The next run takes them. */
+  finished = FALSE;
+  g_object_set (sender, "wait", 0.1, NULL);
+  chorus_sender_start (sender, &error);
+  g_assert_no_error (error);
+  spin_until (&finished, 10);
+  g_assert_cmpuint (chorus_sender_get_n_sent (sender), ==, 1);
+}
+
+/* What the reply guard refuses is not answered, and is counted by reason. */
+static void
+test_reply_guard (void)
+{
+  g_autoptr(ChorusReceiver) receiver = start_receiver (GROUP, 10024);
+  g_autofree char *big = g_strnfill (1000, 'x');
+  int fd = open_plain_member (10025);
+  gsize bytes = 0;
+  guint answered;
+  gint64 started;
+  double elapsed;
+
+  /* Nothing back for an empty datagram: "ack" is larger. */
+  send_to_group (fd, 10024, "", 0, 20);
+  spin_for (0.2);
+  g_assert_cmpuint (drain_count (fd, NULL), ==, 0);
+  g_assert_cmpuint (chorus_receiver_get_n_received (receiver), ==, 20);
+  g_assert_cmpuint (chorus_receiver_get_n_refused (receiver, CHORUS_REPLY_REFUSE_SIZE), ==, 20);
+  g_assert_cmpuint (chorus_receiver_get_n_unanswered (receiver), ==, 20);
+
+  /* One a second, five at once: a flood from one source gets five. */
+  chorus_receiver_set_reply_rate (receiver, 1, 5);
+  started = g_get_monotonic_time ();
+  send_to_group (fd, 10024, "very important data", 19, 300);
+  spin_for (0.3);
+  elapsed = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
+  answered = drain_count (fd, &bytes);
+  g_assert_cmpuint (answered, >=, 5);
+  g_assert_cmpuint (answered, <=, 5 + (guint) elapsed + 1);
+  g_assert_cmpuint (bytes, ==, answered * 3);
+  g_assert_cmpuint (chorus_receiver_get_n_replied (receiver), ==, answered);
+  g_assert_cmpuint (chorus_receiver_get_n_refused (receiver, CHORUS_REPLY_REFUSE_RATE), ==,
+                    300 - answered);
+
+  /* A reply larger than the message only when allowed. */
+  chorus_receiver_set_reply_rate (receiver, 0, 1);
+  chorus_receiver_set_reply (receiver, big);
+  send_to_group (fd, 10024, "small", 5, 1);
+  spin_for (0.2);
+  g_assert_cmpuint (drain_count (fd, NULL), ==, 0);
+  chorus_receiver_set_allow_larger_replies (receiver, TRUE);
+  send_to_group (fd, 10024, "small", 5, 1);
+  spin_for (0.2);
+  bytes = 0;
+  g_assert_cmpuint (drain_count (fd, &bytes), ==, 1);
+  g_assert_cmpuint (bytes, ==, 1000);
+  close (fd);
+}
+
 static void
 skip_unisolated (void)
 {
@@ -543,6 +802,10 @@ main (int    argc,
   g_test_add_func ("/services/limit-per-run", test_limit_per_run);
   g_test_add_func ("/services/message-fixed-per-run", test_message_fixed_per_run);
   g_test_add_func ("/services/empty-payload", test_empty_payload);
+  g_test_add_func ("/services/restart-from-ack-handler", test_restart_from_ack_handler);
+  g_test_add_func ("/services/restart-from-message-handler", test_restart_from_message_handler);
+  g_test_add_func ("/services/settings-during-run", test_settings_during_run);
+  g_test_add_func ("/services/reply-guard", test_reply_guard);
 
   return g_test_run ();
 }

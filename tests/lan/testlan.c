@@ -1132,3 +1132,138 @@ chorus_test_capture_free (ChorusTestCapture *capture)
   g_ptr_array_unref (capture->payloads);
   g_free (capture);
 }
+
+/* Injection */
+
+struct _ChorusTestInjector
+{
+  int fd;
+  int ifindex;
+};
+
+ChorusTestInjector *
+chorus_test_injector_new (ChorusTestLan  *lan,
+                          GError        **error)
+{
+  g_autoptr (ChorusTestInjector) injector = g_new0 (ChorusTestInjector, 1);
+  int buffer = 8 * 1024 * 1024;
+
+  g_return_val_if_fail (lan != NULL, NULL);
+  /* Only ever on the private bridge. */
+  g_return_val_if_fail (chorus_test_is_isolated (), NULL);
+
+  injector->fd = socket (AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons (ETH_P_IP));
+  injector->ifindex = (int) if_nametoindex ("br0");
+  if (injector->fd < 0 || injector->ifindex == 0)
+    {
+      int saved_errno = injector->fd < 0 ? errno : ENODEV;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "injecting on br0: %s", g_strerror (saved_errno));
+      return NULL;
+    }
+  setsockopt (injector->fd, SOL_SOCKET, SO_SNDBUFFORCE, &buffer, sizeof buffer);
+
+  return g_steal_pointer (&injector);
+}
+
+static guint16
+ip_checksum (const void *data,
+             gsize       size)
+{
+  const guint8 *bytes = data;
+  guint32 sum = 0;
+
+  for (gsize i = 0; i + 1 < size; i += 2)
+    sum += (guint32) (bytes[i] << 8 | bytes[i + 1]);
+  while (sum >> 16)
+    sum = (sum & 0xffff) + (sum >> 16);
+
+  return htons ((guint16) ~sum);
+}
+
+gboolean
+chorus_test_inject_udp (ChorusTestInjector  *injector,
+                        const char          *source,
+                        guint16              source_port,
+                        const char          *destination,
+                        guint16              destination_port,
+                        const void          *payload,
+                        gsize                size,
+                        GError             **error)
+{
+  g_autofree guint8 *packet = NULL;
+  struct iphdr *ip;
+  struct udphdr *udp;
+  struct sockaddr_ll to = { 0 };
+  struct in_addr saddr, daddr;
+  gsize total = sizeof *ip + sizeof *udp + size;
+  guint8 *dst;
+
+  g_return_val_if_fail (injector != NULL, FALSE);
+  g_return_val_if_fail (total <= 1500, FALSE);
+
+  if (inet_pton (AF_INET, source, &saddr) != 1 || inet_pton (AF_INET, destination, &daddr) != 1)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "not IPv4: %s or %s", source,
+                   destination);
+      return FALSE;
+    }
+
+  packet = g_malloc0 (total);
+  ip = (struct iphdr *) (void *) packet;
+  udp = (struct udphdr *) (void *) (packet + sizeof *ip);
+  ip->version = 4;
+  ip->ihl = sizeof *ip / 4;
+  ip->tot_len = htons ((guint16) total);
+  ip->id = htons ((guint16) g_random_int ());
+  ip->ttl = 1;
+  ip->protocol = IPPROTO_UDP;
+  ip->saddr = saddr.s_addr;
+  ip->daddr = daddr.s_addr;
+  ip->check = ip_checksum (ip, sizeof *ip);
+  udp->source = htons (source_port);
+  udp->dest = htons (destination_port);
+  udp->len = htons ((guint16) (sizeof *udp + size));
+  /* 0: no checksum, which IPv4 allows. */
+  udp->check = 0;
+  if (size > 0)
+    memcpy (packet + sizeof *ip + sizeof *udp, payload, size);
+
+  to.sll_family = AF_PACKET;
+  to.sll_protocol = htons (ETH_P_IP);
+  to.sll_ifindex = injector->ifindex;
+  to.sll_halen = ETH_ALEN;
+  dst = to.sll_addr;
+  if (IN_MULTICAST (ntohl (daddr.s_addr)))
+    {
+      const guint8 *d = (const guint8 *) &daddr.s_addr;
+
+      dst[0] = 0x01, dst[1] = 0x00, dst[2] = 0x5e;
+      dst[3] = d[1] & 0x7f, dst[4] = d[2], dst[5] = d[3];
+    }
+  else
+    memset (dst, 0xff, ETH_ALEN);
+
+  if (sendto (injector->fd, packet, total, 0, (struct sockaddr *) &to, sizeof to) != (gssize) total)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "injecting: %s",
+                   g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+chorus_test_injector_free (ChorusTestInjector *injector)
+{
+  if (injector == NULL)
+    return;
+
+  if (injector->fd >= 0)
+    close (injector->fd);
+  g_free (injector);
+}

@@ -133,7 +133,28 @@ guint           chorus_test_capture_poll     (ChorusTestCapture  *capture);
 GPtrArray      *chorus_test_capture_get_payloads (ChorusTestCapture *capture);
 void            chorus_test_capture_free     (ChorusTestCapture  *capture);
 
+/* Forged UDP/IPv4 datagrams put on the LAN's bridge as if some host had
+ * sent them, with any source address and port (0.0.0.0, broadcast,
+ * multicast, port 0 included): the raw material of abuse tests. Frames
+ * go to the bridge in the test's private namespace, so they can reach
+ * nothing but the LAN's hosts. Unicast destinations get the broadcast
+ * MAC, which Linux delivers to the host that has the address. */
+typedef struct _ChorusTestInjector ChorusTestInjector;
+
+ChorusTestInjector *chorus_test_injector_new (ChorusTestLan      *lan,
+                                              GError            **error);
+gboolean        chorus_test_inject_udp       (ChorusTestInjector *injector,
+                                              const char         *source,
+                                              guint16             source_port,
+                                              const char         *destination,
+                                              guint16             destination_port,
+                                              const void         *payload,
+                                              gsize               size,
+                                              GError            **error);
+void            chorus_test_injector_free    (ChorusTestInjector *injector);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChorusTestLan, chorus_test_lan_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChorusTestInjector, chorus_test_injector_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChorusTestCapture, chorus_test_capture_free)
 
 G_END_DECLS
