@@ -351,6 +351,8 @@ command_send (int    argc,
                          "interval", interval,
                          "text", message,
                          "interface", interface,
+                         /* Printed as they come: keep few. */
+                         "capacity", 16,
                          NULL);
 
   loop = g_main_loop_new (NULL, FALSE);

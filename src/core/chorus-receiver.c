@@ -532,8 +532,9 @@ on_socket_readable (GSocket      *socket,
   guint64 old_unanswered = chorus_receiver_get_n_unanswered (self);
   guint serial = self->run_serial;
   guint handled = 0;
+  gsize bytes = 0;
 
-  while (handled < MAX_PER_DISPATCH && !limit_reached (self))
+  while (handled < MAX_PER_DISPATCH && bytes < CHORUS_DISPATCH_BYTES && !limit_reached (self))
     {
       g_autoptr(GError) error = NULL;
       int n = _chorus_batch_receive (self->batch, socket, &error);
@@ -548,6 +549,8 @@ on_socket_readable (GSocket      *socket,
         break;
 
       handled += n;
+      for (int i = 0; i < n; i++)
+        bytes += g_bytes_get_size (_chorus_batch_get (self->batch, i)->payload);
 
       for (int i = 0; i < n && !limit_reached (self); i++)
         {
@@ -589,7 +592,9 @@ on_socket_readable (GSocket      *socket,
    * input; back in front once the socket is empty. */
   if (self->socket_source != NULL)
     g_source_set_priority (self->socket_source,
-                           handled >= MAX_PER_DISPATCH ? G_PRIORITY_LOW : G_PRIORITY_HIGH);
+                           handled >= MAX_PER_DISPATCH || bytes >= CHORUS_DISPATCH_BYTES
+                             ? G_PRIORITY_LOW
+                             : G_PRIORITY_HIGH);
 
   /* A handler may stop this run, and start another: these messages are
    * not the new run's. */

@@ -777,8 +777,9 @@ on_socket_readable (GSocket      *socket,
   guint old_ignored = self->n_ignored;
   guint serial = self->run_serial;
   guint handled = 0;
+  gsize bytes = 0;
 
-  while (handled < MAX_PER_DISPATCH)
+  while (handled < MAX_PER_DISPATCH && bytes < CHORUS_DISPATCH_BYTES)
     {
       g_autoptr(GError) error = NULL;
       int n = _chorus_batch_receive (self->batch, socket, &error);
@@ -794,6 +795,8 @@ on_socket_readable (GSocket      *socket,
         break;
 
       handled += n;
+      for (int i = 0; i < n; i++)
+        bytes += g_bytes_get_size (_chorus_batch_get (self->batch, i)->payload);
 
       for (int i = 0; i < n; i++)
         {
@@ -828,7 +831,9 @@ on_socket_readable (GSocket      *socket,
    * drawing and input, so step behind them until the socket is empty. */
   if (self->socket_source != NULL)
     g_source_set_priority (self->socket_source,
-                           handled >= MAX_PER_DISPATCH ? G_PRIORITY_LOW : G_PRIORITY_HIGH);
+                           handled >= MAX_PER_DISPATCH || bytes >= CHORUS_DISPATCH_BYTES
+                             ? G_PRIORITY_LOW
+                             : G_PRIORITY_HIGH);
 
   if (self->n_ignored != old_ignored)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_IGNORED]);

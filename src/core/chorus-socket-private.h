@@ -14,6 +14,11 @@ G_BEGIN_DECLS
  * does not fit here is lost, so ask for a lot and take what we get. */
 #define CHORUS_RECEIVE_BUFFER_WANTED (32 * 1024 * 1024)
 
+/* Payload read in one dispatch at most, besides a count: everything read
+ * is held until it has been announced, so this bounds the memory a flood
+ * of large datagrams can take (4096 datagrams of 64 KiB would be 256 MiB). */
+#define CHORUS_DISPATCH_BYTES (2 * 1024 * 1024)
+
 typedef struct
 {
   GInetSocketAddress *from;

@@ -319,6 +319,7 @@ _chorus_link_watch_new (GSourceFunc   func,
       return NULL;
     }
 
+  g_socket_set_blocking (watch->socket, FALSE);
   watch->func = func;
   watch->data = data;
   watch->source = g_socket_create_source (watch->socket, G_IO_IN, NULL);
