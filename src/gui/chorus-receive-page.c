@@ -33,6 +33,10 @@ struct _ChorusReceivePage
   GtkStack          *results_stack;
   AdwStatusPage     *waiting_status;
   GtkLabel          *count_label;
+  GtkLabel          *unanswered_label;
+  GtkSpinButton     *rate_spin;
+  GtkAdjustment     *rate_adjustment;
+  GtkSwitch         *larger_switch;
   GtkLabel          *dropped_label;
   GtkScrolledWindow *scroller;
   GtkColumnView     *column_view;
@@ -104,19 +108,78 @@ chorus_receive_page_push_reply (ChorusReceivePage *self)
     chorus_receiver_set_reply (self->receiver, reply);
 }
 
+static char *
+format_count (guint64 n)
+{
+  return g_strdup_printf ("%'" G_GUINT64_FORMAT, n);
+}
+
+/* Why messages went unanswered: the reply guard's reasons, as numbers. */
+static void
+chorus_receive_page_update_unanswered (ChorusReceivePage *self)
+{
+  guint64 rate = chorus_receiver_get_n_refused (self->receiver, CHORUS_REPLY_REFUSE_RATE);
+  guint64 size = chorus_receiver_get_n_refused (self->receiver, CHORUS_REPLY_REFUSE_SIZE);
+  guint64 source = chorus_receiver_get_n_refused (self->receiver, CHORUS_REPLY_REFUSE_SOURCE);
+  g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *list = NULL;
+  g_autofree char *label = NULL;
+
+  if (rate > 0)
+    {
+      g_autofree char *n = format_count (rate);
+
+      /* Translators: %s is a number of messages */
+      g_ptr_array_add (reasons, g_strdup_printf (_("%s over the limit per sender"), n));
+    }
+  if (size > 0)
+    {
+      g_autofree char *n = format_count (size);
+
+      /* Translators: %s is a number of messages */
+      g_ptr_array_add (reasons, g_strdup_printf (_("%s smaller than the reply"), n));
+    }
+  if (source > 0)
+    {
+      g_autofree char *n = format_count (source);
+
+      /* Translators: %s is a number of messages */
+      g_ptr_array_add (reasons,
+                       g_strdup_printf (_("%s from an address that cannot be answered"), n));
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->unanswered_label), reasons->len > 0);
+  if (reasons->len == 0)
+    return;
+
+  g_ptr_array_add (reasons, NULL);
+  /* Translators: what separates two reasons in the list below */
+  list = g_strjoinv (_(", "), (char **) reasons->pdata);
+  /* Translators: %s lists reasons, such as “3 over the limit per sender” */
+  label = g_strdup_printf (_("Not answered: %s"), list);
+  gtk_label_set_text (self->unanswered_label, label);
+}
+
 static void
 chorus_receive_page_update_counts (ChorusReceivePage *self)
 {
   guint64 received = chorus_receiver_get_n_received (self->receiver);
   guint64 replied = chorus_receiver_get_n_replied (self->receiver);
+  guint64 unanswered = chorus_receiver_get_n_unanswered (self->receiver);
   /* Grouped digits as the locale writes them: a flood runs into the
    * hundreds of thousands. */
   g_autofree char *received_text = g_strdup_printf ("%'" G_GUINT64_FORMAT, received);
   g_autofree char *replied_text = g_strdup_printf ("%'" G_GUINT64_FORMAT, replied);
+  g_autofree char *unanswered_text = g_strdup_printf ("%'" G_GUINT64_FORMAT, unanswered);
   g_autofree char *label = NULL;
   gulong n = (gulong) MIN (received, G_MAXULONG);
 
-  if (replied > 0)
+  if (unanswered > 0)
+    /* Translators: “12 messages received, 10 answered, 2 not answered” */
+    label = g_strdup_printf (ngettext ("%s message received, %s answered, %s not answered",
+                                       "%s messages received, %s answered, %s not answered", n),
+                             received_text, replied_text, unanswered_text);
+  else if (replied > 0)
     /* Translators: “12 messages received, 12 answered” */
     label = g_strdup_printf (ngettext ("%s message received, %s answered",
                                        "%s messages received, %s answered", n),
@@ -126,6 +189,7 @@ chorus_receive_page_update_counts (ChorusReceivePage *self)
                              received_text);
 
   gtk_label_set_text (self->count_label, label);
+  chorus_receive_page_update_unanswered (self);
 }
 
 static void
@@ -178,6 +242,36 @@ chorus_receive_page_update_sensitivity (ChorusReceivePage *self)
                                                                 "receive-port"));
 }
 
+/* The interface went away or down under the running receiver: say so
+ * where the page says what it listens on; back to that once rejoined. */
+static void
+on_problem_changed (ChorusReceivePage *self)
+{
+  const char *problem = chorus_receiver_get_problem (self->receiver);
+  g_autofree char *endpoint = NULL;
+  g_autofree char *status = NULL;
+
+  if (!chorus_receiver_get_running (self->receiver))
+    return;
+
+  if (problem != NULL)
+    {
+      /* Translators: %s says what happened, such as “The interface eth0 is down” */
+      status = g_strdup_printf (_("%s. Nothing arrives until it is back."), problem);
+      gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "warning");
+    }
+  else
+    {
+      endpoint = _chorus_format_endpoint (chorus_receiver_get_group (self->receiver),
+                                          chorus_receiver_get_port (self->receiver));
+      /* Translators: %s is a group and port, such as 224.3.29.71:10000 */
+      status = g_strdup_printf (_("Listening on %s"), endpoint);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "warning");
+    }
+
+  gtk_label_set_text (self->status_label, status);
+}
+
 static void
 on_running_changed (ChorusReceivePage *self)
 {
@@ -187,6 +281,7 @@ on_running_changed (ChorusReceivePage *self)
   chorus_receive_page_update_sensitivity (self);
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "warning");
 
   if (running)
     {
@@ -387,6 +482,10 @@ chorus_receive_page_class_init (ChorusReceivePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, results_stack);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, waiting_status);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, unanswered_label);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, rate_spin);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, rate_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, larger_switch);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, dropped_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, scroller);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, column_view);
@@ -425,6 +524,11 @@ chorus_receive_page_init (ChorusReceivePage *self)
   g_signal_connect_object (self->receiver, "notify::n-replied",
                            G_CALLBACK (chorus_receive_page_update_counts), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->receiver, "notify::n-unanswered",
+                           G_CALLBACK (chorus_receive_page_update_counts), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->receiver, "notify::problem", G_CALLBACK (on_problem_changed),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (messages, "notify::dropped", G_CALLBACK (on_dropped_changed), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (messages, "items-changed", G_CALLBACK (on_messages_changed), self,
@@ -443,6 +547,10 @@ chorus_receive_page_init (ChorusReceivePage *self)
                            G_CALLBACK (chorus_receive_page_push_reply), self, G_CONNECT_SWAPPED);
   g_object_bind_property (self->answer_switch, "active", self->receiver, "answer",
                           G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->rate_adjustment, "value", self->receiver, "reply-rate",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->larger_switch, "active", self->receiver, "allow-larger-replies",
+                          G_BINDING_SYNC_CREATE);
 
   self->settings = g_settings_new (APP_ID);
   g_settings_bind (self->settings, "receive-group", self->group.row, "text",
@@ -459,6 +567,10 @@ chorus_receive_page_init (ChorusReceivePage *self)
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "receive-answer", self->answer_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "receive-reply-rate", self->rate_adjustment, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "receive-allow-larger-replies", self->larger_switch,
+                   "active", G_SETTINGS_BIND_DEFAULT);
 
   chorus_receive_page_push_reply (self);
   on_running_changed (self);

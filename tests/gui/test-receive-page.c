@@ -162,12 +162,31 @@ test_settings (void)
   gtk_switch_set_active (GTK_SWITCH (answer), TRUE);
   g_assert_true (g_settings_get_boolean (settings, "receive-answer"));
 
+  /* The reply guard's settings, both ways, and on to the receiver. */
+  g_assert_cmpfloat (chorus_receiver_get_reply_rate (receiver), ==, 100);
+  g_assert_false (chorus_receiver_get_allow_larger_replies (receiver));
+  g_settings_set_uint (settings, "receive-reply-rate", 5);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (CHILD (page, "rate_spin"))), ==,
+                     5);
+  g_assert_cmpfloat (chorus_receiver_get_reply_rate (receiver), ==, 5);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (CHILD (page, "rate_spin")), 0);
+  g_assert_cmpuint (g_settings_get_uint (settings, "receive-reply-rate"), ==, 0);
+  g_assert_cmpfloat (chorus_receiver_get_reply_rate (receiver), ==, 0);
+  g_settings_set_boolean (settings, "receive-allow-larger-replies", TRUE);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (CHILD (page, "larger_switch"))));
+  g_assert_true (chorus_receiver_get_allow_larger_replies (receiver));
+  gtk_switch_set_active (GTK_SWITCH (CHILD (page, "larger_switch")), FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "receive-allow-larger-replies"));
+  g_assert_false (chorus_receiver_get_allow_larger_replies (receiver));
+
   gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (page)));
 
   g_settings_reset (settings, "receive-group");
   g_settings_reset (settings, "receive-port");
   g_settings_reset (settings, "receive-reply");
   g_settings_reset (settings, "receive-answer");
+  g_settings_reset (settings, "receive-reply-rate");
+  g_settings_reset (settings, "receive-allow-larger-replies");
 }
 
 typedef struct

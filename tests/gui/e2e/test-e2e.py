@@ -314,6 +314,10 @@ def run():
        % (worst, len(latencies), sent))
     ok(wait_for(lambda: any('older messages dropped' in t for t in texts(receive_page)), 10),
        'the flood shows how many older messages were dropped', texts(receive_page))
+    # One sender far above the default limit of 100 answers a second.
+    ok(wait_for(lambda: any(t.startswith('Not answered: ') and 'over the limit per sender' in t
+                            for t in texts(receive_page)), 10),
+       'the flood shows what was not answered, and why', texts(receive_page))
 
     click(stop)
     ok(find(receive_page, 'push button', 'Start Receiving', timeout=5) is not None,
