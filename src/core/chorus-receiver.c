@@ -41,6 +41,7 @@ struct _ChorusReceiver
   GSource *socket_source;
   GCancellable *cancellable;
   ChorusBatch *batch;
+  ChorusPace pace;
   GInetAddress *group_address;
   ChorusReplyGuard *guard;
   ChorusLinkWatch *link_watch;
@@ -531,6 +532,7 @@ on_socket_readable (GSocket      *socket,
   guint64 old_ignored = self->n_ignored;
   guint64 old_unanswered = chorus_receiver_get_n_unanswered (self);
   guint serial = self->run_serial;
+  gint64 started = g_get_monotonic_time ();
   guint handled = 0;
   gsize bytes = 0;
 
@@ -586,16 +588,6 @@ on_socket_readable (GSocket      *socket,
   if (chorus_receiver_get_n_unanswered (self) != old_unanswered)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_UNANSWERED]);
 
-  /* A flood never drains the socket, and a ready source at high
-   * priority starves everything behind it: the application could neither
-   * draw nor take input. After a full burst, step behind drawing and
-   * input; back in front once the socket is empty. */
-  if (self->socket_source != NULL)
-    g_source_set_priority (self->socket_source,
-                           handled >= MAX_PER_DISPATCH || bytes >= CHORUS_DISPATCH_BYTES
-                             ? G_PRIORITY_LOW
-                             : G_PRIORITY_HIGH);
-
   /* A handler may stop this run, and start another: these messages are
    * not the new run's. */
   for (guint i = 0; i < fresh->len && self->running && self->run_serial == serial; i++)
@@ -603,6 +595,10 @@ on_socket_readable (GSocket      *socket,
 
   if (self->running && self->run_serial == serial && limit_reached (self))
     chorus_receiver_stop (self);
+
+  if (self->running && self->run_serial == serial)
+    _chorus_pace_after_dispatch (&self->pace, self->socket_source, started, handled,
+                                 handled >= MAX_PER_DISPATCH || bytes >= CHORUS_DISPATCH_BYTES);
 
   return G_SOURCE_CONTINUE;
 }
@@ -775,7 +771,7 @@ chorus_receiver_start (ChorusReceiver  *self,
 
   context = g_main_context_ref_thread_default ();
   self->socket_source = g_socket_create_source (self->socket, G_IO_IN, self->cancellable);
-  g_source_set_priority (self->socket_source, G_PRIORITY_HIGH);
+  _chorus_pace_init (&self->pace, self->socket_source);
   g_source_set_callback (self->socket_source, G_SOURCE_FUNC (on_socket_readable), self, NULL);
   g_source_attach (self->socket_source, context);
   g_main_context_unref (context);

@@ -34,6 +34,25 @@ typedef struct
   int ifindex;
 } ChorusDatagram;
 
+/* Keeps a socket source in front of drawing and input while traffic is
+ * light, so that answers leave at once, and behind them while it is busy,
+ * so that a flood cannot starve the application. */
+typedef struct
+{
+  int priority;
+  /* When the current run of back-to-back dispatches began, or 0. */
+  gint64 busy_since;
+  gint64 last_end;
+} ChorusPace;
+
+void                  _chorus_pace_init           (ChorusPace      *pace,
+                                                   GSource         *source);
+void                  _chorus_pace_after_dispatch (ChorusPace      *pace,
+                                                   GSource         *source,
+                                                   gint64           started,
+                                                   guint            handled,
+                                                   gboolean         hit_limit);
+
 typedef struct _ChorusBatch ChorusBatch;
 
 GSocket              *_chorus_socket_new_udp      (GSocketFamily    family,
