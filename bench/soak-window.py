@@ -38,7 +38,9 @@ GROUP = os.environ.get('SOAK_GROUP', '224.3.29.71')
 PORT = os.environ.get('SOAK_PORT', '10000')
 PROBE = float(os.environ.get('SOAK_PROBE', '0.1'))
 DEADLINE = time.monotonic() + float(os.environ.get('SOAK_DEADLINE', '600'))
-COUNT_RE = re.compile(r'^([\d,.\s\u202f\u00a0]+) messages? received(?:, ([\d,.\s\u202f\u00a0]+) answered)?$')
+COUNT_RE = re.compile(r'^([\d,.\s\u202f\u00a0]+) messages? received'
+                      r'(?:, ([\d,.\s\u202f\u00a0]+) answered)?'
+                      r'(?:, ([\d,.\s\u202f\u00a0]+) not answered)?$')
 
 
 def log(*args):
