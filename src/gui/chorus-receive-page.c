@@ -34,6 +34,7 @@ struct _ChorusReceivePage
   AdwStatusPage     *waiting_status;
   GtkLabel          *count_label;
   GtkLabel          *unanswered_label;
+  AdwExpanderRow    *limits_row;
   GtkSpinButton     *rate_spin;
   GtkAdjustment     *rate_adjustment;
   GtkSwitch         *larger_switch;
@@ -106,6 +107,35 @@ chorus_receive_page_push_reply (ChorusReceivePage *self)
   group = chorus_group_parse (gtk_editable_get_text (GTK_EDITABLE (self->group.row)), NULL);
   if (group != NULL && chorus_check_payload_size (group, strlen (reply), NULL))
     chorus_receiver_set_reply (self->receiver, reply);
+}
+
+/* The collapsed row says what the limits are. */
+static void
+chorus_receive_page_update_limits (ChorusReceivePage *self)
+{
+  guint rate = (guint) chorus_receiver_get_reply_rate (self->receiver);
+  gboolean larger = chorus_receiver_get_allow_larger_replies (self->receiver);
+  g_autofree char *summary = NULL;
+
+  if (rate == 0 && larger)
+    summary = g_strdup (_("No limit"));
+  else if (rate == 0)
+    summary = g_strdup (_("Never larger than the message"));
+  else if (larger)
+    /* Translators: %u is a number of answers */
+    summary = g_strdup_printf (ngettext ("At most %u a second to one sender",
+                                         "At most %u a second to one sender", rate),
+                               rate);
+  else
+    /* Translators: %u is a number of answers */
+    summary = g_strdup_printf (ngettext ("At most %u a second to one sender, never larger than "
+                                         "the message",
+                                         "At most %u a second to one sender, never larger than "
+                                         "the message",
+                                         rate),
+                               rate);
+
+  adw_expander_row_set_subtitle (self->limits_row, summary);
 }
 
 static char *
@@ -483,6 +513,7 @@ chorus_receive_page_class_init (ChorusReceivePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, waiting_status);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, count_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, unanswered_label);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, limits_row);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, rate_spin);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, rate_adjustment);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, larger_switch);
@@ -571,6 +602,13 @@ chorus_receive_page_init (ChorusReceivePage *self)
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "receive-allow-larger-replies", self->larger_switch,
                    "active", G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (self->receiver, "notify::reply-rate",
+                           G_CALLBACK (chorus_receive_page_update_limits), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->receiver, "notify::allow-larger-replies",
+                           G_CALLBACK (chorus_receive_page_update_limits), self,
+                           G_CONNECT_SWAPPED);
+  chorus_receive_page_update_limits (self);
 
   chorus_receive_page_push_reply (self);
   on_running_changed (self);

@@ -169,12 +169,16 @@ test_settings (void)
   g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (CHILD (page, "rate_spin"))), ==,
                      5);
   g_assert_cmpfloat (chorus_receiver_get_reply_rate (receiver), ==, 5);
+  g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (CHILD (page, "limits_row"))),
+                   ==, "At most 5 a second to one sender, never larger than the message");
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (CHILD (page, "rate_spin")), 0);
   g_assert_cmpuint (g_settings_get_uint (settings, "receive-reply-rate"), ==, 0);
   g_assert_cmpfloat (chorus_receiver_get_reply_rate (receiver), ==, 0);
   g_settings_set_boolean (settings, "receive-allow-larger-replies", TRUE);
   g_assert_true (gtk_switch_get_active (GTK_SWITCH (CHILD (page, "larger_switch"))));
   g_assert_true (chorus_receiver_get_allow_larger_replies (receiver));
+  g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (CHILD (page, "limits_row"))),
+                   ==, "No limit");
   gtk_switch_set_active (GTK_SWITCH (CHILD (page, "larger_switch")), FALSE);
   g_assert_false (g_settings_get_boolean (settings, "receive-allow-larger-replies"));
   g_assert_false (chorus_receiver_get_allow_larger_replies (receiver));
