@@ -696,7 +696,7 @@ is_broadcast (ChorusSender *self,
 {
   guint32 value;
 
-  if (g_inet_address_get_family (address) != G_SOCKET_FAMILY_IPV4)
+  if (g_inet_address_get_family (address) != G_SOCKET_FAMILY_IPV4 || self->broadcasts == NULL)
     return FALSE;
 
   memcpy (&value, g_inet_address_to_bytes (address), sizeof value);

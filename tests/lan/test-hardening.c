@@ -133,13 +133,14 @@ static void
 test_signals_every_stage (Fixture       *fx,
                           gconstpointer  data)
 {
-  ChorusTestProc *receiver = cli_start_receiver (fx, 2, NULL);
-  ChorusTestProc *proc;
+  ChorusTestProc *receiver, *proc;
   g_autoptr (GPtrArray) events = NULL;
   g_autoptr (JsonObject) message = NULL;
   JsonObject *summary;
 
   SKIP_WITHOUT_LAN (fx);
+
+  receiver = cli_start_receiver (fx, 2, NULL);
 
   /* While probing. */
   proc = cli_spawn_chorus (fx, 1, "send", "--json", "-c", "100", "-i", "0.1", NULL);
@@ -248,8 +249,6 @@ static void
 test_interface_down_mid_receive (Fixture       *fx,
                                  gconstpointer  data)
 {
-  g_autoptr (JsonObject) first = NULL;
-  g_autoptr (JsonObject) again = NULL;
   g_autoptr (GPtrArray) events = NULL;
   g_autoptr (GPtrArray) warnings = NULL;
   ChorusTestProc *receiver;
