@@ -246,7 +246,10 @@ test_seconds (void)
     { "nan", 0, -1, "is not a number of seconds" },
     { "inf", 0, -1, "is not a number of seconds" },
     { "0x10", 0, -1, "is not a number of seconds" },
+    { "\v1", 0, -1, "is not a number of seconds" },
+    { "\v 0", 0, -1, "is not a number of seconds" },
     { "1e9", 0, -1, "is too long" },
+    { "1e-3", 0, 0.001 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

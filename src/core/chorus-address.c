@@ -391,8 +391,10 @@ chorus_parse_seconds (const char  *text,
 
   value = g_ascii_strtod (stripped, &end);
 
+  /* Decimal notation only: no hexadecimal, and nothing that strtod()
+   * skips but g_strstrip() keeps, such as a leading vertical tab. */
   if (stripped[0] == '\0' || end == stripped || *end != '\0' || !isfinite (value)
-      || strpbrk (stripped, "xXpP") != NULL)
+      || strspn (stripped, "0123456789.eE+-") != strlen (stripped))
     {
       g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
                    _("%s “%s” is not a number of seconds: use a number such as 1 or 0.5"), what,
