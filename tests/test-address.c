@@ -40,6 +40,15 @@ static const GroupCase group_cases[] = {
   /* What was typed is quoted on one line, without control characters. */
   { "\x1b[31mred", NULL, CHORUS_ERROR_INVALID_GROUP, "“\\x1b[31mred” is not an IP address" },
   { "a\nb", NULL, CHORUS_ERROR_INVALID_GROUP, "“a\\nb” is not an IP address" },
+  /* A long text is cut short, but never inside an escape. */
+  { "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\x1b[31m", NULL, CHORUS_ERROR_INVALID_GROUP,
+    "“aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…” is not an IP address" },
+  { "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\xe2\x80\xae" "cba", NULL, CHORUS_ERROR_INVALID_GROUP,
+    "“aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…” is not an IP address" },
+  { "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\\", NULL, CHORUS_ERROR_INVALID_GROUP,
+    "“aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…” is not an IP address" },
+  { "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\\\\", NULL, CHORUS_ERROR_INVALID_GROUP,
+    "“aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\\…” is not an IP address" },
   { "ff02::1", NULL, CHORUS_ERROR_UNSUPPORTED, "IPv6 group" },
   { "::1", NULL, CHORUS_ERROR_INVALID_GROUP, "IPv6 groups start with ff" },
 };

@@ -58,18 +58,45 @@ chorus_group_unref (ChorusGroup *self)
 }
 
 /* What a person typed, as an error message may quote it: one line, no
- * control characters, and short, whatever was pasted. */
+ * control characters, and short, whatever was pasted. A long text is cut
+ * after at most 39 characters, never inside an escape, so that what is
+ * shown still reads back as chorus_text_escape() says. */
 static char *
 shown_input (const char *stripped)
 {
   g_autofree char *escaped = chorus_text_escape ((const guint8 *) stripped, strlen (stripped));
-  g_autofree char *start = NULL;
+  const char *p = escaped;
+  guint n_chars = 0;
 
   if (g_utf8_strlen (escaped, -1) <= 40)
     return g_steal_pointer (&escaped);
 
-  start = g_utf8_substring (escaped, 0, 39);
-  return g_strconcat (start, "…", NULL);
+  while (*p != '\0')
+    {
+      const char *next = g_utf8_next_char (p);
+      guint width = 1;
+
+      /* An escape is ASCII, one byte a character, and goes whole. */
+      if (*p == '\\')
+        {
+          if (p[1] == 'x')
+            next = p + 4;
+          else if (p[1] == 'u')
+            next = strchr (p, '}') + 1;
+          else
+            next = p + 2;
+          width = next - p;
+        }
+
+      if (n_chars + width > 39)
+        break;
+      n_chars += width;
+      p = next;
+    }
+
+  /* The cut keeps escaped[0, p); the ellipsis says there was more. */
+  escaped[p - escaped] = '\0';
+  return g_strconcat (escaped, "…", NULL);
 }
 
 /**

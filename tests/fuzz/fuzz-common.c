@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "chorus-error.h"
 #include "fuzz.h"
@@ -73,6 +74,41 @@ fuzz_check_line (const char *text)
     }
 }
 
+/* What an error message quotes between “ and ”, cut short or not, is
+ * whole escapes: every backslash starts one that is all there. */
+static void
+check_quoted (const char *message)
+{
+  const char *start = strstr (message, "“");
+  const char *end = g_strrstr (message, "”");
+
+  if (start == NULL || end == NULL || end < start)
+    return;
+
+  for (const char *p = start + strlen ("“"); p < end; p++)
+    {
+      if (*p != '\\')
+        continue;
+
+      p++;
+      fuzz_check (p < end);
+      if (*p == 'x')
+        {
+          fuzz_check (p + 2 < end && g_ascii_isxdigit (p[1]) && g_ascii_isxdigit (p[2]));
+          p += 2;
+        }
+      else if (*p == 'u')
+        {
+          fuzz_check (p + 1 < end && p[1] == '{');
+          for (p += 2; p < end && g_ascii_isxdigit (*p); p++)
+            ;
+          fuzz_check (p < end && *p == '}');
+        }
+      else
+        fuzz_check (strchr ("\\\"nrt", *p) != NULL);
+    }
+}
+
 /* A validation error a person may read: ours, one line, and short
  * whatever was typed (the input is quoted 40 characters at most). */
 void
@@ -82,4 +118,5 @@ fuzz_check_error (const GError *error)
   fuzz_check (error->domain == CHORUS_ERROR);
   fuzz_check_line (error->message);
   fuzz_check (g_utf8_strlen (error->message, -1) < 200);
+  check_quoted (error->message);
 }
