@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <net/if.h>
+
 #include "chorus-address.h"
 #include "chorus-error.h"
 
@@ -295,6 +297,41 @@ test_payload_size (void)
                    "The message is 65508 bytes: one IPv4 datagram carries at most 65507 bytes");
 }
 
+static void
+test_interface (void)
+{
+  static const char *invalid[] = {
+    "lo:", "lo:0", "lo:anything", "no-such-interface0", "a-name-longer-than-ifnamsiz", "lo lo",
+  };
+  guint index = 42;
+  guint lo = if_nametoindex ("lo");
+
+  g_assert_true (chorus_parse_interface (NULL, &index, NULL));
+  g_assert_cmpuint (index, ==, 0);
+  index = 42;
+  g_assert_true (chorus_parse_interface (" ", &index, NULL));
+  g_assert_cmpuint (index, ==, 0);
+
+  if (lo != 0)
+    {
+      g_assert_true (chorus_parse_interface (" lo ", &index, NULL));
+      g_assert_cmpuint (index, ==, lo);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *expected = g_strdup_printf ("no network interface called “%s”", invalid[i]);
+
+      index = 42;
+      g_test_message ("interface “%s”", invalid[i]);
+      g_assert_false (chorus_parse_interface (invalid[i], &index, &error));
+      g_assert_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE);
+      g_assert_nonnull (strstr (error->message, expected));
+      g_assert_cmpuint (index, ==, 42);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -309,6 +346,7 @@ main (int    argc,
   g_test_add_func ("/address/count", test_count);
   g_test_add_func ("/address/seconds", test_seconds);
   g_test_add_func ("/address/payload-size", test_payload_size);
+  g_test_add_func ("/address/interface", test_interface);
 
   return g_test_run ();
 }

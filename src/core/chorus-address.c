@@ -492,6 +492,7 @@ chorus_parse_interface (const char  *text,
 {
   g_autofree char *stripped = g_strstrip (g_strdup (text ? text : ""));
   g_autofree char *shown = shown_input (stripped);
+  char name[IF_NAMESIZE];
   guint found;
 
   g_return_val_if_fail (index != NULL, FALSE);
@@ -503,6 +504,12 @@ chorus_parse_interface (const char  *text,
     }
 
   found = strlen (stripped) < IF_NAMESIZE ? if_nametoindex (stripped) : 0;
+
+  /* The kernel drops an alias label: "lo:x" finds lo. Only the name
+   * itself names the interface. */
+  if (found != 0 && (if_indextoname (found, name) == NULL || strcmp (name, stripped) != 0))
+    found = 0;
+
   if (found == 0)
     {
       g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
