@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <net/if.h>
+
 #include "chorus-address.h"
 #include "chorus-error.h"
 
@@ -40,6 +42,15 @@ static const GroupCase group_cases[] = {
   /* What was typed is quoted on one line, without control characters. */
   { "\x1b[31mred", NULL, CHORUS_ERROR_INVALID_GROUP, "“\\x1b[31mred” is not an IP address" },
   { "a\nb", NULL, CHORUS_ERROR_INVALID_GROUP, "“a\\nb” is not an IP address" },
+  /* A long text is cut short, but never inside an escape. */
+  { "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\x1b[31m", NULL, CHORUS_ERROR_INVALID_GROUP,
+    "“aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…” is not an IP address" },
+  { "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\xe2\x80\xae" "cba", NULL, CHORUS_ERROR_INVALID_GROUP,
+    "“aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…” is not an IP address" },
+  { "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\\", NULL, CHORUS_ERROR_INVALID_GROUP,
+    "“aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…” is not an IP address" },
+  { "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\\\\", NULL, CHORUS_ERROR_INVALID_GROUP,
+    "“aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\\…” is not an IP address" },
   { "ff02::1", NULL, CHORUS_ERROR_UNSUPPORTED, "IPv6 group" },
   { "::1", NULL, CHORUS_ERROR_INVALID_GROUP, "IPv6 groups start with ff" },
 };
@@ -280,7 +291,10 @@ test_seconds (void)
     { "nan", 0, -1, "is not a number of seconds" },
     { "inf", 0, -1, "is not a number of seconds" },
     { "0x10", 0, -1, "is not a number of seconds" },
+    { "\v1", 0, -1, "is not a number of seconds" },
+    { "\v 0", 0, -1, "is not a number of seconds" },
     { "1e9", 0, -1, "is too long" },
+    { "1e-3", 0, 0.001 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -317,6 +331,41 @@ test_payload_size (void)
                    "The message is 65508 bytes: one IPv4 datagram carries at most 65507 bytes");
 }
 
+static void
+test_interface (void)
+{
+  static const char *invalid[] = {
+    "lo:", "lo:0", "lo:anything", "no-such-interface0", "a-name-longer-than-ifnamsiz", "lo lo",
+  };
+  guint index = 42;
+  guint lo = if_nametoindex ("lo");
+
+  g_assert_true (chorus_parse_interface (NULL, &index, NULL));
+  g_assert_cmpuint (index, ==, 0);
+  index = 42;
+  g_assert_true (chorus_parse_interface (" ", &index, NULL));
+  g_assert_cmpuint (index, ==, 0);
+
+  if (lo != 0)
+    {
+      g_assert_true (chorus_parse_interface (" lo ", &index, NULL));
+      g_assert_cmpuint (index, ==, lo);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *expected = g_strdup_printf ("no network interface called “%s”", invalid[i]);
+
+      index = 42;
+      g_test_message ("interface “%s”", invalid[i]);
+      g_assert_false (chorus_parse_interface (invalid[i], &index, &error));
+      g_assert_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE);
+      g_assert_nonnull (strstr (error->message, expected));
+      g_assert_cmpuint (index, ==, 42);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -332,6 +381,7 @@ main (int    argc,
   g_test_add_func ("/address/rate", test_rate);
   g_test_add_func ("/address/seconds", test_seconds);
   g_test_add_func ("/address/payload-size", test_payload_size);
+  g_test_add_func ("/address/interface", test_interface);
 
   return g_test_run ();
 }

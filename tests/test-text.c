@@ -31,6 +31,39 @@ test_escape (void)
     { "abc\xe2\x80\xae" "cba", 9, "abc\\u{202e}cba" },   /* right-to-left override */
     { "zero\xe2\x80\x8bwidth", 12, "zero\\u{200b}width" },
     { "", 0, "" },
+
+    /* A quote cannot end the quoted payload early and forge the rest
+     * of its line. */
+    { "\"", 1, "\\\"" },
+    { "x\" from 10.0.0.9:1 \"y", 21, "x\\\" from 10.0.0.9:1 \\\"y" },
+
+    /* A combining mark cannot attach to the opening quote, nor to the
+     * last character of an escape; after a base character it stays. */
+    { "\xcc\x81" "abc", 5, "\\u{0301}abc" },                /* acute accent, Mn */
+    { "\xe0\xa4\x83", 3, "\\u{0903}" },                    /* visarga, Mc */
+    { "\xe2\x83\x9d" "x", 4, "\\u{20dd}x" },               /* enclosing circle, Me */
+    { "\xcc\x81\xcc\x81", 4, "\\u{0301}\\u{0301}" },
+    { "\n\xcc\x81", 3, "\\n\\u{0301}" },
+    { "\"\xcc\xb8", 3, "\\\"\\u{0338}" },
+    { "\xff\xcc\x81", 3, "\\xff\\u{0301}" },
+    { "e\xcc\x81\xcc\xa3", 5, "e\xcc\x81\xcc\xa3" },        /* é with a dot below */
+    { "\xe0\xa4\x95\xe0\xa4\x83", 6, "\xe0\xa4\x95\xe0\xa4\x83" },
+    { "\xe2\x9d\xa4\xef\xb8\x8f", 6, "\xe2\x9d\xa4\xef\xb8\x8f" },  /* heart, emoji style */
+    { "\xef\xb8\x8f", 3, "\\u{fe0f}" },                    /* a variation selector alone */
+    { "\xf3\xa0\x84\x80", 4, "\\u{e0100}" },
+
+    /* Letters and symbols that draw nothing. */
+    { "\xe1\x85\x9f", 3, "\\u{115f}" },                    /* Hangul choseong filler */
+    { "\xe1\x85\xa0", 3, "\\u{1160}" },                    /* Hangul jungseong filler */
+    { "a\xe3\x85\xa4" "b", 5, "a\\u{3164}b" },             /* Hangul filler */
+    { "\xef\xbe\xa0", 3, "\\u{ffa0}" },                    /* halfwidth Hangul filler */
+    { "\xe2\xa0\x80", 3, "\\u{2800}" },                    /* braille pattern blank */
+    { "a\xcd\x8f" "b", 4, "a\\u{034f}b" },                  /* combining grapheme joiner */
+    { "\xe1\x9e\x80\xe1\x9e\xb4", 6, "\xe1\x9e\x80\\u{17b4}" },  /* Khmer inherent vowel */
+    { "\xe1\xa0\x8e", 3, "\\u{180e}" },                    /* Mongolian vowel separator */
+    { "\xef\xbb\xbf" "bom", 6, "\\u{feff}bom" },
+    { "\xed\x95\x9c\xe1\x84\x80\xe1\x85\xa1", 9,
+      "\xed\x95\x9c\xe1\x84\x80\xe1\x85\xa1" },                /* Hangul, whole and in jamo */
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -79,15 +79,18 @@ chorus_json_add_int (GString    *line,
   g_string_append_printf (line, "%" G_GINT64_FORMAT, value);
 }
 
-/* Milliseconds with microsecond precision, whatever the locale. */
+/* Milliseconds with microsecond precision, whatever the locale. The
+ * magnitude is taken in unsigned arithmetic, where -G_MININT64 fits. */
 void
 chorus_json_add_ms (GString    *line,
                     const char *key,
                     gint64      usec)
 {
+  guint64 magnitude = usec < 0 ? 0 - (guint64) usec : (guint64) usec;
+
   add_key (line, key);
-  g_string_append_printf (line, "%s%" G_GINT64_FORMAT ".%03d", usec < 0 ? "-" : "",
-                          ABS (usec) / 1000, (int) (ABS (usec) % 1000));
+  g_string_append_printf (line, "%s%" G_GUINT64_FORMAT ".%03u", usec < 0 ? "-" : "",
+                          magnitude / 1000, (guint) (magnitude % 1000));
 }
 
 /* "data" when the payload is text, "data_hex" always when it is not. */

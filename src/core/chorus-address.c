@@ -58,18 +58,45 @@ chorus_group_unref (ChorusGroup *self)
 }
 
 /* What a person typed, as an error message may quote it: one line, no
- * control characters, and short, whatever was pasted. */
+ * control characters, and short, whatever was pasted. A long text is cut
+ * after at most 39 characters, never inside an escape, so that what is
+ * shown still reads back as chorus_text_escape() says. */
 static char *
 shown_input (const char *stripped)
 {
   g_autofree char *escaped = chorus_text_escape ((const guint8 *) stripped, strlen (stripped));
-  g_autofree char *start = NULL;
+  const char *p = escaped;
+  guint n_chars = 0;
 
   if (g_utf8_strlen (escaped, -1) <= 40)
     return g_steal_pointer (&escaped);
 
-  start = g_utf8_substring (escaped, 0, 39);
-  return g_strconcat (start, "…", NULL);
+  while (*p != '\0')
+    {
+      const char *next = g_utf8_next_char (p);
+      guint width = 1;
+
+      /* An escape is ASCII, one byte a character, and goes whole. */
+      if (*p == '\\')
+        {
+          if (p[1] == 'x')
+            next = p + 4;
+          else if (p[1] == 'u')
+            next = strchr (p, '}') + 1;
+          else
+            next = p + 2;
+          width = next - p;
+        }
+
+      if (n_chars + width > 39)
+        break;
+      n_chars += width;
+      p = next;
+    }
+
+  /* The cut keeps escaped[0, p); the ellipsis says there was more. */
+  escaped[p - escaped] = '\0';
+  return g_strconcat (escaped, "…", NULL);
 }
 
 /**
@@ -430,8 +457,10 @@ chorus_parse_seconds (const char  *text,
 
   value = g_ascii_strtod (stripped, &end);
 
+  /* Decimal notation only: no hexadecimal, and nothing that strtod()
+   * skips but g_strstrip() keeps, such as a leading vertical tab. */
   if (stripped[0] == '\0' || end == stripped || *end != '\0' || !isfinite (value)
-      || strpbrk (stripped, "xXpP") != NULL)
+      || strspn (stripped, "0123456789.eE+-") != strlen (stripped))
     {
       g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
                    _("%s “%s” is not a number of seconds: use a number such as 1 or 0.5"), what,
@@ -502,6 +531,7 @@ chorus_parse_interface (const char  *text,
 {
   g_autofree char *stripped = g_strstrip (g_strdup (text ? text : ""));
   g_autofree char *shown = shown_input (stripped);
+  char name[IF_NAMESIZE];
   guint found;
 
   g_return_val_if_fail (index != NULL, FALSE);
@@ -513,6 +543,12 @@ chorus_parse_interface (const char  *text,
     }
 
   found = strlen (stripped) < IF_NAMESIZE ? if_nametoindex (stripped) : 0;
+
+  /* The kernel drops an alias label: "lo:x" finds lo. Only the name
+   * itself names the interface. */
+  if (found != 0 && (if_indextoname (found, name) == NULL || strcmp (name, stripped) != 0))
+    found = 0;
+
   if (found == 0)
     {
       g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,

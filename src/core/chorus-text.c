@@ -28,15 +28,46 @@ chorus_text_is_utf8 (const guint8 *data,
 static gboolean
 needs_escape (gunichar c)
 {
+  switch (c)
+    {
+    /* Letters and symbols that draw nothing: a name or a value made of
+     * them looks empty, or like spaces that are not there. */
+    case 0x034f:                /* COMBINING GRAPHEME JOINER */
+    case 0x115f:                /* HANGUL CHOSEONG FILLER */
+    case 0x1160:                /* HANGUL JUNGSEONG FILLER */
+    case 0x17b4:                /* KHMER VOWEL INHERENT AQ */
+    case 0x17b5:                /* KHMER VOWEL INHERENT AA */
+    case 0x2800:                /* BRAILLE PATTERN BLANK */
+    case 0x3164:                /* HANGUL FILLER */
+    case 0xffa0:                /* HALFWIDTH HANGUL FILLER */
+      return TRUE;
+    default:
+      break;
+    }
+
   switch (g_unichar_type (c))
     {
     case G_UNICODE_CONTROL:     /* C0, DEL and C1 */
-    case G_UNICODE_FORMAT:      /* bidi overrides, zero-width characters */
+    case G_UNICODE_FORMAT:      /* bidi controls, zero-width characters, U+180E, U+FEFF, tags */
     case G_UNICODE_LINE_SEPARATOR:
     case G_UNICODE_PARAGRAPH_SEPARATOR:
     case G_UNICODE_SURROGATE:
-    case G_UNICODE_UNASSIGNED:
+    case G_UNICODE_UNASSIGNED:  /* noncharacters included */
     case G_UNICODE_PRIVATE_USE:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+is_combining (gunichar c)
+{
+  switch (g_unichar_type (c))
+    {
+    case G_UNICODE_NON_SPACING_MARK:    /* Mn, variation selectors included */
+    case G_UNICODE_SPACING_MARK:        /* Mc */
+    case G_UNICODE_ENCLOSING_MARK:      /* Me */
       return TRUE;
     default:
       return FALSE;
@@ -48,12 +79,33 @@ needs_escape (gunichar c)
  * @data: (array length=size): a payload as it arrived
  * @size: its length in bytes
  *
- * Makes a payload safe to show as one line of plain text: printable
- * characters stay as they are, a backslash becomes `\\`, the usual
- * control characters become `\n`, `\r`, `\t`, other invisible or
- * reordering characters become `\u{XXXX}`, and bytes that are not UTF-8
- * (NUL included) become `\xNN`. No markup is interpreted; the result is
- * valid UTF-8 and the mapping can be read back unambiguously.
+ * Makes a payload safe to show as one line of plain text, typically
+ * between quotes: printable characters stay as they are; a backslash
+ * becomes `\\` and a double quote `\"`, so the payload cannot end its
+ * quotes early and forge the rest of the line; the usual control
+ * characters become `\n`, `\r`, `\t`; other ASCII controls and bytes that
+ * are not UTF-8 (NUL included) become `\xNN`; and these code points
+ * become `\u{XXXX}`:
+ *
+ * - C1 controls, format characters (bidi controls, zero-width characters,
+ *   U+180E, U+FEFF, tags), line and paragraph separators, private-use,
+ *   unassigned code points and noncharacters;
+ * - characters that draw nothing although they are letters or symbols:
+ *   the Hangul fillers U+115F, U+1160, U+3164 and U+FFA0, U+2800 BRAILLE
+ *   PATTERN BLANK, U+034F COMBINING GRAPHEME JOINER and the Khmer
+ *   inherent vowels U+17B4 and U+17B5;
+ * - a combining mark (Mn, Mc, Me, variation selectors included) that does
+ *   not follow a character shown literally: at the start, it would
+ *   combine with the opening quote, and after an escape, with its last
+ *   character. After a base character (`e` + U+0301, an emoji + U+FE0F)
+ *   combining marks stay as they are.
+ *
+ * Spaces other than U+0020 (no-break and narrow no-break spaces, U+3000)
+ * stay as they are: they show as space and are ordinary in text. No
+ * markup is interpreted. The result is valid UTF-8 without control
+ * characters, and the mapping can be read back unambiguously: a
+ * backslash in the result always starts one of the escapes above, `\xNN`
+ * stands for one byte and `\u{XXXX}` for the UTF-8 encoding of U+XXXX.
  *
  * Returns: (transfer full): the escaped text
  */
@@ -63,6 +115,9 @@ chorus_text_escape (const guint8 *data,
 {
   GString *out;
   gsize i = 0;
+  /* Whether the last thing written was a character of the payload, which
+   * a combining mark may join, rather than an escape or the start. */
+  gboolean after_literal = FALSE;
 
   g_return_val_if_fail (data != NULL || size == 0, NULL);
 
@@ -72,10 +127,12 @@ chorus_text_escape (const guint8 *data,
     {
       const char *p = (const char *) data + i;
       gunichar c = g_utf8_get_char_validated (p, (gssize) (size - i));
+      gboolean literal = FALSE;
 
       if (c == (gunichar) -1 || c == (gunichar) -2)
         {
           g_string_append_printf (out, "\\x%02x", data[i]);
+          after_literal = FALSE;
           i++;
           continue;
         }
@@ -84,6 +141,9 @@ chorus_text_escape (const guint8 *data,
         {
         case '\\':
           g_string_append (out, "\\\\");
+          break;
+        case '"':
+          g_string_append (out, "\\\"");
           break;
         case '\n':
           g_string_append (out, "\\n");
@@ -97,13 +157,17 @@ chorus_text_escape (const guint8 *data,
         default:
           if (c < 0x80 && needs_escape (c))
             g_string_append_printf (out, "\\x%02x", (guint) c);
-          else if (needs_escape (c))
+          else if (needs_escape (c) || (!after_literal && is_combining (c)))
             g_string_append_printf (out, "\\u{%04x}", (guint) c);
           else
-            g_string_append_len (out, p, g_utf8_next_char (p) - p);
+            {
+              g_string_append_len (out, p, g_utf8_next_char (p) - p);
+              literal = TRUE;
+            }
           break;
         }
 
+      after_literal = literal;
       i += g_utf8_next_char (p) - p;
     }
 

@@ -1,0 +1,277 @@
+/* test-cli-output.c: chorus-cli's JSON lines are JSON, whatever they carry
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <locale.h>
+#include <math.h>
+
+#include "chorus-cli-output.h"
+
+/* Closes @line as chorus_json_print() does, checks that it is one line of
+ * JSON holding one object, and returns that object. */
+static JsonObject *
+parse_line (GString *line)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  g_string_append_c (line, '}');
+  g_test_message ("%s", line->str);
+
+  g_assert_null (strchr (line->str, '\n'));
+  g_assert_true (g_utf8_validate (line->str, line->len, NULL));
+
+  json_parser_load_from_data (parser, line->str, line->len, &error);
+  g_assert_no_error (error);
+
+  root = json_parser_get_root (parser);
+  g_assert_nonnull (root);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+static void
+test_begin (void)
+{
+  g_autoptr(GString) line = chorus_json_begin ("sent");
+  g_autoptr(JsonObject) object = NULL;
+
+  g_assert_cmpstr (line->str, ==, "{\"event\":\"sent\"");
+
+  object = parse_line (line);
+  g_assert_cmpuint (json_object_get_size (object), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (object, "event"), ==, "sent");
+}
+
+static void
+test_string (void)
+{
+  static const struct {
+    const char *value;
+    const char *expected;
+  } cases[] = {
+    { "ack", "\"ack\"" },
+    { "", "\"\"" },
+    { "say \"hi\"", "\"say \\\"hi\\\"\"" },
+    { "back\\slash", "\"back\\\\slash\"" },
+    { "a\nb\rc\td", "\"a\\nb\\rc\\td\"" },
+    { "\x01\x1b[31m\x1f\x7f", "\"\\u0001\\u001b[31m\\u001f\\u007f\"" },
+    { "\"}{\"event\":\"forged\"", "\"\\\"}{\\\"event\\\":\\\"forged\\\"\"" },
+    { "héllo ✓", "\"héllo ✓\"" },
+    { "abc\xe2\x80\xae" "cba", "\"abc\xe2\x80\xae" "cba\"" },   /* valid JSON as it is */
+    { "\xe2\x80\xa8\xe2\x80\xa9", "\"\xe2\x80\xa8\xe2\x80\xa9\"" },
+    { "\xf0\x9f\x8e\xb5", "\"\xf0\x9f\x8e\xb5\"" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) line = chorus_json_begin ("message");
+      g_autoptr(JsonObject) object = NULL;
+      g_autofree char *expected = g_strdup_printf ("{\"event\":\"message\",\"data\":%s",
+                                                   cases[i].expected);
+
+      chorus_json_add_string (line, "data", cases[i].value);
+      g_assert_cmpstr (line->str, ==, expected);
+
+      object = parse_line (line);
+      g_assert_cmpstr (json_object_get_string_member (object, "data"), ==, cases[i].value);
+    }
+}
+
+static void
+test_int (void)
+{
+  static const gint64 values[] = { 0, 1, -1, 65535, G_MAXINT, G_MININT, G_MAXINT64, G_MININT64 };
+  static const char *expected[] = {
+    "0", "1", "-1", "65535", "2147483647", "-2147483648",
+    "9223372036854775807", "-9223372036854775808",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autoptr(GString) line = chorus_json_begin ("summary");
+      g_autoptr(JsonObject) object = NULL;
+      g_autofree char *whole = g_strdup_printf ("{\"event\":\"summary\",\"n\":%s", expected[i]);
+
+      chorus_json_add_int (line, "n", values[i]);
+      g_assert_cmpstr (line->str, ==, whole);
+
+      object = parse_line (line);
+      g_assert_cmpint (json_object_get_int_member (object, "n"), ==, values[i]);
+    }
+}
+
+static void
+test_ms (void)
+{
+  static const struct {
+    gint64 usec;
+    const char *expected;
+  } cases[] = {
+    { 0, "0.000" },
+    { 1, "0.001" },
+    { -1, "-0.001" },
+    { 410, "0.410" },
+    { 999, "0.999" },
+    { 1000, "1.000" },
+    { -1000, "-1.000" },
+    { 1500, "1.500" },
+    { -1500, "-1.500" },
+    { G_GINT64_CONSTANT (86400000000), "86400000.000" },   /* a day */
+    { G_MAXINT64, "9223372036854775.807" },
+    { G_MININT64 + 1, "-9223372036854775.807" },
+    { G_MININT64, "-9223372036854775.808" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) line = chorus_json_begin ("ack");
+      g_autoptr(JsonObject) object = NULL;
+      g_autofree char *whole = g_strdup_printf ("{\"event\":\"ack\",\"rtt_ms\":%s",
+                                                cases[i].expected);
+      double ms;
+
+      chorus_json_add_ms (line, "rtt_ms", cases[i].usec);
+      g_assert_cmpstr (line->str, ==, whole);
+
+      object = parse_line (line);
+      ms = json_object_get_double_member (object, "rtt_ms");
+      g_assert_cmpfloat_with_epsilon (ms, (double) cases[i].usec / 1000.0,
+                                      MAX (1e-9, fabs (ms) * 1e-12));
+    }
+}
+
+static void
+test_ms_locale (void)
+{
+  g_autoptr(GString) line = chorus_json_begin ("ack");
+  const char *previous = setlocale (LC_NUMERIC, NULL);
+  g_autofree char *saved = g_strdup (previous);
+
+  /* A decimal comma in the locale must not reach the JSON. */
+  if (setlocale (LC_NUMERIC, "fr_FR.UTF-8") == NULL &&
+      setlocale (LC_NUMERIC, "de_DE.UTF-8") == NULL)
+    {
+      g_test_skip ("no locale with a decimal comma");
+      return;
+    }
+
+  chorus_json_add_ms (line, "rtt_ms", 1500);
+  setlocale (LC_NUMERIC, saved);
+  g_assert_cmpstr (line->str, ==, "{\"event\":\"ack\",\"rtt_ms\":1.500");
+}
+
+static void
+test_payload (void)
+{
+  static const struct {
+    const char *data;
+    gsize size;
+    const char *key;
+    const char *value;
+  } cases[] = {
+    { "very important data", 19, "data", "very important data" },
+    { "", 0, "data", "" },
+    { "say \"hi\"\n", 9, "data", "say \"hi\"\n" },
+    { "héllo", 6, "data", "héllo" },
+    { "nul\0byte", 8, "data_hex", "6e756c0062797465" },
+    { "\xff\xfe", 2, "data_hex", "fffe" },
+    { "cut \xc3", 5, "data_hex", "63757420c3" },
+    { "\xed\xa0\x80", 3, "data_hex", "eda080" },                /* a surrogate */
+    { "\x1b[31m\"", 6, "data", "\x1b[31m\"" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GBytes) payload = g_bytes_new (cases[i].data, cases[i].size);
+      g_autoptr(GString) line = chorus_json_begin ("message");
+      g_autoptr(JsonObject) object = NULL;
+      const char *other = g_str_equal (cases[i].key, "data") ? "data_hex" : "data";
+
+      chorus_json_add_payload (line, payload);
+      chorus_json_add_int (line, "bytes", cases[i].size);
+
+      object = parse_line (line);
+      g_assert_cmpstr (json_object_get_string_member (object, cases[i].key), ==,
+                       cases[i].value);
+      g_assert_false (json_object_has_member (object, other));
+      g_assert_cmpint (json_object_get_int_member (object, "bytes"), ==, cases[i].size);
+    }
+}
+
+static void
+test_payload_empty_buffer (void)
+{
+  /* An empty payload may come without a buffer at all. */
+  g_autoptr(GBytes) payload = g_bytes_new (NULL, 0);
+  g_autoptr(GString) line = chorus_json_begin ("message");
+  g_autoptr(JsonObject) object = NULL;
+
+  chorus_json_add_payload (line, payload);
+  object = parse_line (line);
+  g_assert_cmpstr (json_object_get_string_member (object, "data"), ==, "");
+}
+
+static void
+test_payload_every_byte (void)
+{
+  guint8 data[256];
+
+  for (guint i = 0; i < 256; i++)
+    data[i] = (guint8) i;
+
+  /* Each byte alone, then all the ASCII ones together: whatever comes in,
+   * a line comes out that parses back to the same bytes. */
+  for (guint i = 0; i <= 256; i++)
+    {
+      gsize size = i < 256 ? 1 : 128;
+      const guint8 *start = i < 256 ? data + i : data;
+      g_autoptr(GBytes) payload = g_bytes_new (start, size);
+      g_autoptr(GString) line = chorus_json_begin ("message");
+      g_autoptr(JsonObject) object = NULL;
+
+      chorus_json_add_payload (line, payload);
+      object = parse_line (line);
+
+      if (json_object_has_member (object, "data"))
+        {
+          const char *text = json_object_get_string_member (object, "data");
+
+          g_assert_cmpuint (strlen (text), ==, size);
+          g_assert_cmpmem (text, size, start, size);
+        }
+      else
+        {
+          g_autofree char *hex = g_malloc (2 * size + 1);
+
+          for (gsize j = 0; j < size; j++)
+            g_snprintf (hex + 2 * j, 3, "%02x", start[j]);
+          g_assert_cmpstr (json_object_get_string_member (object, "data_hex"), ==, hex);
+          g_assert_true (start[0] == 0 || start[0] >= 0x80);
+        }
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/cli-output/begin", test_begin);
+  g_test_add_func ("/cli-output/string", test_string);
+  g_test_add_func ("/cli-output/int", test_int);
+  g_test_add_func ("/cli-output/ms", test_ms);
+  g_test_add_func ("/cli-output/ms-locale", test_ms_locale);
+  g_test_add_func ("/cli-output/payload", test_payload);
+  g_test_add_func ("/cli-output/payload-empty-buffer", test_payload_empty_buffer);
+  g_test_add_func ("/cli-output/payload-every-byte", test_payload_every_byte);
+
+  return g_test_run ();
+}
