@@ -64,8 +64,12 @@ test_string (void)
     { "\x01\x1b[31m\x1f\x7f", "\"\\u0001\\u001b[31m\\u001f\\u007f\"" },
     { "\"}{\"event\":\"forged\"", "\"\\\"}{\\\"event\\\":\\\"forged\\\"\"" },
     { "héllo ✓", "\"héllo ✓\"" },
-    { "abc\xe2\x80\xae" "cba", "\"abc\xe2\x80\xae" "cba\"" },   /* valid JSON as it is */
-    { "\xe2\x80\xa8\xe2\x80\xa9", "\"\xe2\x80\xa8\xe2\x80\xa9\"" },
+    /* Reordering and line-breaking characters: escaped, so that a line
+     * read in a terminal shows what it holds. */
+    { "abc\xe2\x80\xae" "cba", "\"abc\\u202e" "cba\"" },
+    { "\xe2\x80\xa8\xe2\x80\xa9", "\"\\u2028\\u2029\"" },
+    { "\xe2\x81\xa6x\xe2\x81\xa9\xe2\x80\x8f\xd8\x9c", "\"\\u2066x\\u2069\\u200f\\u061c\"" },
+    { "\xe2\x80\x99 \xe2\x80\xa6", "\"\xe2\x80\x99 \xe2\x80\xa6\"" },
     { "\xf0\x9f\x8e\xb5", "\"\xf0\x9f\x8e\xb5\"" },
   };
 
@@ -153,17 +157,43 @@ test_ms_locale (void)
   g_autoptr(GString) line = chorus_json_begin ("ack");
   const char *previous = setlocale (LC_NUMERIC, NULL);
   g_autofree char *saved = g_strdup (previous);
+  g_autofree char *dir = NULL;
 
-  /* A decimal comma in the locale must not reach the JSON. */
-  if (setlocale (LC_NUMERIC, "fr_FR.UTF-8") == NULL &&
-      setlocale (LC_NUMERIC, "de_DE.UTF-8") == NULL)
+  /* A decimal comma in the locale must not reach the JSON. Without such a
+   * locale on the machine, make one of our own (localedef, from Debian's
+   * locales package, which build-aux/dev installs). */
+  if (setlocale (LC_NUMERIC, "fr_FR.UTF-8") == NULL)
     {
-      g_test_skip ("no locale with a decimal comma");
-      return;
+      g_autofree char *target = NULL;
+      const char *argv[] = { "localedef", "-i", "fr_FR", "-f", "UTF-8", NULL, NULL };
+      int status = -1;
+
+      dir = g_dir_make_tmp ("chorus-locale-XXXXXX", NULL);
+      g_assert_nonnull (dir);
+      target = g_build_filename (dir, "fr_FR.UTF-8", NULL);
+      argv[5] = target;
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                    &status, NULL);
+      g_setenv ("LOCPATH", dir, TRUE);
+      if (setlocale (LC_NUMERIC, "fr_FR.UTF-8") == NULL)
+        {
+          if (g_getenv ("CI") != NULL)
+            g_error ("no locale with a decimal comma, and localedef could not make one");
+          g_test_skip ("no locale with a decimal comma (install Debian's locales)");
+          return;
+        }
     }
+  g_assert_cmpstr (localeconv ()->decimal_point, ==, ",");
 
   chorus_json_add_ms (line, "rtt_ms", 1500);
   setlocale (LC_NUMERIC, saved);
+  if (dir != NULL)
+    {
+      const char *rm[] = { "rm", "-rf", dir, NULL };
+
+      g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
+                    NULL);
+    }
   g_assert_cmpstr (line->str, ==, "{\"event\":\"ack\",\"rtt_ms\":1.500");
 }
 

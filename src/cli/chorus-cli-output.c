@@ -29,6 +29,27 @@ add_key (GString    *line,
   g_string_append_printf (line, "\"%s\":", key);
 }
 
+/* Characters that reorder or break a line when JSON is read in a terminal:
+ * bidi embeddings, overrides, isolates and marks, and the Unicode line and
+ * paragraph separators. JSON allows them raw; escaped, a line of output
+ * cannot be made to look like another. @p points at a lead byte of valid
+ * UTF-8. */
+static gboolean
+is_reordering (const char *p)
+{
+  switch (g_utf8_get_char (p))
+    {
+    case 0x061c:                       /* Arabic letter mark */
+    case 0x200e: case 0x200f:          /* left-to-right and right-to-left marks */
+    case 0x2028: case 0x2029:          /* line and paragraph separators */
+    case 0x202a: case 0x202b: case 0x202c: case 0x202d: case 0x202e:
+    case 0x2066: case 0x2067: case 0x2068: case 0x2069:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 /* @value must be valid UTF-8: JSON strings are Unicode. */
 void
 chorus_json_add_string (GString    *line,
@@ -62,6 +83,11 @@ chorus_json_add_string (GString    *line,
         default:
           if (c < 0x20 || c == 0x7f)
             g_string_append_printf (line, "\\u%04x", c);
+          else if (c >= 0x80 && is_reordering (p))
+            {
+              g_string_append_printf (line, "\\u%04x", g_utf8_get_char (p));
+              p = g_utf8_next_char (p) - 1;
+            }
           else
             g_string_append_c (line, (char) c);
         }
