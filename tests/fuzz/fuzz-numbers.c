@@ -94,6 +94,21 @@ check_count (const char *text)
 }
 
 static void
+check_rate (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  guint rate = 0;
+  guint64 expected = 0;
+  gboolean ok = chorus_parse_rate (text, &rate, &error);
+
+  fuzz_check (ok == reference_in_range (text, 0, CHORUS_MAX_REPLY_RATE, &expected));
+  if (ok)
+    fuzz_check (error == NULL && rate == expected);
+  else
+    fuzz_check_error (error);
+}
+
+static void
 check_seconds (const char *text,
                double      minimum)
 {
@@ -184,6 +199,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   check_port (text);
   check_ttl (text);
   check_count (text);
+  check_rate (text);
   check_seconds (text, 0);
   check_seconds (text, 0.001);
   check_interface (text);
