@@ -5,7 +5,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "chorus-cli-output.h"
 #include "chorus-text.h"
@@ -26,7 +28,9 @@ add_key (GString    *line,
 {
   if (line->len > 1)
     g_string_append_c (line, ',');
-  g_string_append_printf (line, "\"%s\":", key);
+  g_string_append_c (line, '"');
+  g_string_append (line, key);
+  g_string_append_len (line, "\":", 2);
 }
 
 /* Characters that reorder or break a line when JSON is read in a terminal:
@@ -50,50 +54,84 @@ is_reordering (const char *p)
     }
 }
 
-/* @value must be valid UTF-8: JSON strings are Unicode. */
+/* @value must be valid UTF-8: JSON strings are Unicode. Runs of bytes
+ * that need no escape are copied whole. */
 void
 chorus_json_add_string (GString    *line,
                         const char *key,
                         const char *value)
 {
+  const char *run = value;
+  const char *p;
+
   add_key (line, key);
   g_string_append_c (line, '"');
 
-  for (const char *p = value; *p != '\0'; p++)
+  for (p = value; *p != '\0'; p++)
     {
       guchar c = (guchar) *p;
+      const char *escape = NULL;
+
+      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f && (c < 0x80 || !is_reordering (p)))
+        continue;
+
+      g_string_append_len (line, run, p - run);
 
       switch (c)
         {
         case '"':
-          g_string_append (line, "\\\"");
+          escape = "\\\"";
           break;
         case '\\':
-          g_string_append (line, "\\\\");
+          escape = "\\\\";
           break;
         case '\n':
-          g_string_append (line, "\\n");
+          escape = "\\n";
           break;
         case '\r':
-          g_string_append (line, "\\r");
+          escape = "\\r";
           break;
         case '\t':
-          g_string_append (line, "\\t");
+          escape = "\\t";
           break;
         default:
-          if (c < 0x20 || c == 0x7f)
-            g_string_append_printf (line, "\\u%04x", c);
-          else if (c >= 0x80 && is_reordering (p))
-            {
-              g_string_append_printf (line, "\\u%04x", g_utf8_get_char (p));
-              p = g_utf8_next_char (p) - 1;
-            }
-          else
-            g_string_append_c (line, (char) c);
+          break;
         }
+
+      if (escape != NULL)
+        g_string_append (line, escape);
+      else if (c < 0x80)
+        g_string_append_printf (line, "\\u%04x", c);
+      else
+        {
+          g_string_append_printf (line, "\\u%04x", g_utf8_get_char (p));
+          p = g_utf8_next_char (p) - 1;
+        }
+
+      run = p + 1;
     }
 
+  g_string_append_len (line, run, p - run);
   g_string_append_c (line, '"');
+}
+
+/* Decimal digits of @value, without printf. */
+static void
+append_unsigned (GString *line,
+                 guint64  value)
+{
+  char digits[20];
+  int n = 0;
+
+  do
+    {
+      digits[n++] = (char) ('0' + value % 10);
+      value /= 10;
+    }
+  while (value > 0);
+
+  while (n > 0)
+    g_string_append_c (line, digits[--n]);
 }
 
 void
@@ -102,7 +140,9 @@ chorus_json_add_int (GString    *line,
                      gint64      value)
 {
   add_key (line, key);
-  g_string_append_printf (line, "%" G_GINT64_FORMAT, value);
+  if (value < 0)
+    g_string_append_c (line, '-');
+  append_unsigned (line, value < 0 ? 0 - (guint64) value : (guint64) value);
 }
 
 /* Milliseconds with microsecond precision, whatever the locale. The
@@ -114,9 +154,17 @@ chorus_json_add_ms (GString    *line,
 {
   guint64 magnitude = usec < 0 ? 0 - (guint64) usec : (guint64) usec;
 
+  guint thousandths;
+
   add_key (line, key);
-  g_string_append_printf (line, "%s%" G_GUINT64_FORMAT ".%03u", usec < 0 ? "-" : "",
-                          magnitude / 1000, (guint) (magnitude % 1000));
+  if (usec < 0)
+    g_string_append_c (line, '-');
+  append_unsigned (line, magnitude / 1000);
+  thousandths = (guint) (magnitude % 1000);
+  g_string_append_c (line, '.');
+  g_string_append_c (line, (char) ('0' + thousandths / 100));
+  g_string_append_c (line, (char) ('0' + thousandths / 10 % 10));
+  g_string_append_c (line, (char) ('0' + thousandths % 10));
 }
 
 /* "data" when the payload is text, "data_hex" always when it is not. */
@@ -129,7 +177,8 @@ chorus_json_add_payload (GString *line,
 
   if (chorus_text_is_utf8 (data, size))
     {
-      /* An empty payload may come without a buffer. */
+      /* An empty payload may come without a buffer; others are no C
+       * strings (no terminating NUL). */
       g_autofree char *text = g_strndup (data != NULL ? (const char *) data : "", size);
 
       chorus_json_add_string (line, "data", text);
@@ -142,14 +191,21 @@ chorus_json_add_payload (GString *line,
     }
 }
 
+/* Output waits in stdout's buffer until the main loop is about to wait
+ * (see chorus_cli_output_watch()), so that a burst of lines costs one
+ * write, not one each, while a reader still sees every line as soon as
+ * the burst is over. */
+static gboolean pending;
+
 gboolean
 chorus_json_print (GString *line)
 {
-  g_string_append (line, "}\n");
+  g_string_append_len (line, "}\n", 2);
   fwrite (line->str, 1, line->len, stdout);
   g_string_free (line, TRUE);
+  pending = TRUE;
 
-  return fflush (stdout) == 0 && !ferror (stdout);
+  return !ferror (stdout);
 }
 
 gboolean
@@ -161,19 +217,113 @@ chorus_cli_print (const char *format,
   va_start (args, format);
   vfprintf (stdout, format, args);
   va_end (args);
+  pending = TRUE;
+
+  return !ferror (stdout);
+}
+
+/* Writes out what is waiting; FALSE (errno set) if stdout is gone. */
+gboolean
+chorus_cli_flush (void)
+{
+  pending = FALSE;
+  errno = 0;
 
   return fflush (stdout) == 0 && !ferror (stdout);
 }
 
+typedef struct
+{
+  GSource source;
+  int failed_errno;
+} FlushSource;
+
+static gboolean
+flush_prepare (GSource *source,
+               int     *timeout)
+{
+  FlushSource *self = (FlushSource *) source;
+
+  *timeout = -1;
+  if (self->failed_errno == 0 && pending && !chorus_cli_flush ())
+    self->failed_errno = errno != 0 ? errno : EIO;
+
+  return self->failed_errno != 0;
+}
+
+static gboolean
+flush_check (GSource *source)
+{
+  return ((FlushSource *) source)->failed_errno != 0;
+}
+
+static gboolean
+flush_dispatch (GSource     *source,
+                GSourceFunc  callback,
+                gpointer     user_data)
+{
+  /* The callback reads errno for the message. */
+  errno = ((FlushSource *) source)->failed_errno;
+  if (callback != NULL)
+    callback (user_data);
+
+  return G_SOURCE_REMOVE;
+}
+
+static GSourceFuncs flush_funcs = {
+  .prepare = flush_prepare,
+  .check = flush_check,
+  .dispatch = flush_dispatch,
+};
+
+/**
+ * chorus_cli_output_watch:
+ * @on_error: called once, with errno set, if writing stdout fails
+ *
+ * Flushes stdout each time the main loop is about to wait: once per
+ * burst of events. Returns the source's id.
+ */
+guint
+chorus_cli_output_watch (GSourceFunc on_error,
+                         gpointer    user_data)
+{
+  g_autoptr(GSource) source = g_source_new (&flush_funcs, sizeof (FlushSource));
+  static char buffer[64 * 1024];
+
+  /* Lines, not bytes, are the unit: a full buffer is written at once. */
+  setvbuf (stdout, buffer, _IOFBF, sizeof buffer);
+
+  g_source_set_priority (source, G_PRIORITY_HIGH);
+  g_source_set_callback (source, on_error, user_data, NULL);
+
+  return g_source_attach (source, NULL);
+}
+
+/* The local time of day of a wall-clock instant, "HH:MM:SS.ffffff". The
+ * time zone is looked up once a second, not once a line. */
 char *
 chorus_cli_format_time (gint64 realtime_usec)
 {
-  g_autoptr(GDateTime) seconds = g_date_time_new_from_unix_local (realtime_usec / G_USEC_PER_SEC);
-  g_autoptr(GDateTime) time = NULL;
+  static gint64 cached_second = G_MININT64;
+  static char cached[16];
+  gint64 second = realtime_usec / G_USEC_PER_SEC;
+  int usec = (int) (realtime_usec % G_USEC_PER_SEC);
 
-  if (seconds == NULL)
+  if (realtime_usec < 0)
     return g_strdup ("?");
 
-  time = g_date_time_add (seconds, realtime_usec % G_USEC_PER_SEC);
-  return g_date_time_format (time, "%H:%M:%S.%f");
+  if (second != cached_second)
+    {
+      g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (second);
+      g_autofree char *text = NULL;
+
+      if (time == NULL)
+        return g_strdup ("?");
+
+      text = g_date_time_format (time, "%H:%M:%S");
+      g_strlcpy (cached, text, sizeof cached);
+      cached_second = second;
+    }
+
+  return g_strdup_printf ("%s.%06d", cached, usec);
 }

@@ -31,6 +31,8 @@ enum {
 typedef struct
 {
   GMainLoop *loop;
+  GObject *service;
+  guint output_watch;
   const char *command;
   gboolean json;
   gboolean failed;
@@ -55,6 +57,26 @@ output_failed (Run     *run,
     chorus_receiver_stop (CHORUS_RECEIVER (service));
 }
 
+static gboolean
+on_output_error (gpointer user_data)
+{
+  Run *run = user_data;
+
+  run->output_watch = 0;
+  output_failed (run, run->service);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Output goes out once per burst; see chorus_cli_output_watch(). */
+static void
+watch_output (Run     *run,
+              GObject *service)
+{
+  run->service = service;
+  run->output_watch = chorus_cli_output_watch (on_output_error, run);
+}
+
 static void
 finish_run (Run *run)
 {
@@ -76,6 +98,12 @@ run_loop (Run *run)
 static int
 output_status (Run *run)
 {
+  g_clear_handle_id (&run->output_watch, g_source_remove);
+
+  /* What is still in the buffer, the summary for one. */
+  if (run->write_errno == 0 && !chorus_cli_flush ())
+    run->write_errno = errno != 0 ? errno : EIO;
+
   if (run->write_errno == 0)
     return -1;
 
@@ -359,6 +387,7 @@ command_send (int    argc,
   run.loop = loop;
   run.json = json;
   run.command = "send";
+  watch_output (&run, G_OBJECT (sender));
 
   g_signal_connect (sender, "probe-sent", G_CALLBACK (on_probe_sent), &run);
   g_signal_connect (sender, "ack-received", G_CALLBACK (on_ack_received), &run);
@@ -372,6 +401,7 @@ command_send (int    argc,
       g_printerr ("chorus-cli send: %s\n", error->message);
       g_source_remove (signal_ids[0]);
       g_source_remove (signal_ids[1]);
+      g_clear_handle_id (&run.output_watch, g_source_remove);
       return EXIT_NO_ACK;
     }
 
@@ -623,6 +653,7 @@ command_receive (int    argc,
   run.loop = loop;
   run.json = json;
   run.command = "receive";
+  watch_output (&run, G_OBJECT (receiver));
 
   /* Before "ready": whoever reads it may signal us at once. */
   watch_stop_signals (G_OBJECT (receiver), signal_ids);
@@ -632,6 +663,7 @@ command_receive (int    argc,
       g_printerr ("chorus-cli receive: %s\n", error->message);
       g_source_remove (signal_ids[0]);
       g_source_remove (signal_ids[1]);
+      g_clear_handle_id (&run.output_watch, g_source_remove);
       return 1;
     }
 

@@ -5,13 +5,24 @@
 
 #include "config.h"
 
-#include "chorus-message.h"
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include "chorus-message-private.h"
 #include "chorus-text.h"
 
 struct _ChorusMessage
 {
   GObject parent_instance;
 
+  /* The sender as the kernel gave it; the object only when asked for. */
+  union
+  {
+    struct sockaddr any;
+    struct sockaddr_in in;
+    struct sockaddr_in6 in6;
+  } native;
   GInetSocketAddress *from;
   char *address;
   GBytes *payload;
@@ -146,7 +157,35 @@ chorus_message_new (GInetSocketAddress *from,
 
   self = g_object_new (CHORUS_TYPE_MESSAGE, NULL);
   self->from = g_object_ref (from);
+  g_socket_address_to_native (G_SOCKET_ADDRESS (from), &self->native, sizeof self->native, NULL);
   self->payload = g_bytes_ref (payload);
+  self->arrival_usec = arrival_usec;
+  self->ttl = ttl;
+  self->serial = serial;
+
+  return self;
+}
+
+/*
+ * _chorus_message_new_native:
+ * @from: the sender, a struct sockaddr_in or sockaddr_in6
+ * @payload: (transfer full): what arrived
+ *
+ * What a receiver makes for each datagram: the address objects are made
+ * only if someone asks for them.
+ */
+ChorusMessage *
+_chorus_message_new_native (const struct sockaddr *from,
+                            gsize                  from_size,
+                            GBytes                *payload,
+                            gint64                 arrival_usec,
+                            int                    ttl,
+                            guint64                serial)
+{
+  ChorusMessage *self = g_object_new (CHORUS_TYPE_MESSAGE, NULL);
+
+  memcpy (&self->native, from, MIN (from_size, sizeof self->native));
+  self->payload = payload;
   self->arrival_usec = arrival_usec;
   self->ttl = ttl;
   self->serial = serial;
@@ -164,6 +203,12 @@ chorus_message_get_from (ChorusMessage *self)
 {
   g_return_val_if_fail (CHORUS_IS_MESSAGE (self), NULL);
 
+  if (self->from == NULL)
+    self->from = G_INET_SOCKET_ADDRESS (
+      g_socket_address_new_from_native (&self->native, self->native.any.sa_family == AF_INET6
+                                                         ? sizeof self->native.in6
+                                                         : sizeof self->native.in));
+
   return self->from;
 }
 
@@ -173,7 +218,15 @@ chorus_message_get_address (ChorusMessage *self)
   g_return_val_if_fail (CHORUS_IS_MESSAGE (self), NULL);
 
   if (self->address == NULL)
-    self->address = g_inet_address_to_string (g_inet_socket_address_get_address (self->from));
+    {
+      char text[INET6_ADDRSTRLEN] = "";
+
+      if (self->native.any.sa_family == AF_INET6)
+        inet_ntop (AF_INET6, &self->native.in6.sin6_addr, text, sizeof text);
+      else
+        inet_ntop (AF_INET, &self->native.in.sin_addr, text, sizeof text);
+      self->address = g_strdup (text);
+    }
 
   return self->address;
 }
@@ -183,7 +236,8 @@ chorus_message_get_port (ChorusMessage *self)
 {
   g_return_val_if_fail (CHORUS_IS_MESSAGE (self), 0);
 
-  return g_inet_socket_address_get_port (self->from);
+  return g_ntohs (self->native.any.sa_family == AF_INET6 ? self->native.in6.sin6_port
+                                                           : self->native.in.sin_port);
 }
 
 /**

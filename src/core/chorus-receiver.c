@@ -3,15 +3,18 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#define _GNU_SOURCE
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "chorus-address.h"
 #include "chorus-error.h"
+#include "chorus-message-private.h"
 #include "chorus-receiver.h"
 #include "chorus-reply-guard.h"
 #include "chorus-ring-model.h"
@@ -20,6 +23,15 @@
 
 #define BATCH_SLOTS      32
 #define MAX_PER_DISPATCH 4096
+
+/* The answers to one batch, sent with one sendmmsg(). */
+typedef struct
+{
+  struct mmsghdr messages[BATCH_SLOTS];
+  struct iovec vectors[BATCH_SLOTS];
+  struct sockaddr_storage to[BATCH_SLOTS];
+  guint n;
+} ChorusReplies;
 
 struct _ChorusReceiver
 {
@@ -41,6 +53,7 @@ struct _ChorusReceiver
   GSource *socket_source;
   GCancellable *cancellable;
   ChorusBatch *batch;
+  ChorusReplies *replies;
   ChorusPace pace;
   GInetAddress *group_address;
   ChorusReplyGuard *guard;
@@ -110,6 +123,7 @@ clear_socket (ChorusReceiver *self)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->batch, _chorus_batch_free);
+  g_clear_pointer (&self->replies, g_free);
   g_clear_pointer (&self->guard, chorus_reply_guard_free);
   g_clear_pointer (&self->link_watch, _chorus_link_watch_free);
   g_clear_pointer (&self->problem, g_free);
@@ -481,36 +495,72 @@ chorus_receiver_set_interface (ChorusReceiver *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERFACE]);
 }
 
+/* Sends the answers queued for one batch in one system call. A full send
+ * buffer or an unreachable sender costs those answers, never the
+ * receiving. */
+static void
+flush_replies (ChorusReceiver *self)
+{
+  int fd = g_socket_get_fd (self->socket);
+  guint done = 0;
+
+  while (done < self->replies->n)
+    {
+      int sent = sendmmsg (fd, self->replies->messages + done, self->replies->n - done,
+                           MSG_DONTWAIT);
+
+      if (sent < 0 && errno == EINTR)
+        continue;
+
+      if (sent <= 0)
+        {
+          /* The first one failed (an unreachable sender, a full buffer):
+           * drop it and go on with the others. */
+          g_debug ("Could not answer: %s", g_strerror (errno));
+          done++;
+          continue;
+        }
+
+      done += (guint) sent;
+      self->n_replied += (guint) sent;
+    }
+
+  self->replies->n = 0;
+}
+
+/* Queues an answer to @d if the reply guard allows it. */
 static void
 answer (ChorusReceiver       *self,
-        const ChorusDatagram *d)
+        const ChorusDatagram *d,
+        gsize                 reply_size)
 {
-  g_autoptr(GError) error = NULL;
-  GInetAddress *address = g_inet_socket_address_get_address (d->from);
+  ChorusReplies *replies = self->replies;
   ChorusReplyVerdict verdict;
+  const guint8 *source;
+  gsize source_size;
+  guint16 port;
+  guint slot;
 
-  verdict = chorus_reply_guard_check (self->guard, g_inet_address_to_bytes (address),
-                                      g_inet_address_get_native_size (address),
-                                      g_inet_socket_address_get_port (d->from),
-                                      g_bytes_get_size (d->payload), strlen (self->reply),
-                                      d->arrival_monotonic);
+  source = _chorus_datagram_get_source (d, &source_size, &port);
+  verdict = chorus_reply_guard_check (self->guard, source, source_size, port, d->size,
+                                      reply_size, d->arrival_monotonic);
   if (verdict != CHORUS_REPLY_ANSWER)
     {
       self->n_unanswered[verdict]++;
       return;
     }
 
-  /* A full send buffer or an unreachable sender costs that one reply,
-   * never the receiving. */
-  if (g_socket_send_to (self->socket, G_SOCKET_ADDRESS (d->from), self->reply, strlen (self->reply),
-                        NULL, &error)
-      < 0)
-    {
-      g_debug ("Could not answer: %s", error->message);
-      return;
-    }
-
-  self->n_replied++;
+  slot = replies->n++;
+  memcpy (&replies->to[slot], &d->from, d->from_size);
+  replies->vectors[slot] = (struct iovec) { .iov_base = self->reply, .iov_len = reply_size };
+  replies->messages[slot] = (struct mmsghdr) {
+    .msg_hdr = {
+      .msg_name = &replies->to[slot],
+      .msg_namelen = d->from_size,
+      .msg_iov = &replies->vectors[slot],
+      .msg_iovlen = 1,
+    },
+  };
 }
 
 static gboolean
@@ -533,6 +583,9 @@ on_socket_readable (GSocket      *socket,
   guint64 old_unanswered = chorus_receiver_get_n_unanswered (self);
   guint serial = self->run_serial;
   gint64 started = g_get_monotonic_time ();
+  const guint8 *group = g_inet_address_to_bytes (self->group_address);
+  gsize group_size = g_inet_address_get_native_size (self->group_address);
+  gsize reply_size = strlen (self->reply);
   guint handled = 0;
   gsize bytes = 0;
 
@@ -551,29 +604,37 @@ on_socket_readable (GSocket      *socket,
         break;
 
       handled += n;
-      for (int i = 0; i < n; i++)
-        bytes += g_bytes_get_size (_chorus_batch_get (self->batch, i)->payload);
 
       for (int i = 0; i < n && !limit_reached (self); i++)
         {
           const ChorusDatagram *d = _chorus_batch_get (self->batch, i);
 
+          bytes += d->size;
+
           /* The socket is bound to the wildcard address so that replies
            * leave from the group's port, as the article's receiver does;
            * so it could also hear unicast to that port. Keep to the group. */
-          if (d->destination != NULL && !g_inet_address_equal (d->destination, self->group_address))
+          if (d->destination_size != 0
+              && (d->destination_size != group_size
+                  || memcmp (d->destination, group, group_size) != 0))
             {
               self->n_ignored++;
               continue;
             }
 
           self->n_received++;
-          g_ptr_array_add (fresh, chorus_message_new (d->from, d->payload, d->arrival_usec, d->ttl,
-                                                      self->n_received));
+          g_ptr_array_add (fresh, _chorus_message_new_native ((const struct sockaddr *) &d->from,
+                                                              d->from_size,
+                                                              _chorus_datagram_dup_payload (d),
+                                                              d->arrival_usec, d->ttl,
+                                                              self->n_received));
 
           if (self->answer)
-            answer (self, d);
+            answer (self, d, reply_size);
         }
+
+      if (self->replies->n > 0)
+        flush_replies (self);
     }
 
   if (fresh->len > 0)
@@ -758,6 +819,7 @@ chorus_receiver_start (ChorusReceiver  *self,
   self->n_received_at_start = self->n_received;
   self->cancellable = g_cancellable_new ();
   self->batch = _chorus_batch_new (BATCH_SLOTS, G_MAXUINT16 + 1);
+  self->replies = g_new0 (ChorusReplies, 1);
   self->guard = chorus_reply_guard_new ();
   chorus_reply_guard_set_rate (self->guard, self->reply_rate, self->reply_burst);
   chorus_reply_guard_set_allow_larger (self->guard, self->allow_larger);

@@ -692,14 +692,15 @@ fail (ChorusSender *self,
  * against the probe after its own. */
 static gboolean
 is_broadcast (ChorusSender *self,
-              GInetAddress *address)
+              const guint8 *address,
+              gsize         size)
 {
   guint32 value;
 
-  if (g_inet_address_get_family (address) != G_SOCKET_FAMILY_IPV4 || self->broadcasts == NULL)
+  if (size != 4 || self->broadcasts == NULL)
     return FALSE;
 
-  memcpy (&value, g_inet_address_to_bytes (address), sizeof value);
+  memcpy (&value, address, sizeof value);
   if (value == G_MAXUINT32)
     return TRUE;
 
@@ -717,17 +718,17 @@ static gboolean
 can_be_answer (ChorusSender         *self,
                const ChorusDatagram *d)
 {
-  GInetAddress *from = g_inet_socket_address_get_address (d->from);
+  gsize size;
+  guint16 port;
+  const guint8 *from = _chorus_datagram_get_source (d, &size, &port);
 
-  if (g_inet_socket_address_get_port (d->from) != self->run_port)
+  if (port != self->run_port || !chorus_reply_address_is_unicast (from, size))
     return FALSE;
 
-  if (!chorus_reply_address_is_unicast (g_inet_address_to_bytes (from),
-                                        g_inet_address_get_native_size (from)))
-    return FALSE;
-
-  if (d->destination != NULL
-      && (g_inet_address_get_is_multicast (d->destination) || is_broadcast (self, d->destination)))
+  /* Sent to a multicast or broadcast address, not to this host. */
+  if (d->destination_size != 0
+      && (!chorus_reply_address_is_unicast (d->destination, d->destination_size)
+          || is_broadcast (self, d->destination, d->destination_size)))
     return FALSE;
 
   return TRUE;
@@ -795,16 +796,17 @@ on_socket_readable (GSocket      *socket,
         break;
 
       handled += n;
-      for (int i = 0; i < n; i++)
-        bytes += g_bytes_get_size (_chorus_batch_get (self->batch, i)->payload);
 
       for (int i = 0; i < n; i++)
         {
           const ChorusDatagram *d = _chorus_batch_get (self->batch, i);
-          GInetAddress *address = g_inet_socket_address_get_address (d->from);
+          g_autoptr(GInetSocketAddress) from = NULL;
+          g_autoptr(GBytes) payload = NULL;
           guint probe;
           gint64 sent;
           gint64 rtt;
+
+          bytes += d->size;
 
           if (!can_be_answer (self, d))
             {
@@ -816,14 +818,16 @@ on_socket_readable (GSocket      *socket,
           sent = g_array_index (self->send_times, gint64, probe - 1);
           rtt = MAX (d->arrival_monotonic - sent, 0);
 
-          g_ptr_array_add (fresh, chorus_ack_new (d->from, d->payload, probe, rtt,
-                                                  d->arrival_usec, d->ttl));
+          from = _chorus_datagram_dup_from (d);
+          payload = _chorus_datagram_dup_payload (d);
+          g_ptr_array_add (fresh, chorus_ack_new (from, payload, probe, rtt, d->arrival_usec,
+                                                  d->ttl));
 
           self->rtt_min = MIN (self->rtt_min, rtt);
           self->rtt_max = MAX (self->rtt_max, rtt);
           self->rtt_sum += rtt;
 
-          add_responder (self, address);
+          add_responder (self, g_inet_socket_address_get_address (from));
         }
     }
 

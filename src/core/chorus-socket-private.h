@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <sys/socket.h>
 
 G_BEGIN_DECLS
 
@@ -19,10 +20,14 @@ G_BEGIN_DECLS
  * of large datagrams can take (4096 datagrams of 64 KiB would be 256 MiB). */
 #define CHORUS_DISPATCH_BYTES (2 * 1024 * 1024)
 
+/* One datagram as the kernel handed it over. The payload lives in the
+ * batch's buffer: valid until the next receive on that batch. */
 typedef struct
 {
-  GInetSocketAddress *from;
-  GBytes *payload;
+  const guint8 *data;
+  gsize size;
+  struct sockaddr_storage from;
+  socklen_t from_size;
   /* Wall-clock arrival, from the kernel's timestamp when it gave one. */
   gint64 arrival_usec;
   /* The same moment on the g_get_monotonic_time() clock, for intervals
@@ -30,7 +35,9 @@ typedef struct
   gint64 arrival_monotonic;
   /* -1 when the kernel did not say. */
   int ttl;
-  GInetAddress *destination;
+  /* The address it was sent to (4 or 16 bytes), when the kernel said. */
+  guint8 destination[16];
+  guint8 destination_size;
   int ifindex;
 } ChorusDatagram;
 
@@ -101,6 +108,14 @@ int                   _chorus_batch_receive       (ChorusBatch     *batch,
                                                    GError         **error);
 const ChorusDatagram *_chorus_batch_get           (ChorusBatch     *batch,
                                                    guint            index);
+void                  _chorus_datagram_parse_control (ChorusDatagram *d,
+                                                      void           *control,
+                                                      gsize           size);
+const guint8         *_chorus_datagram_get_source (const ChorusDatagram *d,
+                                                   gsize                *size,
+                                                   guint16              *port);
+GInetSocketAddress   *_chorus_datagram_dup_from   (const ChorusDatagram *d);
+GBytes               *_chorus_datagram_dup_payload (const ChorusDatagram *d);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChorusBatch, _chorus_batch_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChorusLinkWatch, _chorus_link_watch_free)

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#define _GNU_SOURCE
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -18,19 +19,20 @@
 #include <sys/socket.h>
 
 #include "chorus-error.h"
-#include "chorus-packet-info-private.h"
 #include "chorus-socket-private.h"
+
+/* Room for the control messages a datagram brings: a timestamp, the TTL
+ * or hop limit, and where it was sent to. */
+#define CONTROL_SIZE 256
 
 struct _ChorusBatch
 {
   guint n_slots;
   gsize slot_size;
   guint8 *buffers;
-  GInputVector *vectors;
-  GInputMessage *messages;
-  GSocketAddress **addresses;
-  GSocketControlMessage ***controls;
-  guint *n_controls;
+  guint8 *controls;
+  struct iovec *vectors;
+  struct mmsghdr *messages;
   ChorusDatagram *datagrams;
   guint n_datagrams;
 };
@@ -65,9 +67,6 @@ _chorus_socket_new_udp (GSocketFamily   family,
 {
   g_autoptr(GSocket) socket = NULL;
   g_autoptr(GError) local_error = NULL;
-
-  /* Deserializing control messages only finds registered types. */
-  g_type_ensure (CHORUS_TYPE_PACKET_INFO);
 
   socket = g_socket_new (family, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &local_error);
   if (socket == NULL)
@@ -430,29 +429,12 @@ _chorus_batch_new (guint n_slots,
   batch->n_slots = n_slots;
   batch->slot_size = slot_size;
   batch->buffers = g_malloc (n_slots * slot_size);
-  batch->vectors = g_new0 (GInputVector, n_slots);
-  batch->messages = g_new0 (GInputMessage, n_slots);
-  batch->addresses = g_new0 (GSocketAddress *, n_slots);
-  batch->controls = g_new0 (GSocketControlMessage **, n_slots);
-  batch->n_controls = g_new0 (guint, n_slots);
+  batch->controls = g_malloc0 (n_slots * CONTROL_SIZE);
+  batch->vectors = g_new0 (struct iovec, n_slots);
+  batch->messages = g_new0 (struct mmsghdr, n_slots);
   batch->datagrams = g_new0 (ChorusDatagram, n_slots);
 
   return batch;
-}
-
-static void
-clear_datagrams (ChorusBatch *batch)
-{
-  for (guint i = 0; i < batch->n_datagrams; i++)
-    {
-      ChorusDatagram *d = &batch->datagrams[i];
-
-      g_clear_object (&d->from);
-      g_clear_pointer (&d->payload, g_bytes_unref);
-      g_clear_object (&d->destination);
-    }
-
-  batch->n_datagrams = 0;
 }
 
 void
@@ -461,95 +443,125 @@ _chorus_batch_free (ChorusBatch *batch)
   if (batch == NULL)
     return;
 
-  clear_datagrams (batch);
   g_free (batch->buffers);
+  g_free (batch->controls);
   g_free (batch->vectors);
   g_free (batch->messages);
-  g_free (batch->addresses);
-  g_free (batch->controls);
-  g_free (batch->n_controls);
   g_free (batch->datagrams);
   g_free (batch);
 }
 
-static void
-take_controls (ChorusDatagram         *d,
-               GSocketControlMessage **controls,
-               guint                   n_controls)
+/*
+ * _chorus_datagram_parse_control:
+ * @control: (array length=size): the control messages of one datagram, as
+ *   recvmsg() left them
+ *
+ * Reads the kernel's timestamp, the TTL or hop limit and the destination
+ * address into @d. Anything else, and anything too short, is skipped.
+ */
+void
+_chorus_datagram_parse_control (ChorusDatagram *d,
+                                void           *control,
+                                gsize           size)
 {
-  for (guint i = 0; i < n_controls; i++)
+  struct msghdr header = { .msg_control = control, .msg_controllen = size };
+
+  for (struct cmsghdr *c = CMSG_FIRSTHDR (&header); c != NULL; c = CMSG_NXTHDR (&header, c))
     {
-      if (CHORUS_IS_PACKET_INFO (controls[i]))
+      gsize length = c->cmsg_len - CMSG_LEN (0);
+      const void *data = CMSG_DATA (c);
+
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMPNS
+          && length >= sizeof (struct timespec))
         {
-          ChorusPacketInfo *info = CHORUS_PACKET_INFO (controls[i]);
+          struct timespec ts;
 
-          switch (chorus_packet_info_get_kind (info))
-            {
-            case CHORUS_PACKET_INFO_TIMESTAMP:
-              d->arrival_usec = chorus_packet_info_get_time (info);
-              break;
-            case CHORUS_PACKET_INFO_TTL:
-              d->ttl = chorus_packet_info_get_ttl (info);
-              break;
-            case CHORUS_PACKET_INFO_DESTINATION:
-              g_set_object (&d->destination, chorus_packet_info_get_destination (info));
-              d->ifindex = chorus_packet_info_get_ifindex (info);
-              break;
-            default:
-              g_assert_not_reached ();
-            }
+          memcpy (&ts, data, sizeof ts);
+          d->arrival_usec = (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
         }
+      else if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL)
+               || (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT))
+        {
+          int ttl;
 
-      g_object_unref (controls[i]);
+          if (length < sizeof ttl)
+            continue;
+          memcpy (&ttl, data, sizeof ttl);
+          d->ttl = CLAMP (ttl, -1, 255);
+        }
+      else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO
+               && length >= sizeof (struct in_pktinfo))
+        {
+          struct in_pktinfo info;
+
+          memcpy (&info, data, sizeof info);
+          memcpy (d->destination, &info.ipi_addr, 4);
+          d->destination_size = 4;
+          d->ifindex = info.ipi_ifindex;
+        }
+      else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO
+               && length >= sizeof (struct in6_pktinfo))
+        {
+          struct in6_pktinfo info;
+
+          memcpy (&info, data, sizeof info);
+          memcpy (d->destination, &info.ipi6_addr, 16);
+          d->destination_size = 16;
+          d->ifindex = (int) info.ipi6_ifindex;
+        }
     }
-
-  g_free (controls);
 }
 
 /*
  * _chorus_batch_receive:
  *
- * Reads up to the batch's number of datagrams in one system call.
+ * Reads up to the batch's number of datagrams in one system call, straight
+ * into the batch's buffers: no object, no allocation per datagram.
  *
- * Returns: how many were read (then _chorus_batch_get() them), 0 when none
- *   was waiting, or -1 with @error set
+ * Returns: how many were read (then _chorus_batch_get() them; they stay
+ *   valid until the next call), 0 when none was waiting, or -1 with @error
+ *   set
  */
 int
 _chorus_batch_receive (ChorusBatch  *batch,
                        GSocket      *socket,
                        GError      **error)
 {
-  g_autoptr(GError) local_error = NULL;
   gint64 now;
   gint64 wall_minus_monotonic;
   int n;
 
-  clear_datagrams (batch);
+  batch->n_datagrams = 0;
 
   for (guint i = 0; i < batch->n_slots; i++)
     {
-      batch->vectors[i].buffer = batch->buffers + i * batch->slot_size;
-      batch->vectors[i].size = batch->slot_size;
-      batch->addresses[i] = NULL;
-      batch->controls[i] = NULL;
-      batch->n_controls[i] = 0;
-      batch->messages[i] = (GInputMessage) {
-        .address = &batch->addresses[i],
-        .vectors = &batch->vectors[i],
-        .num_vectors = 1,
-        .control_messages = &batch->controls[i],
-        .num_control_messages = &batch->n_controls[i],
+      ChorusDatagram *d = &batch->datagrams[i];
+
+      batch->vectors[i].iov_base = batch->buffers + i * batch->slot_size;
+      batch->vectors[i].iov_len = batch->slot_size;
+      batch->messages[i].msg_hdr = (struct msghdr) {
+        .msg_name = &d->from,
+        .msg_namelen = sizeof d->from,
+        .msg_iov = &batch->vectors[i],
+        .msg_iovlen = 1,
+        .msg_control = batch->controls + i * CONTROL_SIZE,
+        .msg_controllen = CONTROL_SIZE,
       };
     }
 
-  n = g_socket_receive_messages (socket, batch->messages, batch->n_slots, 0, NULL, &local_error);
+  do
+    n = recvmmsg (g_socket_get_fd (socket), batch->messages, batch->n_slots, MSG_DONTWAIT, NULL);
+  while (n < 0 && errno == EINTR);
 
   if (n < 0)
     {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+      int saved_errno = errno;
+
+      if (saved_errno == EAGAIN || saved_errno == EWOULDBLOCK)
         return 0;
 
-      g_propagate_error (error, g_steal_pointer (&local_error));
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "%s", g_strerror (saved_errno));
       return -1;
     }
 
@@ -559,15 +571,17 @@ _chorus_batch_receive (ChorusBatch  *batch,
   for (int i = 0; i < n; i++)
     {
       ChorusDatagram *d = &batch->datagrams[i];
-      GInputMessage *m = &batch->messages[i];
+      struct msghdr *m = &batch->messages[i].msg_hdr;
 
-      d->from = G_INET_SOCKET_ADDRESS (g_steal_pointer (&batch->addresses[i]));
-      d->payload = g_bytes_new (batch->vectors[i].buffer, m->bytes_received);
+      d->data = batch->vectors[i].iov_base;
+      d->size = batch->messages[i].msg_len;
+      d->from_size = m->msg_namelen;
       d->arrival_usec = now;
       d->ttl = -1;
+      d->destination_size = 0;
       d->ifindex = 0;
-      take_controls (d, batch->controls[i], batch->n_controls[i]);
-      batch->controls[i] = NULL;
+      if (!(m->msg_flags & MSG_CTRUNC))
+        _chorus_datagram_parse_control (d, m->msg_control, m->msg_controllen);
       d->arrival_monotonic = d->arrival_usec - wall_minus_monotonic;
     }
 
@@ -583,4 +597,47 @@ _chorus_batch_get (ChorusBatch *batch,
   g_return_val_if_fail (index < batch->n_datagrams, NULL);
 
   return &batch->datagrams[index];
+}
+
+/* The source address as bytes (4 or 16), its size and port; NULL for a
+ * source of another family. */
+const guint8 *
+_chorus_datagram_get_source (const ChorusDatagram *d,
+                             gsize                *size,
+                             guint16              *port)
+{
+  if (d->from.ss_family == AF_INET && d->from_size >= sizeof (struct sockaddr_in))
+    {
+      const struct sockaddr_in *in = (const struct sockaddr_in *) &d->from;
+
+      *size = 4;
+      *port = g_ntohs (in->sin_port);
+      return (const guint8 *) &in->sin_addr;
+    }
+
+  if (d->from.ss_family == AF_INET6 && d->from_size >= sizeof (struct sockaddr_in6))
+    {
+      const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *) &d->from;
+
+      *size = 16;
+      *port = g_ntohs (in6->sin6_port);
+      return (const guint8 *) &in6->sin6_addr;
+    }
+
+  *size = 0;
+  *port = 0;
+  return NULL;
+}
+
+GInetSocketAddress *
+_chorus_datagram_dup_from (const ChorusDatagram *d)
+{
+  return G_INET_SOCKET_ADDRESS (g_socket_address_new_from_native ((gpointer) &d->from,
+                                                                  d->from_size));
+}
+
+GBytes *
+_chorus_datagram_dup_payload (const ChorusDatagram *d)
+{
+  return g_bytes_new (d->data, d->size);
 }
