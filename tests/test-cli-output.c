@@ -198,6 +198,33 @@ test_ms_locale (void)
 }
 
 static void
+test_time_and_numbers (void)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  /* The zone is read once; UTC makes the expectations exact. */
+  g_setenv ("TZ", "UTC", TRUE);
+
+  chorus_cli_append_time (line, 1);
+  g_assert_cmpstr (line->str, ==, "00:00:00.000001");
+  g_string_truncate (line, 0);
+  /* The same second again (the cached path), then the next day. */
+  chorus_cli_append_time (line, 999999);
+  g_string_append_c (line, ' ');
+  chorus_cli_append_time (line, (gint64) 86400 * G_USEC_PER_SEC + 45296123456);
+  g_assert_cmpstr (line->str, ==, "00:00:00.999999 12:34:56.123456");
+  g_string_truncate (line, 0);
+  chorus_cli_append_time (line, -1);
+  g_assert_cmpstr (line->str, ==, "?");
+
+  g_string_truncate (line, 0);
+  chorus_cli_append_number (line, 0);
+  g_string_append_c (line, ' ');
+  chorus_cli_append_number (line, G_MAXUINT64);
+  g_assert_cmpstr (line->str, ==, "0 18446744073709551615");
+}
+
+static void
 test_payload (void)
 {
   static const struct {
@@ -299,6 +326,7 @@ main (int    argc,
   g_test_add_func ("/cli-output/int", test_int);
   g_test_add_func ("/cli-output/ms", test_ms);
   g_test_add_func ("/cli-output/ms-locale", test_ms_locale);
+  g_test_add_func ("/cli-output/time-and-numbers", test_time_and_numbers);
   g_test_add_func ("/cli-output/payload", test_payload);
   g_test_add_func ("/cli-output/payload-empty-buffer", test_payload_empty_buffer);
   g_test_add_func ("/cli-output/payload-every-byte", test_payload_every_byte);

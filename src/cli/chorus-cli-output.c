@@ -299,18 +299,24 @@ chorus_cli_output_watch (GSourceFunc on_error,
   return g_source_attach (source, NULL);
 }
 
-/* The local time of day of a wall-clock instant, "HH:MM:SS.ffffff". The
- * time zone is looked up once a second, not once a line. */
-char *
-chorus_cli_format_time (gint64 realtime_usec)
+/* Appends the local time of day of a wall-clock instant,
+ * "HH:MM:SS.ffffff". The time zone is looked up once a second, not once
+ * a line. */
+void
+chorus_cli_append_time (GString *line,
+                        gint64   realtime_usec)
 {
   static gint64 cached_second = G_MININT64;
   static char cached[16];
   gint64 second = realtime_usec / G_USEC_PER_SEC;
-  int usec = (int) (realtime_usec % G_USEC_PER_SEC);
+  guint usec = (guint) (realtime_usec % G_USEC_PER_SEC);
+  char fraction[7];
 
   if (realtime_usec < 0)
-    return g_strdup ("?");
+    {
+      g_string_append_c (line, '?');
+      return;
+    }
 
   if (second != cached_second)
     {
@@ -318,12 +324,39 @@ chorus_cli_format_time (gint64 realtime_usec)
       g_autofree char *text = NULL;
 
       if (time == NULL)
-        return g_strdup ("?");
+        {
+          g_string_append_c (line, '?');
+          return;
+        }
 
       text = g_date_time_format (time, "%H:%M:%S");
       g_strlcpy (cached, text, sizeof cached);
       cached_second = second;
     }
 
-  return g_strdup_printf ("%s.%06d", cached, usec);
+  for (int i = 5; i >= 0; i--, usec /= 10)
+    fraction[i] = (char) ('0' + usec % 10);
+  fraction[6] = '\0';
+
+  g_string_append (line, cached);
+  g_string_append_c (line, '.');
+  g_string_append_len (line, fraction, 6);
+}
+
+void
+chorus_cli_append_number (GString *line,
+                          guint64  value)
+{
+  append_unsigned (line, value);
+}
+
+/* Prints @line as it is, and frees it. */
+gboolean
+chorus_cli_print_line (GString *line)
+{
+  fwrite (line->str, 1, line->len, stdout);
+  g_string_free (line, TRUE);
+  pending = TRUE;
+
+  return !ferror (stdout);
 }

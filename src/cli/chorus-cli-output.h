@@ -30,7 +30,11 @@ gboolean chorus_json_print        (GString    *line);
 
 gboolean chorus_cli_print         (const char *format,
                                    ...) G_GNUC_PRINTF (1, 2);
-char    *chorus_cli_format_time   (gint64      realtime_usec);
+void     chorus_cli_append_time   (GString    *line,
+                                   gint64      realtime_usec);
+void     chorus_cli_append_number (GString    *line,
+                                   guint64     value);
+gboolean chorus_cli_print_line    (GString    *line);
 gboolean chorus_cli_flush         (void);
 guint    chorus_cli_output_watch  (GSourceFunc on_error,
                                    gpointer    user_data);

@@ -443,13 +443,20 @@ on_message_received (ChorusReceiver *receiver,
     }
   else
     {
-      g_autofree char *time = chorus_cli_format_time (chorus_message_get_arrival (message));
+      /* One line per message under a flood: no printf. */
+      GString *line = g_string_sized_new (128);
 
-      printed = chorus_cli_print ("%s  from %s:%u, %" G_GSIZE_FORMAT " bytes: \"%s\"\n", time,
-                                  chorus_message_get_address (message),
-                                  chorus_message_get_port (message),
-                                  chorus_message_get_size (message),
-                                  chorus_message_get_text (message));
+      chorus_cli_append_time (line, chorus_message_get_arrival (message));
+      g_string_append (line, "  from ");
+      g_string_append (line, chorus_message_get_address (message));
+      g_string_append_c (line, ':');
+      chorus_cli_append_number (line, chorus_message_get_port (message));
+      g_string_append (line, ", ");
+      chorus_cli_append_number (line, chorus_message_get_size (message));
+      g_string_append (line, " bytes: \"");
+      g_string_append (line, chorus_message_get_text (message));
+      g_string_append (line, "\"\n");
+      printed = chorus_cli_print_line (line);
     }
 
   if (!printed)

@@ -74,6 +74,17 @@ is_combining (gunichar c)
     }
 }
 
+/* "\xNN", without printf: a binary payload is mostly these. */
+static void
+append_byte_escape (GString *out,
+                    guint8   byte)
+{
+  static const char hex[] = "0123456789abcdef";
+  char escape[4] = { '\\', 'x', hex[byte >> 4], hex[byte & 0xf] };
+
+  g_string_append_len (out, escape, sizeof escape);
+}
+
 /**
  * chorus_text_escape:
  * @data: (array length=size): a payload as it arrived
@@ -131,7 +142,7 @@ chorus_text_escape (const guint8 *data,
 
       if (c == (gunichar) -1 || c == (gunichar) -2)
         {
-          g_string_append_printf (out, "\\x%02x", data[i]);
+          append_byte_escape (out, data[i]);
           after_literal = FALSE;
           i++;
           continue;
@@ -156,7 +167,7 @@ chorus_text_escape (const guint8 *data,
           break;
         default:
           if (c < 0x80 && needs_escape (c))
-            g_string_append_printf (out, "\\x%02x", (guint) c);
+            append_byte_escape (out, (guint8) c);
           else if (needs_escape (c) || (!after_literal && is_combining (c)))
             g_string_append_printf (out, "\\u{%04x}", (guint) c);
           else
