@@ -151,6 +151,12 @@ count_signal (gpointer  instance,
 }
 
 static void
+count_signal_swapped (guint *counter)
+{
+  (*counter)++;
+}
+
+static void
 test_probes (void)
 {
   g_autoptr(ChorusReceiver) receiver = start_receiver (GROUP, 10001);
@@ -770,6 +776,52 @@ test_reply_guard (void)
   close (fd);
 }
 
+
+/* With an update interval, messages reach the model and are announced a
+ * few times a second; stopping announces what was read. */
+static void
+test_update_interval (void)
+{
+  g_autoptr(ChorusReceiver) receiver = g_object_new (CHORUS_TYPE_RECEIVER,
+                                                     "group", GROUP,
+                                                     "port", 10026,
+                                                     "answer", FALSE,
+                                                     "update-interval", 300,
+                                                     NULL);
+  GListModel *messages = chorus_receiver_get_messages (receiver);
+  g_autoptr(GError) error = NULL;
+  guint n_signals = 0;
+  guint n_notifies = 0;
+  int fd = open_plain_member (10027);
+
+  g_signal_connect (receiver, "message-received", G_CALLBACK (count_signal), &n_signals);
+  g_signal_connect_swapped (receiver, "notify::n-received", G_CALLBACK (count_signal_swapped),
+                            &n_notifies);
+  chorus_receiver_start (receiver, &error);
+  g_assert_no_error (error);
+
+  send_to_group (fd, 10026, "one", 3, 3);
+  spin_for (0.1);
+  /* Read and counted, not yet shown. */
+  g_assert_cmpuint (chorus_receiver_get_n_received (receiver), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 0);
+  g_assert_cmpuint (n_signals, ==, 0);
+
+  spin_for (0.4);
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 3);
+  g_assert_cmpuint (n_signals, ==, 3);
+  g_assert_cmpuint (n_notifies, ==, 1);
+
+  send_to_group (fd, 10026, "two", 3, 2);
+  spin_for (0.1);
+  chorus_receiver_stop (receiver);
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 5);
+  g_assert_cmpuint (n_signals, ==, 5);
+  spin_for (0.4);
+  g_assert_cmpuint (n_signals, ==, 5);
+  close (fd);
+}
+
 static void
 skip_unisolated (void)
 {
@@ -806,6 +858,7 @@ main (int    argc,
   g_test_add_func ("/services/restart-from-message-handler", test_restart_from_message_handler);
   g_test_add_func ("/services/settings-during-run", test_settings_during_run);
   g_test_add_func ("/services/reply-guard", test_reply_guard);
+  g_test_add_func ("/services/update-interval", test_update_interval);
 
   return g_test_run ();
 }

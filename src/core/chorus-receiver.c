@@ -47,6 +47,7 @@ struct _ChorusReceiver
   double reply_rate;
   guint reply_burst;
   gboolean allow_larger;
+  guint update_interval;
 
   /* While running */
   GSocket *socket;
@@ -55,6 +56,15 @@ struct _ChorusReceiver
   ChorusBatch *batch;
   ChorusReplies *replies;
   ChorusPace pace;
+  /* Messages read but not yet in the model nor announced, and the timer
+   * that will put them there (see ChorusReceiver:update-interval). */
+  GPtrArray *staged;
+  guint flush_id;
+  /* The counts as last announced. */
+  guint64 notified_received;
+  guint64 notified_replied;
+  guint64 notified_ignored;
+  guint64 notified_unanswered;
   GInetAddress *group_address;
   ChorusReplyGuard *guard;
   ChorusLinkWatch *link_watch;
@@ -98,6 +108,7 @@ enum {
   PROP_REPLY_BURST,
   PROP_ALLOW_LARGER_REPLIES,
   PROP_PROBLEM,
+  PROP_UPDATE_INTERVAL,
   N_PROPS
 };
 
@@ -144,6 +155,7 @@ chorus_receiver_dispose (GObject *object)
   ChorusReceiver *self = (ChorusReceiver *) object;
 
   clear_socket (self);
+  g_clear_handle_id (&self->flush_id, g_source_remove);
   self->running = FALSE;
 
   G_OBJECT_CLASS (chorus_receiver_parent_class)->dispose (object);
@@ -158,6 +170,7 @@ chorus_receiver_finalize (GObject *object)
   g_clear_pointer (&self->reply, g_free);
   g_clear_pointer (&self->interface, g_free);
   g_clear_pointer (&self->problem, g_free);
+  g_clear_pointer (&self->staged, g_ptr_array_unref);
   g_clear_object (&self->messages);
 
   G_OBJECT_CLASS (chorus_receiver_parent_class)->finalize (object);
@@ -224,6 +237,9 @@ chorus_receiver_get_property (GObject    *object,
     case PROP_PROBLEM:
       g_value_set_string (value, self->problem);
       break;
+    case PROP_UPDATE_INTERVAL:
+      g_value_set_uint (value, self->update_interval);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -268,6 +284,9 @@ chorus_receiver_set_property (GObject      *object,
       break;
     case PROP_ALLOW_LARGER_REPLIES:
       chorus_receiver_set_allow_larger_replies (self, g_value_get_boolean (value));
+      break;
+    case PROP_UPDATE_INTERVAL:
+      self->update_interval = g_value_get_uint (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -358,6 +377,18 @@ chorus_receiver_class_init (ChorusReceiverClass *klass)
    * down), or %NULL. The receiver joins again by itself once it can.
    */
   properties[PROP_PROBLEM] = g_param_spec_string ("problem", NULL, NULL, NULL, ro);
+  /**
+   * ChorusReceiver:update-interval:
+   *
+   * Milliseconds to gather messages before they go into the messages
+   * model and are announced, with the counts; 0 (the default) for at
+   * once, after each read. A window sets it so that a flood redraws it a
+   * few times a second, not after every read. Reading and answering never
+   * wait; a full ring's worth is announced at once.
+   */
+  properties[PROP_UPDATE_INTERVAL] =
+    g_param_spec_uint ("update-interval", NULL, NULL, 0, 10000, 0,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -381,6 +412,7 @@ chorus_receiver_init (ChorusReceiver *self)
   self->reply_rate = CHORUS_REPLY_DEFAULT_RATE;
   self->reply_burst = CHORUS_REPLY_DEFAULT_BURST;
   self->messages = chorus_ring_model_new (CHORUS_TYPE_MESSAGE, CHORUS_RECEIVER_DEFAULT_CAPACITY);
+  self->staged = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 ChorusReceiver *
@@ -569,6 +601,54 @@ limit_reached (ChorusReceiver *self)
   return self->limit > 0 && self->n_received - self->n_received_at_start >= self->limit;
 }
 
+/* Puts what was read into the model, says what changed, and announces
+ * each message. */
+static void
+flush_staged (ChorusReceiver *self)
+{
+  g_autoptr(GPtrArray) staged = g_steal_pointer (&self->staged);
+  guint serial = self->run_serial;
+  guint64 unanswered = chorus_receiver_get_n_unanswered (self);
+
+  self->staged = g_ptr_array_new_with_free_func (g_object_unref);
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+
+  if (staged->len > 0)
+    chorus_ring_model_append_many (self->messages, staged->pdata, staged->len);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->n_received != self->notified_received)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_RECEIVED]);
+  if (self->n_replied != self->notified_replied)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_REPLIED]);
+  if (self->n_ignored != self->notified_ignored)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_IGNORED]);
+  if (unanswered != self->notified_unanswered)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_UNANSWERED]);
+  self->notified_received = self->n_received;
+  self->notified_replied = self->n_replied;
+  self->notified_ignored = self->n_ignored;
+  self->notified_unanswered = unanswered;
+  g_object_thaw_notify (G_OBJECT (self));
+
+  /* A handler may stop this run, and start another: these messages are
+   * not the new run's. */
+  for (guint i = 0; i < staged->len && self->running && self->run_serial == serial; i++)
+    g_signal_emit (self, signals[MESSAGE_RECEIVED], 0, g_ptr_array_index (staged, i));
+}
+
+static gboolean
+on_flush_timeout (gpointer user_data)
+{
+  ChorusReceiver *self = CHORUS_RECEIVER (user_data);
+  g_autoptr(ChorusReceiver) hold = g_object_ref (self);
+
+  self->flush_id = 0;
+  flush_staged (self);
+
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 on_socket_readable (GSocket      *socket,
                     GIOCondition  condition,
@@ -577,10 +657,7 @@ on_socket_readable (GSocket      *socket,
   ChorusReceiver *self = CHORUS_RECEIVER (user_data);
   /* A handler may drop the last reference to us. */
   g_autoptr(ChorusReceiver) hold = g_object_ref (self);
-  g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
-  guint64 old_replied = self->n_replied;
-  guint64 old_ignored = self->n_ignored;
-  guint64 old_unanswered = chorus_receiver_get_n_unanswered (self);
+  GPtrArray *fresh = g_ptr_array_new_with_free_func (g_object_unref);
   guint serial = self->run_serial;
   gint64 started = g_get_monotonic_time ();
   const guint8 *group = g_inet_address_to_bytes (self->group_address);
@@ -637,22 +714,14 @@ on_socket_readable (GSocket      *socket,
         flush_replies (self);
     }
 
-  if (fresh->len > 0)
-    {
-      chorus_ring_model_append_many (self->messages, fresh->pdata, fresh->len);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_RECEIVED]);
-    }
-  if (self->n_replied != old_replied)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_REPLIED]);
-  if (self->n_ignored != old_ignored)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_IGNORED]);
-  if (chorus_receiver_get_n_unanswered (self) != old_unanswered)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_UNANSWERED]);
+  g_ptr_array_extend_and_steal (self->staged, g_steal_pointer (&fresh));
 
-  /* A handler may stop this run, and start another: these messages are
-   * not the new run's. */
-  for (guint i = 0; i < fresh->len && self->running && self->run_serial == serial; i++)
-    g_signal_emit (self, signals[MESSAGE_RECEIVED], 0, g_ptr_array_index (fresh, i));
+  if (self->update_interval == 0
+      || self->staged->len >= chorus_ring_model_get_capacity (self->messages)
+      || limit_reached (self))
+    flush_staged (self);
+  else if (self->flush_id == 0)
+    self->flush_id = g_timeout_add (self->update_interval, on_flush_timeout, self);
 
   if (self->running && self->run_serial == serial && limit_reached (self))
     chorus_receiver_stop (self);
@@ -858,6 +927,17 @@ chorus_receiver_stop (ChorusReceiver *self)
 
   if (!self->running)
     return;
+
+  /* What was read is the run's: into the model and announced. A handler
+   * may stop the run meanwhile, or stop it and start another. */
+  if (self->staged->len > 0 || self->flush_id != 0)
+    {
+      guint serial = self->run_serial;
+
+      flush_staged (self);
+      if (!self->running || self->run_serial != serial)
+        return;
+    }
 
   g_object_freeze_notify (G_OBJECT (self));
   if (self->problem != NULL)
