@@ -666,7 +666,8 @@ on_socket_readable (GSocket      *socket,
   guint handled = 0;
   gsize bytes = 0;
 
-  while (handled < MAX_PER_DISPATCH && bytes < CHORUS_DISPATCH_BYTES && !limit_reached (self))
+  while (handled < MAX_PER_DISPATCH && bytes < CHORUS_DISPATCH_BYTES && !limit_reached (self)
+         && g_get_monotonic_time () - started < CHORUS_DISPATCH_USEC)
     {
       g_autoptr(GError) error = NULL;
       int n = _chorus_batch_receive (self->batch, socket, &error);
@@ -728,7 +729,8 @@ on_socket_readable (GSocket      *socket,
 
   if (self->running && self->run_serial == serial)
     _chorus_pace_after_dispatch (&self->pace, self->socket_source, started, handled,
-                                 handled >= MAX_PER_DISPATCH || bytes >= CHORUS_DISPATCH_BYTES);
+                                 handled >= MAX_PER_DISPATCH || bytes >= CHORUS_DISPATCH_BYTES
+                                   || g_get_monotonic_time () - started >= CHORUS_DISPATCH_USEC);
 
   return G_SOURCE_CONTINUE;
 }

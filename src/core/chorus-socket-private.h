@@ -19,6 +19,8 @@ G_BEGIN_DECLS
  * is held until it has been announced, so this bounds the memory a flood
  * of large datagrams can take (4096 datagrams of 64 KiB would be 256 MiB). */
 #define CHORUS_DISPATCH_BYTES (2 * 1024 * 1024)
+/* And time: a window waits at most about this long for its next frame. */
+#define CHORUS_DISPATCH_USEC (8 * 1000)
 
 /* One datagram as the kernel handed it over. The payload lives in the
  * batch's buffer: valid until the next receive on that batch. */
