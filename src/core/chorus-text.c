@@ -137,8 +137,24 @@ chorus_text_escape (const guint8 *data,
   while (i < size)
     {
       const char *p = (const char *) data + i;
-      gunichar c = g_utf8_get_char_validated (p, (gssize) (size - i));
+      gunichar c;
       gboolean literal = FALSE;
+      gsize run = 0;
+
+      /* Printable ASCII other than the backslash and the quote stands for
+       * itself: copy a run of it at once. */
+      while (i + run < size && data[i + run] >= 0x20 && data[i + run] < 0x7f
+             && data[i + run] != '\\' && data[i + run] != '"')
+        run++;
+      if (run > 0)
+        {
+          g_string_append_len (out, p, run);
+          after_literal = TRUE;
+          i += run;
+          continue;
+        }
+
+      c = g_utf8_get_char_validated (p, (gssize) (size - i));
 
       if (c == (gunichar) -1 || c == (gunichar) -2)
         {
