@@ -59,7 +59,7 @@ struct _ChorusReceiver
   /* Messages read but not yet in the model nor announced, and the timer
    * that will put them there (see ChorusReceiver:update-interval). */
   GPtrArray *staged;
-  guint flush_id;
+  GSource *flush_source;
   /* The counts as last announced. */
   guint64 notified_received;
   guint64 notified_replied;
@@ -150,12 +150,22 @@ clear_socket (ChorusReceiver *self)
 }
 
 static void
+clear_flush_source (ChorusReceiver *self)
+{
+  if (self->flush_source != NULL)
+    {
+      g_source_destroy (self->flush_source);
+      g_clear_pointer (&self->flush_source, g_source_unref);
+    }
+}
+
+static void
 chorus_receiver_dispose (GObject *object)
 {
   ChorusReceiver *self = (ChorusReceiver *) object;
 
   clear_socket (self);
-  g_clear_handle_id (&self->flush_id, g_source_remove);
+  clear_flush_source (self);
   self->running = FALSE;
 
   G_OBJECT_CLASS (chorus_receiver_parent_class)->dispose (object);
@@ -611,7 +621,7 @@ flush_staged (ChorusReceiver *self)
   guint64 unanswered = chorus_receiver_get_n_unanswered (self);
 
   self->staged = g_ptr_array_new_with_free_func (g_object_unref);
-  g_clear_handle_id (&self->flush_id, g_source_remove);
+  clear_flush_source (self);
 
   if (staged->len > 0)
     chorus_ring_model_append_many (self->messages, staged->pdata, staged->len);
@@ -643,7 +653,6 @@ on_flush_timeout (gpointer user_data)
   ChorusReceiver *self = CHORUS_RECEIVER (user_data);
   g_autoptr(ChorusReceiver) hold = g_object_ref (self);
 
-  self->flush_id = 0;
   flush_staged (self);
 
   return G_SOURCE_REMOVE;
@@ -721,8 +730,13 @@ on_socket_readable (GSocket      *socket,
       || self->staged->len >= chorus_ring_model_get_capacity (self->messages)
       || limit_reached (self))
     flush_staged (self);
-  else if (self->flush_id == 0)
-    self->flush_id = g_timeout_add (self->update_interval, on_flush_timeout, self);
+  else if (self->flush_source == NULL)
+    {
+      /* On the context the socket is read on. */
+      self->flush_source = g_timeout_source_new (self->update_interval);
+      g_source_set_callback (self->flush_source, on_flush_timeout, self, NULL);
+      g_source_attach (self->flush_source, g_source_get_context (self->socket_source));
+    }
 
   if (self->running && self->run_serial == serial && limit_reached (self))
     chorus_receiver_stop (self);
@@ -932,7 +946,7 @@ chorus_receiver_stop (ChorusReceiver *self)
 
   /* What was read is the run's: into the model and announced. A handler
    * may stop the run meanwhile, or stop it and start another. */
-  if (self->staged->len > 0 || self->flush_id != 0)
+  if (self->staged->len > 0 || self->flush_source != NULL)
     {
       guint serial = self->run_serial;
 
