@@ -646,6 +646,36 @@ test_forged_answers_bounded (Fixture       *fx,
   g_assert_nonnull (chorus_test_proc_wait_line (sender, FALSE, "from 16384 hosts", NULL, 0));
 }
 
+
+/* Finding 8 through the real program: a payload that tries to forge the
+ * rest of its human line (a quote, a fake sender, a newline, an escape
+ * sequence, a bidi override, an invisible letter) is printed escaped, on
+ * its one line. */
+static void
+test_hostile_human_lines (Fixture       *fx,
+                          gconstpointer  data)
+{
+  /* x", from 10.0.0.9:1 <RLO> <U+3164> \x1b[2K\n"forged */
+  const char *hex = "78222c2066726f6d2031302e302e302e393a3120e280aee385a41b5b324b0a22666f72676564";
+  const char *expected = "bytes: \"x\\\", from 10.0.0.9:1 \\u{202e}\\u{3164}\\x1b[2K\\n\\\"forged\"";
+  g_autofree char *env = g_strdup_printf ("CHORUS_ARTICLE_MESSAGE_HEX=%s", hex);
+  ChorusTestProc *receiver, *sender;
+  GPtrArray *lines;
+
+  SKIP_WITHOUT_LAN (fx);
+
+  receiver = cli_spawn_chorus (fx, 2, "receive", "-c", "1", NULL);
+  g_assert_true (chorus_test_proc_wait_joined (receiver, GROUP, PORT, 1, READY_TIMEOUT));
+  sender = cli_spawn_article_sender (fx, 1, env, NULL);
+  cli_await_exit (sender, 0);
+  cli_await_exit (receiver, 0);
+
+  lines = chorus_test_proc_get_stdout (receiver);
+  g_assert_cmpuint (lines->len, ==, 1);
+  g_test_message ("%s", (const char *) g_ptr_array_index (lines, 0));
+  g_assert_true (g_str_has_suffix (g_ptr_array_index (lines, 0), expected));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -669,6 +699,7 @@ main (int   argc,
   ADD ("spoofed-flood-against-receiver", 3, test_spoofed_flood_against_receiver);
   ADD ("forged-non-answers-against-sender", 2, test_forged_non_answers_against_sender);
   ADD ("forged-answers-bounded", 2, test_forged_answers_bounded);
+  ADD ("hostile-human-lines", 2, test_hostile_human_lines);
 
 #undef ADD
 
