@@ -199,15 +199,23 @@ typedef struct
   const char *expected;
 } FindLabel;
 
+/* A label, or an inscription (the text column's cells, whose size does
+ * not depend on their text), showing exactly the expected text. */
 static gboolean
 has_label (gpointer user_data)
 {
   FindLabel *find = user_data;
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  g_autoptr(GPtrArray) inscriptions = g_ptr_array_new ();
 
   gui_test_collect (find->view, GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
     if (g_strcmp0 (gtk_label_get_text (labels->pdata[i]), find->expected) == 0)
+      return TRUE;
+
+  gui_test_collect (find->view, GTK_TYPE_INSCRIPTION, inscriptions);
+  for (guint i = 0; i < inscriptions->len; i++)
+    if (g_strcmp0 (gtk_inscription_get_text (inscriptions->pdata[i]), find->expected) == 0)
       return TRUE;
 
   return FALSE;
