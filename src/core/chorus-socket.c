@@ -468,8 +468,14 @@ _chorus_datagram_parse_control (ChorusDatagram *d,
 
   for (struct cmsghdr *c = CMSG_FIRSTHDR (&header); c != NULL; c = CMSG_NXTHDR (&header, c))
     {
-      gsize length = c->cmsg_len - CMSG_LEN (0);
+      gsize offset = (guint8 *) c - (guint8 *) control;
+      gsize length;
       const void *data = CMSG_DATA (c);
+
+      /* The kernel writes these; still, never read past what it wrote. */
+      if (c->cmsg_len < CMSG_LEN (0) || c->cmsg_len > size - offset)
+        break;
+      length = c->cmsg_len - CMSG_LEN (0);
 
       if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMPNS
           && length >= sizeof (struct timespec))
