@@ -483,7 +483,10 @@ _chorus_datagram_parse_control (ChorusDatagram *d,
           struct timespec ts;
 
           memcpy (&ts, data, sizeof ts);
-          d->arrival_usec = (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+          /* A time that does not fit is no time: keep the clock's. */
+          if (ts.tv_sec >= 0 && ts.tv_sec < G_MAXINT64 / G_USEC_PER_SEC - 1 && ts.tv_nsec >= 0
+              && ts.tv_nsec < 1000000000)
+            d->arrival_usec = (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
         }
       else if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL)
                || (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT))

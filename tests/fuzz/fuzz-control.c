@@ -21,7 +21,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 {
   /* Aligned as a control buffer is, and exactly as long as the input. */
   g_autofree guint8 *control = g_malloc (size > 0 ? size : 1);
-  ChorusDatagram d = { .ttl = -1 };
+  ChorusDatagram d = { .ttl = -1, .arrival_usec = 42 };
 
   if (size > 0)
     memcpy (control, data, size);
@@ -29,6 +29,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   _chorus_datagram_parse_control (&d, control, size);
 
   fuzz_check (d.ttl >= -1 && d.ttl <= 255);
+  fuzz_check (d.arrival_usec >= 0);
   fuzz_check (d.destination_size == 0 || d.destination_size == 4 || d.destination_size == 16);
 
   return 0;
