@@ -53,6 +53,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-netns.h"
+
 #define MAX_BATCH   1024
 #define MAX_PAYLOAD 65507
 #define SLOT_SIZE   2048

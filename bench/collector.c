@@ -27,6 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-netns.h"
+
 #define BATCH       256
 #define SLOT_SIZE   64
 #define MAX_SOURCES 65536

@@ -22,6 +22,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "bench-netns.h"
+
 #define MAX_SOCKETS 64
 
 int

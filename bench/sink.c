@@ -33,6 +33,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "bench-netns.h"
+
 #define MAX_BATCH 1024
 #define SLOT_SIZE 2048
 

@@ -15,6 +15,7 @@
  *   rss_max_kib N received N replied N label "…"
  */
 
+#define _GNU_SOURCE
 #include "config.h"
 
 #include <adwaita.h>
@@ -24,6 +25,7 @@
 
 #include "chorus-receive-page.h"
 #include "chorus-receiver.h"
+#include "bench-netns.h"
 
 #define TICK_MS 16
 
