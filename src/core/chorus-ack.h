@@ -7,6 +7,8 @@
 
 #include <gio/gio.h>
 
+#include "chorus-stats.h"
+
 G_BEGIN_DECLS
 
 #define CHORUS_TYPE_ACK (chorus_ack_get_type ())
@@ -29,5 +31,12 @@ gint64              chorus_ack_get_rtt_usec  (ChorusAck          *self);
 double              chorus_ack_get_rtt_ms    (ChorusAck          *self);
 gint64              chorus_ack_get_arrival   (ChorusAck          *self);
 int                 chorus_ack_get_ttl       (ChorusAck          *self);
+/* A Chorus answer names its probe; a classic one is matched by time. */
+gboolean            chorus_ack_get_tagged    (ChorusAck          *self);
+int                 chorus_ack_get_hops      (ChorusAck          *self);
+gboolean            chorus_ack_get_hops_estimated (ChorusAck     *self);
+gint64              chorus_ack_get_hold_usec (ChorusAck          *self);
+const char         *chorus_ack_get_name      (ChorusAck          *self);
+ChorusAnswerVerdict chorus_ack_get_verdict   (ChorusAck          *self);
 
 G_END_DECLS

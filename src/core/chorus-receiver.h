@@ -9,6 +9,7 @@
 
 #include "chorus-message.h"
 #include "chorus-reply-guard.h"
+#include "chorus-source.h"
 
 G_BEGIN_DECLS
 
@@ -59,5 +60,11 @@ gboolean        chorus_receiver_get_allow_larger_replies (ChorusReceiver *self);
 void            chorus_receiver_set_allow_larger_replies (ChorusReceiver *self,
                                                           gboolean        allow);
 const char     *chorus_receiver_get_problem    (ChorusReceiver  *self);
+/* The name Chorus answers carry; the host name when unset. */
+const char     *chorus_receiver_get_name       (ChorusReceiver  *self);
+void            chorus_receiver_set_name       (ChorusReceiver  *self,
+                                                const char      *name);
+/* Probers heard (ChorusSource), one per session, in order first heard. */
+GListModel     *chorus_receiver_get_sources    (ChorusReceiver  *self);
 
 G_END_DECLS

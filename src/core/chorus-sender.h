@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "chorus-ack.h"
+#include "chorus-responder.h"
 
 G_BEGIN_DECLS
 
@@ -69,5 +70,24 @@ gint64        chorus_sender_get_rtt_min_usec  (ChorusSender  *self);
 gint64        chorus_sender_get_rtt_max_usec  (ChorusSender  *self);
 gint64        chorus_sender_get_rtt_avg_usec  (ChorusSender  *self);
 int           chorus_sender_get_receive_buffer (ChorusSender *self);
+
+/* Probing: Chorus probes (docs/PROTOCOL.md) instead of the bare message,
+ * with statistics per responder. */
+gboolean      chorus_sender_get_probe         (ChorusSender  *self);
+void          chorus_sender_set_probe         (ChorusSender  *self,
+                                               gboolean       probe);
+double        chorus_sender_get_spread        (ChorusSender  *self);
+void          chorus_sender_set_spread        (ChorusSender  *self,
+                                               double         seconds);
+guint         chorus_sender_get_update_interval (ChorusSender *self);
+void          chorus_sender_set_update_interval (ChorusSender *self,
+                                                 guint         msec);
+GListModel   *chorus_sender_get_responders    (ChorusSender  *self);
+guint64       chorus_sender_get_session       (ChorusSender  *self);
+guint         chorus_sender_get_n_settled     (ChorusSender  *self);
+gint64        chorus_sender_get_run_start     (ChorusSender  *self);
+double        chorus_sender_get_run_interval  (ChorusSender  *self);
+guint         chorus_sender_get_n_tagged      (ChorusSender  *self);
+guint         chorus_sender_get_n_untagged    (ChorusSender  *self);
 
 G_END_DECLS
