@@ -703,10 +703,10 @@ test_reject_oversize (void)
 }
 
 static gsize
-encode_name (const char *name,
-             int         ttl,
-             gsize       max_size,
-             gsize       buffer_size,
+encode_name (const char   *name,
+             int           ttl,
+             gsize         max_size,
+             gsize         buffer_size,
              ChorusAnswer *back)
 {
   const ChorusAnswer answer = {
