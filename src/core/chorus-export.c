@@ -409,7 +409,8 @@ add_ack (Writer    *writer,
     writer_add_null (writer);
   writer_add_bool (writer, chorus_ack_get_hops_estimated (ack));
 
-  if (hold_usec >= 0)
+  /* Only Chorus answers say how long they were held. */
+  if (chorus_ack_get_tagged (ack) && hold_usec >= 0)
     writer_add_ms (writer, hold_usec / 1000.0);
   else
     writer_add_null (writer);
@@ -476,8 +477,8 @@ chorus_export_responders (GListModel         *responders,
  *
  * Writes one row or object per answer, in the model's order, with the
  * columns from, port, seq, tagged, verdict, rtt_ms, hops, hops_estimated,
- * delay_ms (how long the responder held the answer), name, ttl and text
- * (the payload escaped as by chorus_ack_get_text()).
+ * delay_ms (how long a Chorus responder held the answer), name, ttl and
+ * text (the payload escaped as by chorus_ack_get_text()).
  *
  * Returns: (transfer full): the text, UTF-8
  */
