@@ -9,7 +9,7 @@
 #include <locale.h>
 #include <string.h>
 
-#include "chorus-ack.h"
+#include "chorus-ack-private.h"
 #include "chorus-export.h"
 #include "chorus-responder-private.h"
 
@@ -285,6 +285,63 @@ test_acks (void)
   assert_null_member (second, "ttl");
 }
 
+/* A Chorus answer: it names its probe and its responder, and says how
+ * long it was held. Its payload is binary: its text is the name. */
+static void
+test_tagged_acks (void)
+{
+  ChorusAck *received = make_ack ("192.0.2.1", 4321, "hello", 5, 7, 1500, 62);
+  ChorusAck *duplicate = make_ack ("192.0.2.1", 4321, "hello", 5, 7, 1750, 62);
+  ChorusAck *late = make_ack ("192.0.2.1", 4321, "hello", 5, 3, 2000250, 60);
+  g_autoptr(GListModel) model = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(JsonArray) array = NULL;
+  JsonObject *first;
+
+  _chorus_ack_set_answer (received, TRUE, 2, FALSE, 125, "al,pha", 6, CHORUS_ANSWER_RECEIVED);
+  _chorus_ack_set_answer (duplicate, TRUE, 2, FALSE, 0, "al,pha", 6, CHORUS_ANSWER_DUPLICATE);
+  _chorus_ack_set_answer (late, TRUE, 4, TRUE, 1000000, "=x", 2, CHORUS_ANSWER_LATE);
+  model = make_model (CHORUS_TYPE_ACK, received, duplicate, late, NULL);
+  csv = export_acks (model, CHORUS_EXPORT_CSV);
+  json = export_acks (model, CHORUS_EXPORT_JSON);
+
+  g_assert_cmpstr (csv, ==,
+                   ACKS_HEADER
+                   "192.0.2.1,4321,7,true,received,1.500,2,false,0.125,\"al,pha\",62,\"al,pha\"\r\n"
+                   "192.0.2.1,4321,7,true,duplicate,1.750,2,false,0.000,\"al,pha\",62,\"al,pha\"\r\n"
+                   "192.0.2.1,4321,3,true,late,2000.250,4,true,1000.000,'=x,60,'=x\r\n");
+  g_assert_cmpstr (json, ==,
+                   "[\n"
+                   "  {\"from\":\"192.0.2.1\",\"port\":4321,\"seq\":7,\"tagged\":true,"
+                   "\"verdict\":\"received\",\"rtt_ms\":1.500,\"hops\":2,"
+                   "\"hops_estimated\":false,\"delay_ms\":0.125,\"name\":\"al,pha\",\"ttl\":62,"
+                   "\"text\":\"al,pha\"},\n"
+                   "  {\"from\":\"192.0.2.1\",\"port\":4321,\"seq\":7,\"tagged\":true,"
+                   "\"verdict\":\"duplicate\",\"rtt_ms\":1.750,\"hops\":2,"
+                   "\"hops_estimated\":false,\"delay_ms\":0.000,\"name\":\"al,pha\",\"ttl\":62,"
+                   "\"text\":\"al,pha\"},\n"
+                   "  {\"from\":\"192.0.2.1\",\"port\":4321,\"seq\":3,\"tagged\":true,"
+                   "\"verdict\":\"late\",\"rtt_ms\":2000.250,\"hops\":4,"
+                   "\"hops_estimated\":true,\"delay_ms\":1000.000,\"name\":\"=x\",\"ttl\":60,"
+                   "\"text\":\"=x\"}\n"
+                   "]\n");
+
+  array = parse_array (json, 3);
+  first = json_array_get_object_element (array, 0);
+  g_assert_true (json_object_get_boolean_member (first, "tagged"));
+  g_assert_cmpint (json_object_get_int_member (first, "hops"), ==, 2);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (first, "delay_ms"), 0.125, 1e-9);
+  g_assert_cmpstr (json_object_get_string_member (first, "name"), ==, "al,pha");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 1),
+                                                  "verdict"),
+                   ==, "duplicate");
+  /* The name is exported as is in JSON: no spreadsheet reads it. */
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 2),
+                                                  "name"),
+                   ==, "=x");
+}
+
 static void
 test_csv_escaping (void)
 {
@@ -522,6 +579,7 @@ main (int    argc,
   g_test_add_func ("/export/responders/csv", test_responders_csv);
   g_test_add_func ("/export/responders/json", test_responders_json);
   g_test_add_func ("/export/acks", test_acks);
+  g_test_add_func ("/export/tagged-acks", test_tagged_acks);
   g_test_add_func ("/export/csv-escaping", test_csv_escaping);
   g_test_add_func ("/export/raw-characters", test_raw_characters);
   g_test_add_func ("/export/ack-text-formula", test_ack_text_formula);
