@@ -20,8 +20,10 @@ struct _ChorusResponder
 
   ChorusResponderStats stats;
 
-  /* Round trips by sequence number, a ring over the last HISTORY probes. */
+  /* Round trips by sequence number, a ring over the last probes: it grows
+   * with the run up to HISTORY, so that a host heard once costs little. */
   gint32 *history;
+  guint32 history_size;
   guint32 history_first;
   guint32 history_last;
 
@@ -197,14 +199,39 @@ chorus_responder_class_init (ChorusResponderClass *klass)
 static void
 chorus_responder_init (ChorusResponder *self)
 {
-  self->history = g_new (gint32, CHORUS_RESPONDER_HISTORY);
 }
 
 static gint32 *
 history_slot (ChorusResponder *self,
               guint32          seq)
 {
-  return &self->history[seq % CHORUS_RESPONDER_HISTORY];
+  return &self->history[seq % self->history_size];
+}
+
+/* Makes the ring hold at least @n entries (at most HISTORY), keeping what
+ * it holds. */
+static void
+history_reserve (ChorusResponder *self,
+                 guint32          n)
+{
+  guint32 size = MAX (self->history_size, 16);
+  gint32 *history;
+
+  n = MIN (n, CHORUS_RESPONDER_HISTORY);
+  if (n <= self->history_size)
+    return;
+
+  while (size < n)
+    size = MIN (size * 2, CHORUS_RESPONDER_HISTORY);
+
+  history = g_new (gint32, size);
+  for (guint32 seq = self->history_first; seq <= self->history_last && self->history_size > 0;
+       seq++)
+    history[seq % size] = *history_slot (self, seq);
+
+  g_free (self->history);
+  self->history = history;
+  self->history_size = size;
 }
 
 /* Makes room in the history for probes up to @seq. */
@@ -212,6 +239,9 @@ static void
 history_extend (ChorusResponder *self,
                 guint32          seq)
 {
+  if (seq >= self->history_first)
+    history_reserve (self, seq - self->history_first + 1);
+
   while (self->history_last < seq)
     {
       self->history_last++;

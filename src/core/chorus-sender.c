@@ -88,7 +88,8 @@ struct _ChorusSender
   /* Results, kept until the next run starts */
   ChorusRingModel *acks;
   guint n_ignored;
-  /* Responders by address (and kind), and in order first heard. */
+  /* Responders by address (and kind), and in order first heard; plain
+   * sends list hosts only (NULL values), without statistics. */
   GHashTable *responders;
   GListStore *responder_list;
   guint n_settled;
@@ -848,7 +849,15 @@ lookup_responder (ChorusSender *self,
 
   if (g_hash_table_size (self->responders) >= CHORUS_SENDER_MAX_RESPONDERS)
     {
-      self->n_unlisted++;
+      if (!g_hash_table_contains (self->responders, key))
+        self->n_unlisted++;
+      return NULL;
+    }
+
+  /* Plain sends count hosts; statistics are for probes. */
+  if (!self->run_probe)
+    {
+      g_hash_table_insert (self->responders, g_steal_pointer (&key), NULL);
       return NULL;
     }
 
