@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -143,6 +144,51 @@ chorus_json_add_int (GString    *line,
   if (value < 0)
     g_string_append_c (line, '-');
   append_unsigned (line, value < 0 ? 0 - (guint64) value : (guint64) value);
+}
+
+void
+chorus_json_add_bool (GString    *line,
+                      const char *key,
+                      gboolean    value)
+{
+  add_key (line, key);
+  g_string_append (line, value ? "true" : "false");
+}
+
+void
+chorus_json_add_null (GString    *line,
+                      const char *key)
+{
+  add_key (line, key);
+  g_string_append (line, "null");
+}
+
+/* A fraction with two decimals, whatever the locale; non-finite values
+ * have no JSON form and are written as null. */
+void
+chorus_json_add_fixed2 (GString    *line,
+                        const char *key,
+                        double      value)
+{
+  gint64 hundredths;
+
+  if (!isfinite (value))
+    {
+      chorus_json_add_null (line, key);
+      return;
+    }
+
+  add_key (line, key);
+  hundredths = (gint64) llround (value * 100);
+  if (hundredths < 0)
+    {
+      g_string_append_c (line, '-');
+      hundredths = -hundredths;
+    }
+  append_unsigned (line, (guint64) hundredths / 100);
+  g_string_append_c (line, '.');
+  g_string_append_c (line, (char) ('0' + hundredths % 100 / 10));
+  g_string_append_c (line, (char) ('0' + hundredths % 10));
 }
 
 /* Milliseconds with microsecond precision, whatever the locale. The

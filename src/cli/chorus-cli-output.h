@@ -18,6 +18,14 @@ void     chorus_json_add_string   (GString    *line,
 void     chorus_json_add_int      (GString    *line,
                                    const char *key,
                                    gint64      value);
+void     chorus_json_add_bool     (GString    *line,
+                                   const char *key,
+                                   gboolean    value);
+void     chorus_json_add_null     (GString    *line,
+                                   const char *key);
+void     chorus_json_add_fixed2   (GString    *line,
+                                   const char *key,
+                                   double      value);
 void     chorus_json_add_ms       (GString    *line,
                                    const char *key,
                                    gint64      usec);

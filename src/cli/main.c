@@ -420,6 +420,520 @@ command_send (int    argc,
   return chorus_sender_get_n_acks (sender) > 0 ? EXIT_ACKED : EXIT_NO_ACK;
 }
 
+/* probe */
+
+static void
+on_probe_probe_sent (ChorusSender *sender,
+                     guint         seq,
+                     Run          *run)
+{
+  GString *line;
+
+  /* Human output is as ping's: answers only. */
+  if (!run->json)
+    return;
+
+  line = chorus_json_begin ("sent");
+  chorus_json_add_int (line, "seq", seq);
+  chorus_json_add_string (line, "group", chorus_sender_get_group (sender));
+  chorus_json_add_int (line, "port", chorus_sender_get_port (sender));
+  chorus_json_add_int (line, "ttl", chorus_sender_get_ttl (sender));
+  if (!chorus_json_print (line))
+    output_failed (run, G_OBJECT (sender));
+}
+
+static const char *
+verdict_note (ChorusAnswerVerdict verdict)
+{
+  switch (verdict)
+    {
+    case CHORUS_ANSWER_DUPLICATE:
+      return " (DUP!)";
+    case CHORUS_ANSWER_LATE:
+      return " (late)";
+    case CHORUS_ANSWER_RECEIVED:
+    case CHORUS_ANSWER_INVALID:
+    default:
+      return "";
+    }
+}
+
+static const char *
+verdict_name (ChorusAnswerVerdict verdict)
+{
+  switch (verdict)
+    {
+    case CHORUS_ANSWER_DUPLICATE:
+      return "duplicate";
+    case CHORUS_ANSWER_LATE:
+      return "late";
+    case CHORUS_ANSWER_RECEIVED:
+    case CHORUS_ANSWER_INVALID:
+    default:
+      return "received";
+    }
+}
+
+static void
+append_ms (GString *line,
+           gint64   usec)
+{
+  chorus_cli_append_number (line, (guint64) MAX (usec, 0) / 1000);
+  g_string_append_printf (line, ".%03d", (int) (MAX (usec, 0) % 1000));
+}
+
+static void
+on_probe_ack_received (ChorusSender *sender,
+                       ChorusAck    *ack,
+                       Run          *run)
+{
+  const char *name = chorus_ack_get_name (ack);
+  int hops = chorus_ack_get_hops (ack);
+  gboolean printed;
+
+  if (run->json)
+    {
+      GString *line = chorus_json_begin ("ack");
+
+      chorus_json_add_string (line, "from", chorus_ack_get_address (ack));
+      chorus_json_add_int (line, "port", chorus_ack_get_port (ack));
+      chorus_json_add_int (line, "seq", chorus_ack_get_probe (ack));
+      chorus_json_add_bool (line, "tagged", chorus_ack_get_tagged (ack));
+      chorus_json_add_ms (line, "rtt_ms", chorus_ack_get_rtt_usec (ack));
+      if (hops >= 0)
+        chorus_json_add_int (line, "hops", hops);
+      else
+        chorus_json_add_null (line, "hops");
+      chorus_json_add_bool (line, "hops_estimated", chorus_ack_get_hops_estimated (ack));
+      chorus_json_add_ms (line, "delay_ms", chorus_ack_get_hold_usec (ack));
+      if (name != NULL)
+        chorus_json_add_string (line, "name", name);
+      else
+        chorus_json_add_null (line, "name");
+      chorus_json_add_string (line, "verdict", verdict_name (chorus_ack_get_verdict (ack)));
+      if (chorus_ack_get_ttl (ack) >= 0)
+        chorus_json_add_int (line, "ttl", chorus_ack_get_ttl (ack));
+      printed = chorus_json_print (line);
+    }
+  else
+    {
+      GString *line = g_string_sized_new (128);
+
+      chorus_cli_append_number (line, g_bytes_get_size (chorus_ack_get_payload (ack)));
+      g_string_append (line, " bytes from ");
+      g_string_append (line, chorus_ack_get_address (ack));
+      if (name != NULL)
+        g_string_append_printf (line, " (%s)", name);
+      else if (!chorus_ack_get_tagged (ack))
+        g_string_append (line, " (classic)");
+      g_string_append (line, ": seq=");
+      chorus_cli_append_number (line, chorus_ack_get_probe (ack));
+      if (hops >= 0)
+        g_string_append_printf (line, " hops%s%d", chorus_ack_get_hops_estimated (ack) ? "≈" : "=",
+                                hops);
+      g_string_append (line, " time=");
+      append_ms (line, chorus_ack_get_rtt_usec (ack));
+      g_string_append (line, " ms");
+      if (chorus_ack_get_hold_usec (ack) > 0)
+        {
+          g_string_append (line, " held=");
+          append_ms (line, chorus_ack_get_hold_usec (ack));
+          g_string_append (line, " ms");
+        }
+      g_string_append (line, verdict_note (chorus_ack_get_verdict (ack)));
+      g_string_append_c (line, '\n');
+      printed = chorus_cli_print_line (line);
+    }
+
+  if (!printed)
+    output_failed (run, G_OBJECT (sender));
+}
+
+static void
+add_optional_ms (GString    *line,
+                 const char *key,
+                 gboolean    known,
+                 gint64      usec)
+{
+  if (known)
+    chorus_json_add_ms (line, key, usec);
+  else
+    chorus_json_add_null (line, key);
+}
+
+static gboolean
+print_responder_json (ChorusResponder *responder)
+{
+  const ChorusResponderStats *stats = chorus_responder_get_stats (responder);
+  const char *name = chorus_responder_get_name (responder);
+  gboolean heard = stats->rtt_count > 0;
+  GString *line = chorus_json_begin ("responder");
+
+  chorus_json_add_string (line, "from", chorus_responder_get_address (responder));
+  if (name != NULL)
+    chorus_json_add_string (line, "name", name);
+  else
+    chorus_json_add_null (line, "name");
+  chorus_json_add_bool (line, "tagged", chorus_responder_get_tagged (responder));
+  chorus_json_add_int (line, "sent", stats->sent);
+  chorus_json_add_int (line, "received", stats->received);
+  chorus_json_add_fixed2 (line, "loss_pct", chorus_responder_stats_get_loss (stats));
+  chorus_json_add_fixed2 (line, "loss_since_first_pct",
+                          chorus_responder_stats_get_loss_since_first (stats));
+  chorus_json_add_int (line, "duplicates", stats->duplicates);
+  chorus_json_add_int (line, "reordered", stats->reordered);
+  chorus_json_add_int (line, "late", stats->late);
+  add_optional_ms (line, "rtt_min_ms", heard, stats->rtt_min_usec);
+  add_optional_ms (line, "rtt_avg_ms", heard, chorus_responder_stats_get_rtt_avg (stats));
+  add_optional_ms (line, "rtt_max_ms", heard, stats->rtt_max_usec);
+  add_optional_ms (line, "rtt_mdev_ms", heard, chorus_responder_stats_get_rtt_mdev (stats));
+  add_optional_ms (line, "jitter_ms", heard, (gint64) stats->jitter_usec);
+  if (stats->hops >= 0)
+    chorus_json_add_int (line, "hops", stats->hops);
+  else
+    chorus_json_add_null (line, "hops");
+  chorus_json_add_bool (line, "hops_estimated", stats->hops_estimated);
+  if (stats->first_seq > 0)
+    chorus_json_add_int (line, "first_seq", stats->first_seq);
+  else
+    chorus_json_add_null (line, "first_seq");
+  add_optional_ms (line, "join_ms", stats->join_usec >= 0, stats->join_usec);
+  chorus_json_add_bool (line, "silent", chorus_responder_get_silent (responder));
+
+  return chorus_json_print (line);
+}
+
+/* The table at the end (and at every report) of a human run. */
+static gboolean
+print_responder_table (ChorusSender *sender)
+{
+  GListModel *responders = chorus_sender_get_responders (sender);
+  guint n = g_list_model_get_n_items (responders);
+  GString *out = g_string_new (NULL);
+
+  g_string_append_printf (out, "%-28s %9s %7s %5s %5s %5s %24s %8s %5s %9s\n", "host",
+                          "answered", "loss", "dup", "reord", "late",
+                          "rtt min/avg/max ms", "jitter", "hops", "join ms");
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ChorusResponder) responder = g_list_model_get_item (responders, i);
+      const ChorusResponderStats *stats = chorus_responder_get_stats (responder);
+      const char *name = chorus_responder_get_name (responder);
+      g_autofree char *host = NULL;
+      g_autofree char *answered = NULL;
+      g_autofree char *rtt = NULL;
+      g_autofree char *hops = NULL;
+
+      if (name != NULL)
+        host = g_strdup_printf ("%s (%s)", chorus_responder_get_address (responder), name);
+      else if (!chorus_responder_get_tagged (responder))
+        host = g_strdup_printf ("%s (classic)", chorus_responder_get_address (responder));
+      else
+        host = g_strdup (chorus_responder_get_address (responder));
+
+      answered = g_strdup_printf ("%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT, stats->received,
+                                  stats->sent);
+      if (stats->rtt_count > 0)
+        rtt = g_strdup_printf ("%.3f/%.3f/%.3f", chorus_responder_get_rtt_min_ms (responder),
+                               chorus_responder_get_rtt_avg_ms (responder),
+                               chorus_responder_get_rtt_max_ms (responder));
+      else
+        rtt = g_strdup ("-");
+      if (stats->hops >= 0)
+        hops = g_strdup_printf ("%s%d", stats->hops_estimated ? "≈" : "", stats->hops);
+      else
+        hops = g_strdup ("-");
+
+      g_string_append_printf (out, "%-28s %9s %6.2f%% %5" G_GUINT64_FORMAT " %5" G_GUINT64_FORMAT
+                              " %5" G_GUINT64_FORMAT " %24s %8.3f %5s %9.3f%s\n",
+                              host, answered, chorus_responder_get_loss (responder),
+                              stats->duplicates, stats->reordered, stats->late, rtt,
+                              chorus_responder_get_jitter_ms (responder), hops,
+                              MAX (chorus_responder_get_join_ms (responder), 0),
+                              chorus_responder_get_silent (responder) ? "  silent" : "");
+    }
+
+  return chorus_cli_print_line (out);
+}
+
+static gboolean
+print_responders (ChorusSender *sender,
+                  Run          *run)
+{
+  GListModel *responders = chorus_sender_get_responders (sender);
+  guint n = g_list_model_get_n_items (responders);
+
+  if (!run->json)
+    return n == 0 || print_responder_table (sender);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ChorusResponder) responder = g_list_model_get_item (responders, i);
+
+      if (!print_responder_json (responder))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+typedef struct
+{
+  Run *run;
+  ChorusSender *sender;
+} Report;
+
+static gboolean
+on_probe_report (gpointer user_data)
+{
+  Report *report = user_data;
+
+  if (report->run->write_errno == 0 && !print_responders (report->sender, report->run))
+    output_failed (report->run, G_OBJECT (report->sender));
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* Responders that answered at least once in time. */
+static guint
+count_heard (ChorusSender *sender)
+{
+  GListModel *responders = chorus_sender_get_responders (sender);
+  guint n = g_list_model_get_n_items (responders);
+  guint heard = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ChorusResponder) responder = g_list_model_get_item (responders, i);
+
+      if (chorus_responder_get_stats (responder)->received > 0)
+        heard++;
+    }
+
+  return heard;
+}
+
+static void
+on_probe_finished (ChorusSender *sender,
+                   Run          *run)
+{
+  guint sent = chorus_sender_get_n_sent (sender);
+  guint settled = chorus_sender_get_n_settled (sender);
+  guint heard = count_heard (sender);
+  guint tagged = chorus_sender_get_n_tagged (sender);
+  guint untagged = chorus_sender_get_n_untagged (sender);
+  gboolean printed;
+
+  if (run->write_errno != 0)
+    {
+      finish_run (run);
+      return;
+    }
+
+  printed = print_responders (sender, run);
+
+  if (printed && run->json)
+    {
+      GString *line = chorus_json_begin ("summary");
+
+      chorus_json_add_string (line, "group", chorus_sender_get_group (sender));
+      chorus_json_add_int (line, "port", chorus_sender_get_port (sender));
+      chorus_json_add_int (line, "sent", sent);
+      chorus_json_add_int (line, "settled", settled);
+      chorus_json_add_int (line, "acks", chorus_sender_get_n_acks (sender));
+      chorus_json_add_int (line, "responders", chorus_sender_get_n_responders (sender));
+      chorus_json_add_int (line, "heard", heard);
+      chorus_json_add_int (line, "tagged", tagged);
+      chorus_json_add_int (line, "untagged", untagged);
+      chorus_json_add_int (line, "ignored", chorus_sender_get_n_ignored (sender));
+      if (chorus_sender_get_n_unlisted (sender) > 0)
+        chorus_json_add_int (line, "unlisted_acks", chorus_sender_get_n_unlisted (sender));
+      printed = chorus_json_print (line);
+    }
+  else if (printed)
+    {
+      printed = chorus_cli_print ("%u %s sent, %u counted; %u %s answered (%u Chorus, %u classic)\n",
+                                  sent, sent == 1 ? "probe" : "probes", settled, heard,
+                                  heard == 1 ? "host" : "hosts", tagged, untagged);
+      if (printed && untagged > 0)
+        printed = chorus_cli_print ("classic hosts answer anything: their answers are matched to "
+                                    "probes by time and their hops estimated\n");
+    }
+
+  if (!printed && run->write_errno == 0)
+    run->write_errno = errno != 0 ? errno : EIO;
+
+  finish_run (run);
+}
+
+static int
+command_probe (int    argc,
+               char **argv)
+{
+  g_autofree char *group_text = NULL;
+  g_autofree char *port_text = NULL;
+  g_autofree char *ttl_text = NULL;
+  g_autofree char *wait_text = NULL;
+  g_autofree char *count_text = NULL;
+  g_autofree char *interval_text = NULL;
+  g_autofree char *spread_text = NULL;
+  g_autofree char *report_text = NULL;
+  g_autofree char *expect_text = NULL;
+  g_autofree char *interface = NULL;
+  gboolean no_loopback = FALSE;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "group", 'g', 0, G_OPTION_ARG_STRING, &group_text,
+      "Multicast group (default " CHORUS_DEFAULT_GROUP ")", "ADDR" },
+    { "port", 'p', 0, G_OPTION_ARG_STRING, &port_text, "UDP port (default 10000)", "PORT" },
+    { "ttl", 't', 0, G_OPTION_ARG_STRING, &ttl_text, "Time to live, 0–255 (default 1)", "N" },
+    { "interface", 'I', 0, G_OPTION_ARG_STRING, &interface,
+      "Send by way of this network interface (default: as routed)", "NAME" },
+    { "no-loopback", 0, 0, G_OPTION_ARG_NONE, &no_loopback,
+      "Receivers on this host do not get the probes", NULL },
+    { "count", 'c', 0, G_OPTION_ARG_STRING, &count_text,
+      "Probes to send; 0 until interrupted (default 0)", "N" },
+    { "interval", 'i', 0, G_OPTION_ARG_STRING, &interval_text,
+      "Seconds between probes, at least 0.01 (default 1)", "SECONDS" },
+    { "wait", 'w', 0, G_OPTION_ARG_STRING, &wait_text,
+      "Seconds to wait for a probe's answers, after its spread (default 1)", "SECONDS" },
+    { "spread", 's', 0, G_OPTION_ARG_STRING, &spread_text,
+      "Ask Chorus receivers to spread their answers over this many seconds, up to 10 "
+      "(default 0)", "SECONDS" },
+    { "report", 'r', 0, G_OPTION_ARG_STRING, &report_text,
+      "Print every responder's statistics this often while running", "SECONDS" },
+    { "expect", 0, 0, G_OPTION_ARG_STRING, &expect_text,
+      "Exit 1 unless at least N hosts answered (default 1)", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON Lines", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    g_option_context_new ("[MESSAGE] — probe a group: who hears it, and how well");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ChorusGroup) group = NULL;
+  g_autoptr(ChorusSender) sender = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  const char *message = "";
+  guint16 port = CHORUS_DEFAULT_PORT;
+  guint ifindex = 0;
+  guint8 ttl = CHORUS_DEFAULT_TTL;
+  guint count = 0;
+  guint expect = 1;
+  double wait = 1;
+  double interval = 1;
+  double spread = 0;
+  double report_every = 0;
+  guint report_id = 0;
+  guint signal_ids[2];
+  int status;
+  Run run = { 0 };
+  Report report;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_description (context,
+    "Chorus receivers answer each probe with its number, so loss, duplicates, order,\n"
+    "round trip, jitter and hops are exact. Classic receivers (any that answer “ack”)\n"
+    "are counted too, their answers matched to probes by time.\n"
+    "\n"
+    "Exit status: 0 if at least --expect hosts (default 1) answered; 1 if fewer did,\n"
+    "sending failed or the output could not be written; 2 for invalid input.");
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return invalid ("probe", error);
+
+  if (argc > 3)
+    {
+      g_set_error_literal (&error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
+                           "Give the message as one argument (quote it if it has spaces)");
+      return invalid ("probe", error);
+    }
+  if (argc == 3)
+    message = argv[2];
+
+  if (!(group = chorus_group_parse (group_text ? group_text : CHORUS_DEFAULT_GROUP, &error))
+      || (port_text && !chorus_parse_port (port_text, &port, &error))
+      || (ttl_text && !chorus_parse_ttl (ttl_text, &ttl, &error))
+      || (wait_text && !chorus_parse_seconds (wait_text, _("Wait time"), 0, &wait, &error))
+      || (count_text && !chorus_parse_probe_count (count_text, &count, &error))
+      || (interval_text
+          && !chorus_parse_seconds (interval_text, _("Interval"), 0.01, &interval, &error))
+      || (spread_text && !chorus_parse_seconds (spread_text, _("Spread"), 0, &spread, &error))
+      || (report_text
+          && !chorus_parse_seconds (report_text, _("Report interval"), 0.1, &report_every, &error))
+      || (expect_text && !chorus_parse_count (expect_text, &expect, &error))
+      || !chorus_parse_interface (interface, &ifindex, &error))
+    return invalid ("probe", error);
+
+  if (spread > 10)
+    {
+      g_set_error_literal (&error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
+                           _("The spread is at most 10 seconds"));
+      return invalid ("probe", error);
+    }
+
+  g_free (group_text);
+  group_text = chorus_group_to_string (group);
+
+  sender = g_object_new (CHORUS_TYPE_SENDER,
+                         "probe", TRUE,
+                         "group", group_text,
+                         "port", (guint) port,
+                         "ttl", (guint) ttl,
+                         "loopback", !no_loopback,
+                         "wait", wait,
+                         "count", count,
+                         "interval", interval,
+                         "spread", spread,
+                         "text", message,
+                         "interface", interface,
+                         /* Printed as they come: keep few. */
+                         "capacity", 16,
+                         NULL);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  run.loop = loop;
+  run.json = json;
+  run.command = "probe";
+  watch_output (&run, G_OBJECT (sender));
+
+  g_signal_connect (sender, "probe-sent", G_CALLBACK (on_probe_probe_sent), &run);
+  g_signal_connect (sender, "ack-received", G_CALLBACK (on_probe_ack_received), &run);
+  g_signal_connect (sender, "failed", G_CALLBACK (on_send_failed), &run);
+  g_signal_connect (sender, "finished", G_CALLBACK (on_probe_finished), &run);
+
+  watch_stop_signals (G_OBJECT (sender), signal_ids);
+
+  /* Probes too large for the group are refused here, before anything is
+   * sent: that is invalid input. */
+  if (!chorus_sender_start (sender, &error))
+    {
+      gboolean too_large = g_error_matches (error, CHORUS_ERROR, CHORUS_ERROR_MESSAGE_TOO_LARGE);
+
+      g_printerr ("chorus-cli probe: %s\n", error->message);
+      g_source_remove (signal_ids[0]);
+      g_source_remove (signal_ids[1]);
+      g_clear_handle_id (&run.output_watch, g_source_remove);
+      return too_large ? EXIT_INVALID : EXIT_NO_ACK;
+    }
+
+  report = (Report) { &run, sender };
+  if (report_every > 0)
+    report_id = g_timeout_add ((guint) (report_every * 1000 + 0.5), on_probe_report, &report);
+
+  run_loop (&run);
+  g_clear_handle_id (&report_id, g_source_remove);
+  g_source_remove (signal_ids[0]);
+  g_source_remove (signal_ids[1]);
+
+  if ((status = output_status (&run)) >= 0)
+    return status;
+
+  if (run.failed)
+    return EXIT_NO_ACK;
+
+  return count_heard (sender) >= MAX (expect, 1) ? EXIT_ACKED : EXIT_NO_ACK;
+}
+
 /* receive */
 
 static void
@@ -735,6 +1249,7 @@ usage (FILE *out)
   fprintf (out,
            "Usage:\n"
            "  chorus-cli send [OPTION…] [MESSAGE]   send to a group and list who answers\n"
+           "  chorus-cli probe [OPTION…] [MESSAGE]  probe a group: who hears it, and how well\n"
            "  chorus-cli receive [OPTION…]          join a group, show and answer what arrives\n"
            "\n"
            "Run “chorus-cli COMMAND --help” for the options of a command.\n");
@@ -768,6 +1283,8 @@ main (int    argc,
 
   if (g_str_equal (argv[1], "send"))
     return command_send (argc, argv);
+  if (g_str_equal (argv[1], "probe"))
+    return command_probe (argc, argv);
   if (g_str_equal (argv[1], "receive"))
     return command_receive (argc, argv);
   if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")

@@ -5,7 +5,7 @@
 
 #include "config.h"
 
-#include "chorus-ack.h"
+#include "chorus-ack-private.h"
 #include "chorus-text.h"
 
 struct _ChorusAck
@@ -20,6 +20,14 @@ struct _ChorusAck
   gint64 rtt_usec;
   gint64 arrival_usec;
   int ttl;
+
+  /* Chorus answers only, but for the estimate of hops. */
+  gboolean tagged;
+  int hops;
+  gboolean hops_estimated;
+  gint64 hold_usec;
+  char *name;
+  ChorusAnswerVerdict verdict;
 };
 
 G_DEFINE_FINAL_TYPE (ChorusAck, chorus_ack, G_TYPE_OBJECT)
@@ -33,6 +41,10 @@ enum {
   PROP_RTT_MS,
   PROP_ARRIVAL,
   PROP_TTL,
+  PROP_TAGGED,
+  PROP_HOPS,
+  PROP_HOLD_MS,
+  PROP_NAME,
   N_PROPS
 };
 
@@ -47,6 +59,7 @@ chorus_ack_finalize (GObject *object)
   g_clear_pointer (&self->address, g_free);
   g_clear_pointer (&self->payload, g_bytes_unref);
   g_clear_pointer (&self->text, g_free);
+  g_clear_pointer (&self->name, g_free);
 
   G_OBJECT_CLASS (chorus_ack_parent_class)->finalize (object);
 }
@@ -82,6 +95,18 @@ chorus_ack_get_property (GObject    *object,
     case PROP_TTL:
       g_value_set_int (value, self->ttl);
       break;
+    case PROP_TAGGED:
+      g_value_set_boolean (value, self->tagged);
+      break;
+    case PROP_HOPS:
+      g_value_set_int (value, self->hops);
+      break;
+    case PROP_HOLD_MS:
+      g_value_set_double (value, self->hold_usec / 1000.0);
+      break;
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -116,6 +141,18 @@ chorus_ack_class_init (ChorusAckClass *klass)
   properties[PROP_TTL] =
     g_param_spec_int ("ttl", NULL, NULL, -1, 255, -1,
                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TAGGED] =
+    g_param_spec_boolean ("tagged", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HOPS] =
+    g_param_spec_int ("hops", NULL, NULL, -1, 255, -1,
+                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HOLD_MS] =
+    g_param_spec_double ("hold-ms", NULL, NULL, 0, G_MAXDOUBLE, 0,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -123,6 +160,7 @@ chorus_ack_class_init (ChorusAckClass *klass)
 static void
 chorus_ack_init (ChorusAck *self)
 {
+  self->hops = -1;
 }
 
 /**
@@ -218,6 +256,10 @@ chorus_ack_get_text (ChorusAck *self)
 {
   g_return_val_if_fail (CHORUS_IS_ACK (self), NULL);
 
+  /* A Chorus answer is binary; its name is what it says. */
+  if (self->text == NULL && self->tagged)
+    self->text = g_strdup (self->name != NULL ? self->name : "");
+
   if (self->text == NULL)
     {
       gsize size;
@@ -267,4 +309,96 @@ chorus_ack_get_ttl (ChorusAck *self)
   g_return_val_if_fail (CHORUS_IS_ACK (self), -1);
 
   return self->ttl;
+}
+
+/*
+ * _chorus_ack_set_answer:
+ * @tagged: the answer names its probe (a Chorus answer)
+ * @hops: hops from the sender to the responder, or -1
+ * @hops_estimated: @hops comes from the arrival TTL alone
+ * @hold_usec: how long the responder held the answer
+ * @name: (nullable): the responder's name, as received
+ * @verdict: received, duplicate or late
+ */
+void
+_chorus_ack_set_answer (ChorusAck           *self,
+                        gboolean             tagged,
+                        int                  hops,
+                        gboolean             hops_estimated,
+                        gint64               hold_usec,
+                        const char          *name,
+                        gsize                name_size,
+                        ChorusAnswerVerdict  verdict)
+{
+  self->tagged = !!tagged;
+  self->hops = hops;
+  self->hops_estimated = !!hops_estimated;
+  self->hold_usec = MAX (hold_usec, 0);
+  self->verdict = verdict;
+  g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->text, g_free);
+  if (name != NULL && name_size > 0)
+    self->name = chorus_text_escape ((const guint8 *) name, name_size);
+}
+
+gboolean
+chorus_ack_get_tagged (ChorusAck *self)
+{
+  g_return_val_if_fail (CHORUS_IS_ACK (self), FALSE);
+
+  return self->tagged;
+}
+
+/**
+ * chorus_ack_get_hops:
+ *
+ * Returns: routers between the sender and the responder: exact for a
+ *   Chorus answer that carries the probe's arrival TTL, estimated from the
+ *   answer's own TTL otherwise (see chorus_ack_get_hops_estimated()), -1
+ *   when unknown
+ */
+int
+chorus_ack_get_hops (ChorusAck *self)
+{
+  g_return_val_if_fail (CHORUS_IS_ACK (self), -1);
+
+  return self->hops;
+}
+
+gboolean
+chorus_ack_get_hops_estimated (ChorusAck *self)
+{
+  g_return_val_if_fail (CHORUS_IS_ACK (self), FALSE);
+
+  return self->hops_estimated;
+}
+
+gint64
+chorus_ack_get_hold_usec (ChorusAck *self)
+{
+  g_return_val_if_fail (CHORUS_IS_ACK (self), 0);
+
+  return self->hold_usec;
+}
+
+/**
+ * chorus_ack_get_name:
+ *
+ * Returns: (nullable): the name a Chorus responder gave, escaped so that it
+ *   is safe to show
+ */
+const char *
+chorus_ack_get_name (ChorusAck *self)
+{
+  g_return_val_if_fail (CHORUS_IS_ACK (self), NULL);
+
+  return self->name;
+}
+
+ChorusAnswerVerdict
+chorus_ack_get_verdict (ChorusAck *self)
+{
+  g_return_val_if_fail (CHORUS_IS_ACK (self), CHORUS_ANSWER_RECEIVED);
+
+  return self->verdict;
 }

@@ -381,6 +381,40 @@ chorus_parse_count (const char  *text,
 }
 
 /**
+ * chorus_parse_probe_count:
+ * @text: how many probes, a whole number; "0" for until stopped
+ * @count: (out): the value
+ */
+gboolean
+chorus_parse_probe_count (const char  *text,
+                          guint       *count,
+                          GError     **error)
+{
+  g_autofree char *stripped = NULL;
+  guint64 value;
+  gboolean is_number;
+
+  g_return_val_if_fail (count != NULL, FALSE);
+
+  if (!parse_decimal (text, &stripped, &value, &is_number) || value > G_MAXINT)
+    {
+      g_autofree char *shown = shown_input (stripped);
+
+      if (!is_number)
+        g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
+                     _("“%s” is not a count: use a whole number, or 0 to go on until stopped"),
+                     shown);
+      else
+        g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
+                     _("Count %s is out of range: use 0 to %d"), shown, G_MAXINT);
+      return FALSE;
+    }
+
+  *count = (guint) value;
+  return TRUE;
+}
+
+/**
  * chorus_parse_rate:
  * @text: answers per second, a whole number; "0" for no limit
  * @rate: (out): the value

@@ -55,6 +55,9 @@ gboolean        chorus_parse_ttl             (const char   *text,
 gboolean        chorus_parse_count           (const char   *text,
                                               guint        *count,
                                               GError      **error);
+gboolean        chorus_parse_probe_count     (const char   *text,
+                                              guint        *count,
+                                              GError      **error);
 /* Answers a second to one source, at most. */
 #define CHORUS_MAX_REPLY_RATE 1000000
 gboolean        chorus_parse_rate            (const char   *text,

@@ -30,6 +30,10 @@ struct _ChorusMessage
   gint64 arrival_usec;
   int ttl;
   guint64 serial;
+  /* A Chorus probe: its payload is the probe's text. */
+  gboolean probe;
+  guint64 session;
+  guint32 seq;
 };
 
 G_DEFINE_FINAL_TYPE (ChorusMessage, chorus_message, G_TYPE_OBJECT)
@@ -304,4 +308,44 @@ chorus_message_get_serial (ChorusMessage *self)
   g_return_val_if_fail (CHORUS_IS_MESSAGE (self), 0);
 
   return self->serial;
+}
+
+void
+_chorus_message_set_probe (ChorusMessage *self,
+                           guint64        session,
+                           guint32        seq)
+{
+  self->probe = TRUE;
+  self->session = session;
+  self->seq = seq;
+}
+
+/**
+ * chorus_message_get_probe:
+ *
+ * Returns: %TRUE if the datagram was a Chorus probe; the payload is then
+ *   the text it carried
+ */
+gboolean
+chorus_message_get_probe (ChorusMessage *self)
+{
+  g_return_val_if_fail (CHORUS_IS_MESSAGE (self), FALSE);
+
+  return self->probe;
+}
+
+guint64
+chorus_message_get_session (ChorusMessage *self)
+{
+  g_return_val_if_fail (CHORUS_IS_MESSAGE (self), 0);
+
+  return self->session;
+}
+
+guint32
+chorus_message_get_seq (ChorusMessage *self)
+{
+  g_return_val_if_fail (CHORUS_IS_MESSAGE (self), 0);
+
+  return self->seq;
 }

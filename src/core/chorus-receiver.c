@@ -17,12 +17,21 @@
 #include "chorus-message-private.h"
 #include "chorus-receiver.h"
 #include "chorus-reply-guard.h"
+#include "chorus-probe.h"
 #include "chorus-ring-model.h"
+#include "chorus-source-private.h"
 #include "chorus-socket-private.h"
 #include "chorus-util-private.h"
 
 #define BATCH_SLOTS      32
 #define MAX_PER_DISPATCH 4096
+/* A probe may ask for its answers to be spread over at most this long,
+ * and at most this many answers wait at once; past that, the answers are
+ * refused as over the rate. */
+#define MAX_SPREAD_USEC  (10 * G_USEC_PER_SEC)
+#define MAX_HELD         65536
+/* Probers followed at once; more are answered, not followed. */
+#define MAX_SOURCES      1024
 
 /* The answers to one batch, sent with one sendmmsg(). */
 typedef struct
@@ -30,8 +39,25 @@ typedef struct
   struct mmsghdr messages[BATCH_SLOTS];
   struct iovec vectors[BATCH_SLOTS];
   struct sockaddr_storage to[BATCH_SLOTS];
+  /* Chorus answers, encoded per slot. */
+  guint8 answers[BATCH_SLOTS][CHORUS_WIRE_PROBE_MIN_SIZE];
   guint n;
 } ChorusReplies;
+
+/* An answer to a probe, held until its time (a random part of the
+ * probe's spread) comes. */
+typedef struct
+{
+  gint64 due;
+  gint64 arrival;
+  struct sockaddr_storage to;
+  socklen_t to_size;
+  gsize max_size;
+  guint64 session;
+  guint32 seq;
+  gint64 sent_usec;
+  int ttl;
+} ChorusHeld;
 
 struct _ChorusReceiver
 {
@@ -48,6 +74,7 @@ struct _ChorusReceiver
   guint reply_burst;
   gboolean allow_larger;
   guint update_interval;
+  char *name;
 
   /* While running */
   GSocket *socket;
@@ -68,6 +95,11 @@ struct _ChorusReceiver
   GInetAddress *group_address;
   ChorusReplyGuard *guard;
   ChorusLinkWatch *link_watch;
+  /* Answers waiting for their time: a binary heap on ChorusHeld.due, and
+   * the timer for the first of them. */
+  GArray *held;
+  GSource *held_source;
+  gint64 held_source_due;
   /* The interface joined on, 0 for the routing table's choice. */
   guint ifindex;
   /* Why nothing can arrive now, or NULL. */
@@ -83,6 +115,9 @@ struct _ChorusReceiver
   guint64 n_replied;
   guint64 n_ignored;
   guint64 n_unanswered[CHORUS_REPLY_N_VERDICTS];
+  /* Probers heard this run, by address, port and session. */
+  GHashTable *source_table;
+  GListStore *sources;
   /* n_received when this run started: the limit counts per run. */
   guint64 n_received_at_start;
 };
@@ -109,6 +144,8 @@ enum {
   PROP_ALLOW_LARGER_REPLIES,
   PROP_PROBLEM,
   PROP_UPDATE_INTERVAL,
+  PROP_NAME,
+  PROP_SOURCES,
   N_PROPS
 };
 
@@ -138,6 +175,12 @@ clear_socket (ChorusReceiver *self)
   g_clear_pointer (&self->guard, chorus_reply_guard_free);
   g_clear_pointer (&self->link_watch, _chorus_link_watch_free);
   g_clear_pointer (&self->problem, g_free);
+  g_clear_pointer (&self->held, g_array_unref);
+  if (self->held_source != NULL)
+    {
+      g_source_destroy (self->held_source);
+      g_clear_pointer (&self->held_source, g_source_unref);
+    }
 
   /* Closing the socket leaves the group. */
   if (self->socket != NULL)
@@ -181,6 +224,9 @@ chorus_receiver_finalize (GObject *object)
   g_clear_pointer (&self->interface, g_free);
   g_clear_pointer (&self->problem, g_free);
   g_clear_pointer (&self->staged, g_ptr_array_unref);
+  g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->source_table, g_hash_table_unref);
+  g_clear_object (&self->sources);
   g_clear_object (&self->messages);
 
   G_OBJECT_CLASS (chorus_receiver_parent_class)->finalize (object);
@@ -250,6 +296,12 @@ chorus_receiver_get_property (GObject    *object,
     case PROP_UPDATE_INTERVAL:
       g_value_set_uint (value, self->update_interval);
       break;
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case PROP_SOURCES:
+      g_value_set_object (value, self->sources);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -297,6 +349,9 @@ chorus_receiver_set_property (GObject      *object,
       break;
     case PROP_UPDATE_INTERVAL:
       self->update_interval = g_value_get_uint (value);
+      break;
+    case PROP_NAME:
+      chorus_receiver_set_name (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -399,6 +454,14 @@ chorus_receiver_class_init (ChorusReceiverClass *klass)
   properties[PROP_UPDATE_INTERVAL] =
     g_param_spec_uint ("update-interval", NULL, NULL, 0, 10000, 0,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  /**
+   * ChorusReceiver:name:
+   *
+   * The name answers to Chorus probes carry (at most 64 bytes of it);
+   * empty for the host's name.
+   */
+  properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, "", rw);
+  properties[PROP_SOURCES] = g_param_spec_object ("sources", NULL, NULL, G_TYPE_LIST_MODEL, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -423,6 +486,9 @@ chorus_receiver_init (ChorusReceiver *self)
   self->reply_burst = CHORUS_REPLY_DEFAULT_BURST;
   self->messages = chorus_ring_model_new (CHORUS_TYPE_MESSAGE, CHORUS_RECEIVER_DEFAULT_CAPACITY);
   self->staged = g_ptr_array_new_with_free_func (g_object_unref);
+  self->name = g_strdup ("");
+  self->source_table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->sources = g_list_store_new (CHORUS_TYPE_SOURCE);
 }
 
 ChorusReceiver *
@@ -570,18 +636,17 @@ flush_replies (ChorusReceiver *self)
   self->replies->n = 0;
 }
 
-/* Queues an answer to @d if the reply guard allows it. */
-static void
-answer (ChorusReceiver       *self,
-        const ChorusDatagram *d,
-        gsize                 reply_size)
+/* Whether the reply guard lets @d be answered with @reply_size bytes;
+ * refusals are counted. */
+static gboolean
+may_answer (ChorusReceiver       *self,
+            const ChorusDatagram *d,
+            gsize                 reply_size)
 {
-  ChorusReplies *replies = self->replies;
   ChorusReplyVerdict verdict;
   const guint8 *source;
   gsize source_size;
   guint16 port;
-  guint slot;
 
   source = _chorus_datagram_get_source (d, &source_size, &port);
   verdict = chorus_reply_guard_check (self->guard, source, source_size, port, d->size,
@@ -589,20 +654,270 @@ answer (ChorusReceiver       *self,
   if (verdict != CHORUS_REPLY_ANSWER)
     {
       self->n_unanswered[verdict]++;
-      return;
+      return FALSE;
     }
 
-  slot = replies->n++;
-  memcpy (&replies->to[slot], &d->from, d->from_size);
-  replies->vectors[slot] = (struct iovec) { .iov_base = self->reply, .iov_len = reply_size };
+  return TRUE;
+}
+
+/* Takes the next slot of the batch of answers, for @to. */
+static guint
+stage_reply (ChorusReplies         *replies,
+             const void            *to,
+             socklen_t              to_size,
+             const void            *data,
+             gsize                  size)
+{
+  guint slot = replies->n++;
+
+  memcpy (&replies->to[slot], to, to_size);
+  replies->vectors[slot] = (struct iovec) { .iov_base = (void *) data, .iov_len = size };
   replies->messages[slot] = (struct mmsghdr) {
     .msg_hdr = {
       .msg_name = &replies->to[slot],
-      .msg_namelen = d->from_size,
+      .msg_namelen = to_size,
       .msg_iov = &replies->vectors[slot],
       .msg_iovlen = 1,
     },
   };
+
+  return slot;
+}
+
+/* Queues the plain answer to @d if the reply guard allows it. */
+static void
+answer (ChorusReceiver       *self,
+        const ChorusDatagram *d,
+        gsize                 reply_size)
+{
+  if (may_answer (self, d, reply_size))
+    stage_reply (self->replies, &d->from, d->from_size, self->reply, reply_size);
+}
+
+static const char *
+answer_name (ChorusReceiver *self)
+{
+  return self->name[0] != '\0' ? self->name : g_get_host_name ();
+}
+
+/* Encodes the answer to a held probe into the next slot of the batch. */
+static void
+stage_answer (ChorusReceiver   *self,
+              const ChorusHeld *held,
+              gint64            now)
+{
+  ChorusReplies *replies = self->replies;
+  const char *name = answer_name (self);
+  ChorusAnswer answer = {
+    .session = held->session,
+    .seq = held->seq,
+    .sent_usec = held->sent_usec,
+    .ttl = held->ttl,
+    .hold_usec = (guint32) CLAMP (now - held->arrival, 0, G_MAXUINT32),
+    .name = name,
+    .name_size = strlen (name),
+  };
+  guint slot = replies->n;
+  gsize size = chorus_answer_encode (&answer, held->max_size, replies->answers[slot],
+                                     sizeof replies->answers[slot]);
+
+  if (size > 0)
+    stage_reply (replies, &held->to, held->to_size, replies->answers[slot], size);
+}
+
+/* The held answers form a binary heap on their due time. */
+static void
+held_push (GArray     *heap,
+           ChorusHeld *held)
+{
+  guint i = heap->len;
+
+  g_array_append_val (heap, *held);
+  while (i > 0)
+    {
+      guint parent = (i - 1) / 2;
+      ChorusHeld *a = &g_array_index (heap, ChorusHeld, parent);
+      ChorusHeld *b = &g_array_index (heap, ChorusHeld, i);
+      ChorusHeld swap;
+
+      if (a->due <= b->due)
+        break;
+
+      swap = *a;
+      *a = *b;
+      *b = swap;
+      i = parent;
+    }
+}
+
+static void
+held_pop (GArray     *heap,
+          ChorusHeld *out)
+{
+  guint i = 0;
+
+  *out = g_array_index (heap, ChorusHeld, 0);
+  g_array_index (heap, ChorusHeld, 0) = g_array_index (heap, ChorusHeld, heap->len - 1);
+  g_array_set_size (heap, heap->len - 1);
+
+  for (;;)
+    {
+      guint left = 2 * i + 1;
+      guint right = left + 1;
+      guint least = i;
+      ChorusHeld swap;
+
+      if (left < heap->len
+          && g_array_index (heap, ChorusHeld, left).due < g_array_index (heap, ChorusHeld, least).due)
+        least = left;
+      if (right < heap->len
+          && g_array_index (heap, ChorusHeld, right).due < g_array_index (heap, ChorusHeld, least).due)
+        least = right;
+      if (least == i)
+        break;
+
+      swap = g_array_index (heap, ChorusHeld, i);
+      g_array_index (heap, ChorusHeld, i) = g_array_index (heap, ChorusHeld, least);
+      g_array_index (heap, ChorusHeld, least) = swap;
+      i = least;
+    }
+}
+
+static void arm_held (ChorusReceiver *self);
+
+/* Sends every held answer whose time has come, a batch at a time. */
+static gboolean
+on_held_due (gpointer user_data)
+{
+  ChorusReceiver *self = CHORUS_RECEIVER (user_data);
+  gint64 now = g_get_monotonic_time ();
+
+  g_clear_pointer (&self->held_source, g_source_unref);
+  self->held_source_due = 0;
+
+  while (self->held->len > 0 && g_array_index (self->held, ChorusHeld, 0).due <= now)
+    {
+      ChorusHeld held;
+
+      held_pop (self->held, &held);
+      stage_answer (self, &held, now);
+      if (self->replies->n == BATCH_SLOTS)
+        flush_replies (self);
+    }
+
+  if (self->replies->n > 0)
+    flush_replies (self);
+
+  arm_held (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Sets the timer for the first held answer, if it is not set already. */
+static void
+arm_held (ChorusReceiver *self)
+{
+  gint64 due;
+
+  if (self->held->len == 0)
+    return;
+
+  due = g_array_index (self->held, ChorusHeld, 0).due;
+  if (self->held_source != NULL && self->held_source_due <= due)
+    return;
+
+  if (self->held_source != NULL)
+    {
+      g_source_destroy (self->held_source);
+      g_clear_pointer (&self->held_source, g_source_unref);
+    }
+
+  /* Ready at the due time on the monotonic clock: no rounding to
+   * milliseconds that would stretch short holds. */
+  self->held_source = g_timeout_source_new (0);
+  g_source_set_ready_time (self->held_source, due);
+  g_source_set_callback (self->held_source, on_held_due, self, NULL);
+  g_source_attach (self->held_source, g_source_get_context (self->socket_source));
+  self->held_source_due = due;
+}
+
+/* Follows the prober that sent @probe, if there is room. */
+static void
+follow_source (ChorusReceiver       *self,
+               const ChorusDatagram *d,
+               const ChorusProbe    *probe)
+{
+  g_autoptr(GInetSocketAddress) from = _chorus_datagram_dup_from (d);
+  g_autofree char *address = g_inet_address_to_string (g_inet_socket_address_get_address (from));
+  guint16 port = g_inet_socket_address_get_port (from);
+  g_autofree char *key = g_strdup_printf ("%s %u %" G_GINT64_MODIFIER "x", address, port,
+                                          probe->session);
+  ChorusSource *source = g_hash_table_lookup (self->source_table, key);
+
+  if (source == NULL)
+    {
+      if (g_hash_table_size (self->source_table) >= MAX_SOURCES)
+        return;
+
+      source = _chorus_source_new (address, port, probe->session);
+      g_hash_table_insert (self->source_table, g_steal_pointer (&key), source);
+      g_list_store_append (self->sources, source);
+      g_object_unref (source);
+    }
+
+  _chorus_source_probe (source, probe->seq, d->ttl, d->arrival_usec);
+}
+
+/* Answers a Chorus probe with a Chorus answer: at once, or after a random
+ * part of the spread it asks for. */
+static void
+answer_probe (ChorusReceiver       *self,
+              const ChorusDatagram *d,
+              const ChorusProbe    *probe)
+{
+  gint64 spread = MIN ((gint64) probe->spread_ms * 1000, MAX_SPREAD_USEC);
+  ChorusHeld held = {
+    .arrival = d->arrival_monotonic,
+    .to_size = d->from_size,
+    /* Never larger than the probe; names are cut to fit. */
+    .max_size = self->allow_larger ? CHORUS_WIRE_PROBE_MIN_SIZE : MIN (d->size, CHORUS_WIRE_PROBE_MIN_SIZE),
+    .session = probe->session,
+    .seq = probe->seq,
+    .sent_usec = probe->sent_usec,
+    .ttl = d->ttl,
+  };
+  const char *name = answer_name (self);
+  ChorusAnswer answer = {
+    .session = probe->session,
+    .seq = probe->seq,
+    .sent_usec = probe->sent_usec,
+    .ttl = d->ttl,
+    .name = name,
+    .name_size = strlen (name),
+  };
+  guint8 scratch[CHORUS_WIRE_PROBE_MIN_SIZE];
+  gsize size = chorus_answer_encode (&answer, held.max_size, scratch, sizeof scratch);
+
+  memcpy (&held.to, &d->from, d->from_size);
+
+  if (size == 0 || !may_answer (self, d, size))
+    return;
+
+  if (spread <= 0)
+    {
+      stage_answer (self, &held, g_get_monotonic_time ());
+      return;
+    }
+
+  if (self->held->len >= MAX_HELD)
+    {
+      self->n_unanswered[CHORUS_REPLY_REFUSE_RATE]++;
+      return;
+    }
+
+  held.due = d->arrival_monotonic + g_random_int_range (0, (gint32) spread);
+  held_push (self->held, &held);
+  arm_held (self);
 }
 
 static gboolean
@@ -625,6 +940,13 @@ flush_staged (ChorusReceiver *self)
 
   if (staged->len > 0)
     chorus_ring_model_append_many (self->messages, staged->pdata, staged->len);
+
+  for (guint i = 0, n = g_list_model_get_n_items (G_LIST_MODEL (self->sources)); i < n; i++)
+    {
+      g_autoptr(ChorusSource) source = g_list_model_get_item (G_LIST_MODEL (self->sources), i);
+
+      _chorus_source_flush (source);
+    }
 
   g_object_freeze_notify (G_OBJECT (self));
   if (self->n_received != self->notified_received)
@@ -695,6 +1017,8 @@ on_socket_readable (GSocket      *socket,
       for (int i = 0; i < n && !limit_reached (self); i++)
         {
           const ChorusDatagram *d = _chorus_batch_get (self->batch, i);
+          ChorusWireKind kind;
+          ChorusProbe probe;
 
           bytes += d->size;
 
@@ -710,13 +1034,36 @@ on_socket_readable (GSocket      *socket,
             }
 
           self->n_received++;
+          kind = chorus_wire_get_kind (d->data, d->size);
+
+          if (kind == CHORUS_WIRE_PROBE && chorus_probe_parse (d->data, d->size, &probe))
+            {
+              ChorusMessage *message;
+
+              message = _chorus_message_new_native ((const struct sockaddr *) &d->from,
+                                                    d->from_size,
+                                                    g_bytes_new (probe.text, probe.text_size),
+                                                    d->arrival_usec, d->ttl, self->n_received);
+              _chorus_message_set_probe (message, probe.session, probe.seq);
+              g_ptr_array_add (fresh, message);
+              follow_source (self, d, &probe);
+
+              if (self->answer)
+                answer_probe (self, d, &probe);
+
+              if (self->replies->n == BATCH_SLOTS)
+                flush_replies (self);
+              continue;
+            }
+
           g_ptr_array_add (fresh, _chorus_message_new_native ((const struct sockaddr *) &d->from,
                                                               d->from_size,
                                                               _chorus_datagram_dup_payload (d),
                                                               d->arrival_usec, d->ttl,
                                                               self->n_received));
 
-          if (self->answer)
+          /* Another's Chorus answer, sent to the group: nothing to say. */
+          if (self->answer && kind != CHORUS_WIRE_ANSWER)
             answer (self, d, reply_size);
         }
 
@@ -905,6 +1252,9 @@ chorus_receiver_start (ChorusReceiver  *self,
   self->cancellable = g_cancellable_new ();
   self->batch = _chorus_batch_new (BATCH_SLOTS, G_MAXUINT16 + 1);
   self->replies = g_new0 (ChorusReplies, 1);
+  self->held = g_array_new (FALSE, FALSE, sizeof (ChorusHeld));
+  g_hash_table_remove_all (self->source_table);
+  g_list_store_remove_all (self->sources);
   self->guard = chorus_reply_guard_new ();
   chorus_reply_guard_set_rate (self->guard, self->reply_rate, self->reply_burst);
   chorus_reply_guard_set_allow_larger (self->guard, self->allow_larger);
@@ -1136,4 +1486,41 @@ chorus_receiver_get_problem (ChorusReceiver *self)
   g_return_val_if_fail (CHORUS_IS_RECEIVER (self), NULL);
 
   return self->problem;
+}
+
+const char *
+chorus_receiver_get_name (ChorusReceiver *self)
+{
+  g_return_val_if_fail (CHORUS_IS_RECEIVER (self), NULL);
+
+  return self->name;
+}
+
+/**
+ * chorus_receiver_set_name:
+ * @name: (nullable): what answers to Chorus probes call this receiver;
+ *   empty or %NULL for the host's name
+ */
+void
+chorus_receiver_set_name (ChorusReceiver *self,
+                          const char     *name)
+{
+  g_return_if_fail (CHORUS_IS_RECEIVER (self));
+
+  if (_chorus_set_str (&self->name, name != NULL ? name : ""))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+}
+
+/**
+ * chorus_receiver_get_sources:
+ *
+ * Returns: (transfer none): a #GListModel of #ChorusSource: the probers
+ *   heard in this run (one per session), in the order first heard
+ */
+GListModel *
+chorus_receiver_get_sources (ChorusReceiver *self)
+{
+  g_return_val_if_fail (CHORUS_IS_RECEIVER (self), NULL);
+
+  return G_LIST_MODEL (self->sources);
 }

@@ -10,9 +10,12 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "chorus-ack-private.h"
 #include "chorus-address.h"
 #include "chorus-error.h"
+#include "chorus-probe.h"
 #include "chorus-reply-guard.h"
+#include "chorus-responder-private.h"
 #include "chorus-ring-model.h"
 #include "chorus-sender.h"
 #include "chorus-socket-private.h"
@@ -22,6 +25,10 @@
  * main loop gets a turn (the source fires again while data waits). */
 #define BATCH_SLOTS        64
 #define MAX_PER_DISPATCH   8192
+/* A host is silent once it missed this many intervals beyond the wait. */
+#define SILENT_INTERVALS   3
+/* More than a probe's fields and padding weigh beside its text. */
+#define PROBE_OVERHEAD     (CHORUS_WIRE_PROBE_MIN_SIZE + 64)
 
 struct _ChorusSender
 {
@@ -38,6 +45,9 @@ struct _ChorusSender
   GBytes *message;
   char *text;
   char *interface;
+  gboolean probe;
+  double spread;
+  guint update_interval;
 
   /* One run, from start to finish */
   GSocket *socket;
@@ -50,6 +60,15 @@ struct _ChorusSender
   guint run_count;
   double run_wait;
   guint16 run_port;
+  gboolean run_probe;
+  double run_spread;
+  double run_interval;
+  guint8 run_ttl;
+  guint64 session;
+  gint64 run_start;
+  guint8 *probe_buffer;
+  gsize probe_buffer_size;
+  guint tick_id;
   /* IPv4 broadcast addresses of this host when the run started. */
   GArray *broadcasts;
   /* Counts runs, so that code after a signal can tell whether a handler
@@ -69,11 +88,16 @@ struct _ChorusSender
   /* Results, kept until the next run starts */
   ChorusRingModel *acks;
   guint n_ignored;
+  /* Responders by address (and kind), and in order first heard. */
   GHashTable *responders;
+  GListStore *responder_list;
+  guint n_settled;
+  guint n_tagged;
   guint n_unlisted;
   gint64 rtt_min;
   gint64 rtt_max;
   gint64 rtt_sum;
+  guint64 rtt_count;
 };
 
 G_DEFINE_FINAL_TYPE (ChorusSender, chorus_sender, G_TYPE_OBJECT)
@@ -98,6 +122,10 @@ enum {
   PROP_DEADLINE,
   PROP_CAPACITY,
   PROP_N_IGNORED,
+  PROP_PROBE,
+  PROP_SPREAD,
+  PROP_UPDATE_INTERVAL,
+  PROP_RESPONDERS,
   N_PROPS
 };
 
@@ -106,6 +134,7 @@ enum {
   ACK_RECEIVED,
   FAILED,
   FINISHED,
+  RESPONDERS_UPDATED,
   N_SIGNALS
 };
 
@@ -126,6 +155,8 @@ clear_run (ChorusSender *self)
 
   g_clear_handle_id (&self->probe_id, g_source_remove);
   g_clear_handle_id (&self->deadline_id, g_source_remove);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_pointer (&self->probe_buffer, g_free);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->destination);
   g_clear_pointer (&self->batch, _chorus_batch_free);
@@ -161,6 +192,7 @@ chorus_sender_finalize (GObject *object)
   g_clear_pointer (&self->interface, g_free);
   g_clear_pointer (&self->send_times, g_array_unref);
   g_clear_pointer (&self->responders, g_hash_table_unref);
+  g_clear_object (&self->responder_list);
   g_clear_object (&self->acks);
 
   G_OBJECT_CLASS (chorus_sender_parent_class)->finalize (object);
@@ -230,6 +262,18 @@ chorus_sender_get_property (GObject    *object,
     case PROP_N_IGNORED:
       g_value_set_uint (value, self->n_ignored);
       break;
+    case PROP_PROBE:
+      g_value_set_boolean (value, self->probe);
+      break;
+    case PROP_SPREAD:
+      g_value_set_double (value, self->spread);
+      break;
+    case PROP_UPDATE_INTERVAL:
+      g_value_set_uint (value, self->update_interval);
+      break;
+    case PROP_RESPONDERS:
+      g_value_set_object (value, self->responder_list);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -278,6 +322,15 @@ chorus_sender_set_property (GObject      *object,
     case PROP_CAPACITY:
       chorus_ring_model_set_capacity (self->acks, g_value_get_uint (value));
       break;
+    case PROP_PROBE:
+      chorus_sender_set_probe (self, g_value_get_boolean (value));
+      break;
+    case PROP_SPREAD:
+      chorus_sender_set_spread (self, g_value_get_double (value));
+      break;
+    case PROP_UPDATE_INTERVAL:
+      chorus_sender_set_update_interval (self, g_value_get_uint (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -301,7 +354,8 @@ chorus_sender_class_init (ChorusSenderClass *klass)
   properties[PROP_TTL] = g_param_spec_uint ("ttl", NULL, NULL, 0, 255, CHORUS_DEFAULT_TTL, rw);
   properties[PROP_LOOPBACK] = g_param_spec_boolean ("loopback", NULL, NULL, TRUE, rw);
   properties[PROP_WAIT] = g_param_spec_double ("wait", NULL, NULL, 0, 86400, 1, rw);
-  properties[PROP_COUNT] = g_param_spec_uint ("count", NULL, NULL, 1, G_MAXINT, 1, rw);
+  /* 0: until stopped. */
+  properties[PROP_COUNT] = g_param_spec_uint ("count", NULL, NULL, 0, G_MAXINT, 1, rw);
   properties[PROP_INTERVAL] = g_param_spec_double ("interval", NULL, NULL, 0.001, 86400, 1, rw);
   properties[PROP_MESSAGE] = g_param_spec_boxed ("message", NULL, NULL, G_TYPE_BYTES, rw);
   properties[PROP_TEXT] = g_param_spec_string ("text", NULL, NULL, CHORUS_DEFAULT_MESSAGE, rw);
@@ -337,6 +391,31 @@ chorus_sender_class_init (ChorusSenderClass *klass)
    * answered, or sent to a multicast or broadcast address.
    */
   properties[PROP_N_IGNORED] = g_param_spec_uint ("n-ignored", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  /**
+   * ChorusSender:probe:
+   *
+   * Send Chorus probes (docs/PROTOCOL.md) that carry the message as their
+   * text, instead of the bare message: Chorus receivers then answer with
+   * the probe's number, so loss, duplicates and order are exact.
+   */
+  properties[PROP_PROBE] = g_param_spec_boolean ("probe", NULL, NULL, FALSE, rw);
+  /**
+   * ChorusSender:spread:
+   *
+   * Seconds over which Chorus receivers spread their answers to each
+   * probe; a probe's answers are awaited spread + wait seconds.
+   */
+  properties[PROP_SPREAD] = g_param_spec_double ("spread", NULL, NULL, 0, 10, 0, rw);
+  /**
+   * ChorusSender:update-interval:
+   *
+   * Milliseconds between updates of the responders' properties and
+   * ::responders-updated, however fast answers arrive.
+   */
+  properties[PROP_UPDATE_INTERVAL] =
+    g_param_spec_uint ("update-interval", NULL, NULL, 10, 60000, 250, rw);
+  properties[PROP_RESPONDERS] =
+    g_param_spec_object ("responders", NULL, NULL, G_TYPE_LIST_MODEL, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -372,6 +451,16 @@ chorus_sender_class_init (ChorusSenderClass *klass)
   signals[FINISHED] =
     g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
+
+  /**
+   * ChorusSender::responders-updated:
+   *
+   * The responders' statistics moved; emitted at most once per
+   * update-interval.
+   */
+  signals[RESPONDERS_UPDATED] =
+    g_signal_new ("responders-updated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -388,6 +477,8 @@ chorus_sender_init (ChorusSender *self)
   self->message = g_bytes_new_static (CHORUS_DEFAULT_MESSAGE, strlen (CHORUS_DEFAULT_MESSAGE));
   self->acks = chorus_ring_model_new (CHORUS_TYPE_ACK, CHORUS_SENDER_DEFAULT_CAPACITY);
   self->responders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->responder_list = g_list_store_new (CHORUS_TYPE_RESPONDER);
+  self->update_interval = 250;
   self->send_times = g_array_new (FALSE, FALSE, sizeof (gint64));
 }
 
@@ -518,7 +609,6 @@ chorus_sender_set_count (ChorusSender *self,
                          guint         count)
 {
   g_return_if_fail (CHORUS_IS_SENDER (self));
-  g_return_if_fail (count >= 1);
 
   if (self->count == count)
     return;
@@ -648,6 +738,9 @@ chorus_sender_set_interface (ChorusSender *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERFACE]);
 }
 
+static void update_responders (ChorusSender *self,
+                               gboolean      settle_all);
+
 static void
 finish (ChorusSender *self)
 {
@@ -655,6 +748,9 @@ finish (ChorusSender *self)
 
   if (!self->running)
     return;
+
+  /* Probes still waiting when a run is stopped count for nothing. */
+  update_responders (self, FALSE);
 
   clear_run (self);
   self->running = FALSE;
@@ -735,23 +831,39 @@ can_be_answer (ChorusSender         *self,
 }
 
 /* A forged flood must not grow the table without end: past the limit,
- * new hosts are counted, not listed. */
-static void
-add_responder (ChorusSender *self,
-               GInetAddress *address)
+ * new hosts are counted, not listed. A host answering both ways (a
+ * Chorus receiver and a classic one) is two responders. */
+static ChorusResponder *
+lookup_responder (ChorusSender *self,
+                  GInetAddress *address,
+                  gboolean      tagged)
 {
-  g_autofree char *key = g_inet_address_to_string (address);
+  g_autofree char *text = g_inet_address_to_string (address);
+  g_autofree char *key = g_strconcat (text, tagged ? "" : " classic", NULL);
+  ChorusResponder *responder = g_hash_table_lookup (self->responders, key);
+  guint32 sent = self->send_times->len;
 
-  if (g_hash_table_contains (self->responders, key))
-    return;
+  if (responder != NULL)
+    return responder;
 
   if (g_hash_table_size (self->responders) >= CHORUS_SENDER_MAX_RESPONDERS)
     {
       self->n_unlisted++;
-      return;
+      return NULL;
     }
 
-  g_hash_table_add (self->responders, g_steal_pointer (&key));
+  responder = _chorus_responder_new (text, tagged, g_hash_table_size (self->responders),
+                                     self->n_settled,
+                                     sent > CHORUS_RESPONDER_HISTORY
+                                       ? sent - CHORUS_RESPONDER_HISTORY + 1 : 1);
+  g_hash_table_insert (self->responders, g_steal_pointer (&key), responder);
+  g_list_store_append (self->responder_list, responder);
+  g_object_unref (responder);
+
+  if (tagged)
+    self->n_tagged++;
+
+  return responder;
 }
 
 static guint
@@ -765,6 +877,85 @@ probe_for_arrival (ChorusSender *self,
   return self->send_times->len > 0 ? 1 : 0;
 }
 
+/* Reads one answer into an ack and the responder's statistics. FALSE if
+ * it is no answer to this run. */
+static gboolean
+take_answer (ChorusSender         *self,
+             const ChorusDatagram *d,
+             GPtrArray            *fresh)
+{
+  g_autoptr(GInetSocketAddress) from = NULL;
+  g_autoptr(GBytes) payload = NULL;
+  ChorusResponder *responder;
+  ChorusAnswerVerdict verdict = CHORUS_ANSWER_RECEIVED;
+  ChorusAnswer answer = { 0, };
+  ChorusAck *ack;
+  gboolean tagged = FALSE;
+  gboolean estimated = FALSE;
+  guint32 seq;
+  gint64 rtt;
+  int hops;
+
+  if (self->run_probe && chorus_wire_get_kind (d->data, d->size) != CHORUS_WIRE_NONE)
+    {
+      /* Chorus speaks; it must be about one of our probes, exactly. */
+      if (!chorus_answer_parse (d->data, d->size, &answer)
+          || answer.session != self->session
+          || answer.seq > self->send_times->len
+          || answer.sent_usec != g_array_index (self->send_times, gint64, answer.seq - 1))
+        return FALSE;
+
+      tagged = TRUE;
+    }
+
+  if (tagged)
+    {
+      seq = answer.seq;
+      rtt = d->arrival_monotonic - g_array_index (self->send_times, gint64, seq - 1)
+            - answer.hold_usec;
+      hops = answer.ttl >= 0 && answer.ttl <= self->run_ttl ? self->run_ttl - answer.ttl : -1;
+    }
+  else
+    {
+      /* Classic answers say nothing of their probe: it is the last one
+       * sent before they arrived. */
+      seq = probe_for_arrival (self, d->arrival_monotonic);
+      rtt = d->arrival_monotonic - g_array_index (self->send_times, gint64, seq - 1);
+      hops = chorus_hops_estimate (d->ttl);
+      estimated = hops >= 0;
+    }
+
+  rtt = MAX (rtt, 0);
+  from = _chorus_datagram_dup_from (d);
+  payload = _chorus_datagram_dup_payload (d);
+
+  responder = lookup_responder (self, g_inet_socket_address_get_address (from), tagged);
+  if (responder != NULL)
+    {
+      verdict = _chorus_responder_answer (responder, seq, self->send_times->len, rtt,
+                                          d->arrival_monotonic, self->run_start);
+      if (hops >= 0)
+        _chorus_responder_set_hops (responder, hops, estimated);
+      if (tagged)
+        _chorus_responder_set_name (responder, answer.name, answer.name_size);
+    }
+
+  ack = chorus_ack_new (from, payload, seq, rtt, d->arrival_usec, d->ttl);
+  _chorus_ack_set_answer (ack, tagged, hops, estimated, answer.hold_usec, answer.name,
+                          answer.name_size, verdict);
+  g_ptr_array_add (fresh, ack);
+
+  if (verdict == CHORUS_ANSWER_RECEIVED)
+    {
+      self->rtt_min = MIN (self->rtt_min, rtt);
+      self->rtt_max = MAX (self->rtt_max, rtt);
+      self->rtt_sum += rtt;
+      self->rtt_count++;
+    }
+
+  return TRUE;
+}
+
 static gboolean
 on_socket_readable (GSocket      *socket,
                     GIOCondition  condition,
@@ -774,7 +965,7 @@ on_socket_readable (GSocket      *socket,
   /* A handler may drop the last reference to us. */
   g_autoptr(ChorusSender) hold = g_object_ref (self);
   g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
-  guint old_responders = g_hash_table_size (self->responders);
+  guint old_responders = chorus_sender_get_n_responders (self);
   guint old_ignored = self->n_ignored;
   guint serial = self->run_serial;
   guint handled = 0;
@@ -800,12 +991,6 @@ on_socket_readable (GSocket      *socket,
       for (int i = 0; i < n; i++)
         {
           const ChorusDatagram *d = _chorus_batch_get (self->batch, i);
-          g_autoptr(GInetSocketAddress) from = NULL;
-          g_autoptr(GBytes) payload = NULL;
-          guint probe;
-          gint64 sent;
-          gint64 rtt;
-
           bytes += d->size;
 
           if (!can_be_answer (self, d))
@@ -814,20 +999,8 @@ on_socket_readable (GSocket      *socket,
               continue;
             }
 
-          probe = probe_for_arrival (self, d->arrival_monotonic);
-          sent = g_array_index (self->send_times, gint64, probe - 1);
-          rtt = MAX (d->arrival_monotonic - sent, 0);
-
-          from = _chorus_datagram_dup_from (d);
-          payload = _chorus_datagram_dup_payload (d);
-          g_ptr_array_add (fresh, chorus_ack_new (from, payload, probe, rtt, d->arrival_usec,
-                                                  d->ttl));
-
-          self->rtt_min = MIN (self->rtt_min, rtt);
-          self->rtt_max = MAX (self->rtt_max, rtt);
-          self->rtt_sum += rtt;
-
-          add_responder (self, g_inet_socket_address_get_address (from));
+          if (!take_answer (self, d, fresh))
+            self->n_ignored++;
         }
     }
 
@@ -850,7 +1023,7 @@ on_socket_readable (GSocket      *socket,
   chorus_ring_model_append_many (self->acks, fresh->pdata, fresh->len);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ACKS]);
-  if (g_hash_table_size (self->responders) != old_responders)
+  if (chorus_sender_get_n_responders (self) != old_responders)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_RESPONDERS]);
 
   /* A handler may end this run, and start another: these acks are not
@@ -872,6 +1045,25 @@ send_probe (ChorusSender  *self,
   gssize sent;
 
   g_array_append_val (self->send_times, now);
+  if (self->send_times->len == 1)
+    self->run_start = now;
+
+  if (self->run_probe)
+    {
+      ChorusProbe probe = {
+        .session = self->session,
+        .seq = self->send_times->len,
+        .sent_usec = now,
+        .ttl = self->run_ttl,
+        .spread_ms = (guint32) (self->run_spread * 1000 + 0.5),
+        .text = (const guint8 *) data,
+        .text_size = size,
+      };
+
+      /* The size was checked when the run started. */
+      size = chorus_probe_encode (&probe, self->probe_buffer, self->probe_buffer_size);
+      data = (const char *) self->probe_buffer;
+    }
 
   sent = g_socket_send_to (self->socket, self->destination, data ? data : "", size,
                            self->cancellable, &local_error);
@@ -892,6 +1084,76 @@ send_probe (ChorusSender  *self,
   return TRUE;
 }
 
+/* A probe's wait is over spread + wait after it went out. */
+static gint64
+settle_time (ChorusSender *self,
+             guint32       seq)
+{
+  return g_array_index (self->send_times, gint64, seq - 1)
+         + (gint64) ((self->run_spread + self->run_wait) * G_USEC_PER_SEC);
+}
+
+static void
+settle_until (ChorusSender *self,
+              gint64        now,
+              gboolean      all)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->responder_list));
+
+  while (self->n_settled < self->send_times->len
+         && (all || settle_time (self, self->n_settled + 1) <= now))
+    {
+      self->n_settled++;
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(ChorusResponder) responder = g_list_model_get_item (
+            G_LIST_MODEL (self->responder_list), i);
+
+          _chorus_responder_settle (responder, self->n_settled);
+        }
+    }
+}
+
+/* Brings the responders' statistics up to date and announces them, at
+ * most once per update interval whatever the rate of answers. */
+static void
+update_responders (ChorusSender *self,
+                   gboolean      settle_all)
+{
+  GListModel *list = G_LIST_MODEL (self->responder_list);
+  gint64 now = g_get_monotonic_time ();
+  gint64 silent_after = (gint64) ((self->run_spread + self->run_wait
+                                   + SILENT_INTERVALS * self->run_interval) * G_USEC_PER_SEC);
+  guint n = g_list_model_get_n_items (list);
+  gboolean changed = FALSE;
+
+  settle_until (self, now, settle_all);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ChorusResponder) responder = g_list_model_get_item (list, i);
+      gint64 heard = chorus_responder_get_stats (responder)->last_heard_usec;
+
+      if (self->running)
+        _chorus_responder_set_silent (responder, now - heard > silent_after);
+      changed |= _chorus_responder_flush (responder);
+    }
+
+  if (changed)
+    g_signal_emit (self, signals[RESPONDERS_UPDATED], 0);
+}
+
+static gboolean
+on_tick (gpointer user_data)
+{
+  ChorusSender *self = CHORUS_SENDER (user_data);
+  g_autoptr(ChorusSender) hold = g_object_ref (self);
+
+  update_responders (self, FALSE);
+
+  return G_SOURCE_CONTINUE;
+}
+
 static gboolean
 on_deadline (gpointer user_data)
 {
@@ -907,6 +1169,12 @@ on_deadline (gpointer user_data)
 
   /* An ::ack-received handler ended this run and perhaps started another,
    * which is not ours to finish. */
+  if (self->run_serial != serial)
+    return G_SOURCE_REMOVE;
+
+  /* Every probe's wait is over now. */
+  update_responders (self, TRUE);
+
   if (self->run_serial == serial)
     finish (self);
 
@@ -932,8 +1200,10 @@ add_timeout (double       seconds,
 static void
 schedule_deadline (ChorusSender *self)
 {
-  self->deadline = g_get_monotonic_time () + (gint64) (self->run_wait * G_USEC_PER_SEC);
-  self->deadline_id = add_timeout (self->run_wait, on_deadline, self);
+  double wait = self->run_wait + self->run_spread;
+
+  self->deadline = g_get_monotonic_time () + (gint64) (wait * G_USEC_PER_SEC);
+  self->deadline_id = add_timeout (wait, on_deadline, self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEADLINE]);
 }
 
@@ -957,7 +1227,7 @@ on_probe_timer (gpointer user_data)
   if (g_source_is_destroyed (current))
     return G_SOURCE_REMOVE;
 
-  if (self->send_times->len < self->run_count)
+  if (self->run_count == 0 || self->send_times->len < self->run_count)
     return G_SOURCE_CONTINUE;
 
   self->probe_id = 0;
@@ -1009,6 +1279,33 @@ open_socket (ChorusSender  *self,
   return TRUE;
 }
 
+/* What one datagram of the run will weigh: a probe is the message with
+ * its fields around it. */
+static gsize
+probe_size (ChorusSender *self)
+{
+  gsize size;
+  const guint8 *text = g_bytes_get_data (self->message, &size);
+  g_autofree guint8 *buffer = NULL;
+  ChorusProbe probe = {
+    .session = G_MAXUINT64,
+    .seq = G_MAXUINT32,
+    .sent_usec = G_MAXINT64,
+    .text = text,
+    .text_size = size,
+  };
+  gsize encoded;
+
+  if (!self->probe)
+    return size;
+
+  buffer = g_malloc (size + PROBE_OVERHEAD);
+  encoded = chorus_probe_encode (&probe, buffer, size + PROBE_OVERHEAD);
+
+  /* Too large to encode at all: larger than any datagram. */
+  return encoded > 0 ? encoded : size + PROBE_OVERHEAD;
+}
+
 /**
  * chorus_sender_start:
  * @error: a location for a #GError
@@ -1042,7 +1339,7 @@ chorus_sender_start (ChorusSender  *self,
   if (group == NULL)
     return FALSE;
 
-  if (!chorus_check_payload_size (group, g_bytes_get_size (self->message), error))
+  if (!chorus_check_payload_size (group, probe_size (self), error))
     return FALSE;
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -1052,9 +1349,13 @@ chorus_sender_start (ChorusSender  *self,
   self->n_unlisted = 0;
   self->send_failed = FALSE;
   g_hash_table_remove_all (self->responders);
+  g_list_store_remove_all (self->responder_list);
+  self->n_settled = 0;
+  self->n_tagged = 0;
   g_array_set_size (self->send_times, 0);
   self->rtt_min = G_MAXINT64;
   self->rtt_max = self->rtt_sum = 0;
+  self->rtt_count = 0;
   self->deadline = 0;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ACKS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_RESPONDERS]);
@@ -1073,6 +1374,17 @@ chorus_sender_start (ChorusSender  *self,
   self->run_count = self->count;
   self->run_wait = self->wait;
   self->run_port = (guint16) self->port;
+  self->run_probe = self->probe;
+  self->run_spread = self->probe ? self->spread : 0;
+  self->run_interval = self->interval;
+  self->run_ttl = (guint8) self->ttl;
+  self->session = ((guint64) g_random_int () << 32) | g_random_int ();
+  self->run_start = 0;
+  if (self->run_probe)
+    {
+      self->probe_buffer_size = g_bytes_get_size (self->message) + PROBE_OVERHEAD;
+      self->probe_buffer = g_malloc (self->probe_buffer_size);
+    }
   self->broadcasts = _chorus_link_get_broadcasts ();
   self->batch = _chorus_batch_new (BATCH_SLOTS, G_MAXUINT16 + 1);
   self->destination = g_inet_socket_address_new (chorus_group_get_address (group), self->port);
@@ -1104,7 +1416,9 @@ chorus_sender_start (ChorusSender  *self,
       return TRUE;
     }
 
-  if (self->run_count > 1)
+  self->tick_id = add_timeout (self->update_interval / 1000.0, on_tick, self);
+
+  if (self->run_count != 1)
     self->probe_id = add_timeout (self->interval, on_probe_timer, self);
   else
     schedule_deadline (self);
@@ -1242,7 +1556,7 @@ chorus_sender_get_rtt_min_usec (ChorusSender *self)
 {
   g_return_val_if_fail (CHORUS_IS_SENDER (self), 0);
 
-  return chorus_sender_get_n_acks (self) > 0 ? self->rtt_min : 0;
+  return self->rtt_count > 0 ? self->rtt_min : 0;
 }
 
 gint64
@@ -1256,12 +1570,9 @@ chorus_sender_get_rtt_max_usec (ChorusSender *self)
 gint64
 chorus_sender_get_rtt_avg_usec (ChorusSender *self)
 {
-  guint n;
-
   g_return_val_if_fail (CHORUS_IS_SENDER (self), 0);
 
-  n = chorus_sender_get_n_acks (self);
-  return n > 0 ? self->rtt_sum / n : 0;
+  return self->rtt_count > 0 ? self->rtt_sum / (gint64) self->rtt_count : 0;
 }
 
 /**
@@ -1276,4 +1587,148 @@ chorus_sender_get_receive_buffer (ChorusSender *self)
   g_return_val_if_fail (CHORUS_IS_SENDER (self), -1);
 
   return self->receive_buffer;
+}
+
+gboolean
+chorus_sender_get_probe (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), FALSE);
+
+  return self->probe;
+}
+
+void
+chorus_sender_set_probe (ChorusSender *self,
+                         gboolean      probe)
+{
+  g_return_if_fail (CHORUS_IS_SENDER (self));
+
+  probe = !!probe;
+  if (self->probe == probe)
+    return;
+
+  self->probe = probe;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBE]);
+}
+
+double
+chorus_sender_get_spread (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), 0);
+
+  return self->spread;
+}
+
+void
+chorus_sender_set_spread (ChorusSender *self,
+                          double        seconds)
+{
+  g_return_if_fail (CHORUS_IS_SENDER (self));
+  g_return_if_fail (seconds >= 0 && seconds <= 10);
+
+  if (self->spread == seconds)
+    return;
+
+  self->spread = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPREAD]);
+}
+
+guint
+chorus_sender_get_update_interval (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), 0);
+
+  return self->update_interval;
+}
+
+void
+chorus_sender_set_update_interval (ChorusSender *self,
+                                   guint         msec)
+{
+  g_return_if_fail (CHORUS_IS_SENDER (self));
+  g_return_if_fail (msec >= 10 && msec <= 60000);
+
+  if (self->update_interval == msec)
+    return;
+
+  self->update_interval = msec;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UPDATE_INTERVAL]);
+}
+
+/**
+ * chorus_sender_get_responders:
+ *
+ * Returns: (transfer none): a #GListModel of #ChorusResponder, one per
+ *   host (and kind of answer), in the order they were first heard
+ */
+GListModel *
+chorus_sender_get_responders (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), NULL);
+
+  return G_LIST_MODEL (self->responder_list);
+}
+
+/**
+ * chorus_sender_get_session:
+ *
+ * Returns: the random session number of the current or last run's probes
+ */
+guint64
+chorus_sender_get_session (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), 0);
+
+  return self->session;
+}
+
+/**
+ * chorus_sender_get_n_settled:
+ *
+ * Returns: probes whose wait is over; loss is counted among these
+ */
+guint
+chorus_sender_get_n_settled (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), 0);
+
+  return self->n_settled;
+}
+
+/**
+ * chorus_sender_get_run_start:
+ *
+ * Returns: when the run's first probe went out, on the
+ *   g_get_monotonic_time() clock; 0 before
+ */
+gint64
+chorus_sender_get_run_start (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), 0);
+
+  return self->run_start;
+}
+
+double
+chorus_sender_get_run_interval (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), 0);
+
+  return self->run_interval;
+}
+
+guint
+chorus_sender_get_n_tagged (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), 0);
+
+  return self->n_tagged;
+}
+
+guint
+chorus_sender_get_n_untagged (ChorusSender *self)
+{
+  g_return_val_if_fail (CHORUS_IS_SENDER (self), 0);
+
+  return g_hash_table_size (self->responders) - self->n_tagged;
 }

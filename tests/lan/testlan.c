@@ -75,6 +75,7 @@ struct _ChorusTestLan
   GPtrArray    *ports;
   GMainContext *context;
   GPtrArray    *procs; /* ChorusTestProc, owned */
+  GHashTable   *impair_tables; /* nftables tables made here, by name */
 };
 
 typedef struct
@@ -304,6 +305,7 @@ chorus_test_lan_new (guint    n_hosts,
   lan->ports = g_ptr_array_new_with_free_func (g_free);
   lan->context = g_main_context_new ();
   lan->procs = g_ptr_array_new ();
+  lan->impair_tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_ptr_array_add (lan->addresses, NULL);
   g_ptr_array_add (lan->netns, NULL);
   g_ptr_array_add (lan->ports, NULL);
@@ -939,6 +941,11 @@ chorus_test_proc_wait_joined (ChorusTestProc *proc,
 
 /* Teardown */
 
+static gboolean run_nft (ChorusTestLan  *lan,
+                         guint           host,
+                         const char     *script,
+                         GError        **error);
+
 static gboolean
 check_all_exited (gpointer user_data)
 {
@@ -1006,6 +1013,21 @@ chorus_test_lan_free (ChorusTestLan *lan)
     leaked = TRUE;
   g_ptr_array_unref (lan->procs);
 
+  /* The chains would go with their ports; the tables would stay. */
+  if (g_hash_table_size (lan->impair_tables) > 0)
+    {
+      GHashTableIter iter;
+      gpointer       table;
+
+      g_hash_table_iter_init (&iter, lan->impair_tables);
+      while (g_hash_table_iter_next (&iter, &table, NULL))
+        g_string_append_printf (batch, "delete table netdev %s\n", (const char *) table);
+      if (!run_nft (lan, 0, batch->str, &error))
+        g_printerr ("testlan: teardown: %s\n", error->message);
+      g_string_truncate (batch, 0);
+      g_clear_error (&error);
+    }
+
   /* Deleting a name only unmounts it: the kernel destroys the namespace
    * when its last process is gone too, and with it eth0 and its vhI peer. */
   for (guint i = 1; i <= lan->n_hosts; i++)
@@ -1024,8 +1046,189 @@ chorus_test_lan_free (ChorusTestLan *lan)
   g_ptr_array_unref (lan->addresses);
   g_ptr_array_unref (lan->netns);
   g_ptr_array_unref (lan->ports);
+  g_hash_table_unref (lan->impair_tables);
   g_free (lan);
   lan_exists = FALSE;
+}
+
+/* Impairment
+ *
+ * Where the rules live. Toward the host: the egress hook of its bridge
+ * port vhI, in the test's own namespace; the bridge floods a multicast
+ * frame to every port as a copy of its own, so a rule there touches that
+ * host's copy only. From the host: the ingress hook of vhI for losses, so
+ * that the sender never learns of them; duplicates are made on the
+ * egress hook of the host's eth0, inside its namespace, because a copy
+ * made on an ingress hook can only be sent back out, never received
+ * twice. A dup re-enters the egress hook it was made on: the mark keeps
+ * it from being duplicated again.
+ *
+ * numgen inc counts from 0 each time its rule runs, and the rule runs
+ * only for what the matches before it let through: UDP/IPv4 first
+ * fragments. "== n - 1" makes the nth of them the first one dropped. */
+
+#define IMPAIR_MARK  "0x43686f72"
+#define IMPAIR_MATCH "ip protocol udp ip frag-off & 0x1fff == 0"
+#define IMPAIR_HOST_TABLE "chorus_impair_from"
+
+/* Runs `nft -f -` with script on its stdin, in host's namespace, or in
+ * the test's own for host 0. */
+static gboolean
+run_nft (ChorusTestLan  *lan,
+         guint           host,
+         const char     *script,
+         GError        **error)
+{
+  const char *argv[] = { "nft", "-f", "-", NULL };
+  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                           G_SUBPROCESS_FLAGS_STDERR_PIPE;
+  g_autoptr (GSubprocess) nft = NULL;
+  g_autofree char *err = NULL;
+
+  if (host == 0)
+    nft = g_subprocess_newv (argv, flags, error);
+  else
+    nft = spawn_in_host (lan, host, flags, argv, error);
+  if (nft == NULL)
+    {
+      g_prefix_error (error, "impairing a link needs nft (Debian package nftables): ");
+      return FALSE;
+    }
+  if (!g_subprocess_communicate_utf8 (nft, script, NULL, NULL, &err, error))
+    return FALSE;
+  if (!g_subprocess_get_successful (nft))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "nft -f - failed: %s\n%s",
+                   g_strstrip (err), script);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static char *
+impair_table (ChorusTestLan       *lan,
+              guint                host,
+              ChorusTestDirection  direction)
+{
+  return g_strdup_printf ("chorus_impair_%s_%s", chorus_test_lan_get_port (lan, host),
+                          direction == CHORUS_TEST_TOWARD_HOST ? "toward" : "from");
+}
+
+/* "add" then "delete": removes a table whether or not it exists. */
+static void
+append_remove_table (GString    *script,
+                     const char *table)
+{
+  g_string_append_printf (script, "add table netdev %s\ndelete table netdev %s\n", table, table);
+}
+
+/* Replaces host's impairment in direction by rule, placed on the hook
+ * (ingress or egress) of the test's port for the host, or of the host's
+ * eth0 when on_host; no rule removes it. Each script is one nft
+ * transaction: the old rule and the new never both act. */
+static gboolean
+set_impairment (ChorusTestLan        *lan,
+                guint                 host,
+                ChorusTestDirection   direction,
+                const char           *hook,
+                gboolean              on_host,
+                const char           *rule,
+                GError              **error)
+{
+  g_autoptr (GString) script = g_string_new (NULL);
+  g_autoptr (GString) host_script = g_string_new (NULL);
+  g_autofree char *table = impair_table (lan, host, direction);
+
+  /* Never on anything but the LAN's own ports and hosts. */
+  g_assert (chorus_test_is_isolated ());
+
+  append_remove_table (script, table);
+  g_hash_table_remove (lan->impair_tables, table);
+  if (direction == CHORUS_TEST_FROM_HOST)
+    append_remove_table (host_script, IMPAIR_HOST_TABLE);
+
+  if (rule != NULL)
+    {
+      GString *target = on_host ? host_script : script;
+
+      g_string_append_printf (target,
+                              "table netdev %s {\n"
+                              "  chain impair {\n"
+                              "    type filter hook %s device \"%s\" priority 0; policy accept;\n"
+                              "    %s\n"
+                              "  }\n"
+                              "}\n",
+                              on_host ? IMPAIR_HOST_TABLE : table, hook,
+                              on_host ? "eth0" : chorus_test_lan_get_port (lan, host), rule);
+    }
+
+  if (host_script->len > 0 && !run_nft (lan, host, host_script->str, error))
+    return FALSE;
+  if (!run_nft (lan, 0, script->str, error))
+    return FALSE;
+  if (rule != NULL && !on_host)
+    g_hash_table_add (lan->impair_tables, g_steal_pointer (&table));
+
+  return TRUE;
+}
+
+gboolean
+chorus_test_lan_drop_every (ChorusTestLan        *lan,
+                            guint                 host,
+                            ChorusTestDirection   direction,
+                            guint                 n,
+                            GError              **error)
+{
+  g_autofree char *rule = NULL;
+
+  g_return_val_if_fail (lan != NULL, FALSE);
+  g_return_val_if_fail (host >= 1 && host <= lan->n_hosts, FALSE);
+  g_return_val_if_fail (direction == CHORUS_TEST_TOWARD_HOST || direction == CHORUS_TEST_FROM_HOST,
+                        FALSE);
+  g_return_val_if_fail (n >= 2, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  rule = g_strdup_printf (IMPAIR_MATCH " numgen inc mod %u == %u drop", n, n - 1);
+
+  return set_impairment (lan, host, direction,
+                         direction == CHORUS_TEST_TOWARD_HOST ? "egress" : "ingress", FALSE, rule,
+                         error);
+}
+
+gboolean
+chorus_test_lan_duplicate (ChorusTestLan        *lan,
+                           guint                 host,
+                           ChorusTestDirection   direction,
+                           GError              **error)
+{
+  g_autofree char *rule = NULL;
+  gboolean on_host = direction == CHORUS_TEST_FROM_HOST;
+
+  g_return_val_if_fail (lan != NULL, FALSE);
+  g_return_val_if_fail (host >= 1 && host <= lan->n_hosts, FALSE);
+  g_return_val_if_fail (direction == CHORUS_TEST_TOWARD_HOST || direction == CHORUS_TEST_FROM_HOST,
+                        FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  rule = g_strdup_printf ("ip protocol udp meta mark != " IMPAIR_MARK " meta mark set " IMPAIR_MARK
+                          " dup to \"%s\"",
+                          on_host ? "eth0" : chorus_test_lan_get_port (lan, host));
+
+  return set_impairment (lan, host, direction, "egress", on_host, rule, error);
+}
+
+gboolean
+chorus_test_lan_clear_impairment (ChorusTestLan  *lan,
+                                  guint           host,
+                                  GError        **error)
+{
+  g_return_val_if_fail (lan != NULL, FALSE);
+  g_return_val_if_fail (host >= 1 && host <= lan->n_hosts, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return set_impairment (lan, host, CHORUS_TEST_TOWARD_HOST, NULL, FALSE, NULL, error) &&
+         set_impairment (lan, host, CHORUS_TEST_FROM_HOST, NULL, FALSE, NULL, error);
 }
 
 /* Capture */

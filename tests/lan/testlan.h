@@ -153,6 +153,44 @@ gboolean        chorus_test_inject_udp       (ChorusTestInjector *injector,
                                               GError            **error);
 void            chorus_test_injector_free    (ChorusTestInjector *injector);
 
+/* Impairing a host's link, exactly and repeatably (no randomness, no
+ * netem): nftables rules on the host's own link, in namespaces the LAN
+ * made, never on a real interface. Only UDP/IPv4 datagrams count and are
+ * touched, so ARP, IGMP and the like pass untouched and the counts stay
+ * exact; a fragmented datagram counts by its first fragment.
+ *
+ * A host has at most one impairment per direction: setting one replaces
+ * the one before in that direction (its count starts again from zero),
+ * and chorus_test_lan_clear_impairment() removes both. They need `nft`
+ * (Debian package nftables). */
+typedef enum
+{
+  /* What the bridge sends the host: the host alone is impaired, the
+   * other hosts get every multicast datagram. */
+  CHORUS_TEST_TOWARD_HOST,
+  /* What the host sends into the bridge. */
+  CHORUS_TEST_FROM_HOST,
+} ChorusTestDirection;
+
+/* Drops the nth, 2nth, 3nth… UDP datagram (n >= 2), counting from 1 with
+ * the first one to cross the link in that direction after the call: with
+ * n = 5, datagrams 5, 10, 15… are lost and 1–4, 6–9… get through. The
+ * sender is not told. */
+gboolean        chorus_test_lan_drop_every   (ChorusTestLan        *lan,
+                                              guint                 host,
+                                              ChorusTestDirection   direction,
+                                              guint                 n,
+                                              GError              **error);
+/* Every UDP datagram crosses the link twice, the two copies back to back. */
+gboolean        chorus_test_lan_duplicate    (ChorusTestLan        *lan,
+                                              guint                 host,
+                                              ChorusTestDirection   direction,
+                                              GError              **error);
+/* Removes every impairment of host, in both directions. */
+gboolean        chorus_test_lan_clear_impairment (ChorusTestLan    *lan,
+                                                  guint             host,
+                                                  GError          **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChorusTestLan, chorus_test_lan_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChorusTestInjector, chorus_test_injector_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChorusTestCapture, chorus_test_capture_free)
