@@ -953,6 +953,14 @@ on_message_received (ChorusReceiver *receiver,
       chorus_json_add_payload (line, chorus_message_get_payload (message));
       if (chorus_message_get_ttl (message) >= 0)
         chorus_json_add_int (line, "ttl", chorus_message_get_ttl (message));
+      if (chorus_message_get_probe (message))
+        {
+          g_autofree char *session = g_strdup_printf ("%016" G_GINT64_MODIFIER "x",
+                                                      chorus_message_get_session (message));
+
+          chorus_json_add_int (line, "seq", chorus_message_get_seq (message));
+          chorus_json_add_string (line, "session", session);
+        }
       printed = chorus_json_print (line);
     }
   else
@@ -967,7 +975,14 @@ on_message_received (ChorusReceiver *receiver,
       chorus_cli_append_number (line, chorus_message_get_port (message));
       g_string_append (line, ", ");
       chorus_cli_append_number (line, chorus_message_get_size (message));
-      g_string_append (line, " bytes: \"");
+      if (chorus_message_get_probe (message))
+        {
+          g_string_append (line, " bytes, probe ");
+          chorus_cli_append_number (line, chorus_message_get_seq (message));
+        }
+      else
+        g_string_append (line, " bytes");
+      g_string_append (line, ": \"");
       g_string_append (line, chorus_message_get_text (message));
       g_string_append (line, "\"\n");
       printed = chorus_cli_print_line (line);
@@ -1023,6 +1038,76 @@ on_problem_changed (ChorusReceiver *receiver,
     output_failed (run, G_OBJECT (receiver));
 }
 
+/* One line per prober heard: a one-way view of how well its probes
+ * arrive. */
+static gboolean
+print_sources (ChorusReceiver *receiver,
+               Run            *run)
+{
+  GListModel *sources = chorus_receiver_get_sources (receiver);
+  guint n = g_list_model_get_n_items (sources);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ChorusSource) source = g_list_model_get_item (sources, i);
+      const ChorusSenderStats *stats = chorus_source_get_stats (source);
+      g_autofree char *session = g_strdup_printf ("%016" G_GINT64_MODIFIER "x",
+                                                  chorus_source_get_session (source));
+
+      if (run->json)
+        {
+          GString *line = chorus_json_begin ("sender");
+
+          chorus_json_add_string (line, "from", chorus_source_get_address (source));
+          chorus_json_add_int (line, "port", chorus_source_get_port (source));
+          chorus_json_add_string (line, "session", session);
+          chorus_json_add_int (line, "received", stats->received);
+          chorus_json_add_int (line, "lost", stats->lost);
+          chorus_json_add_fixed2 (line, "loss_pct", chorus_source_get_loss (source));
+          chorus_json_add_int (line, "duplicates", stats->duplicates);
+          chorus_json_add_int (line, "reordered", stats->reordered);
+          if (stats->ttl >= 0)
+            chorus_json_add_int (line, "ttl", stats->ttl);
+          else
+            chorus_json_add_null (line, "ttl");
+          chorus_json_add_int (line, "first_seq", stats->first_seq);
+          chorus_json_add_int (line, "last_seq", stats->highest_seq);
+          chorus_json_add_fixed2 (line, "rate", chorus_source_get_rate (source));
+          if (!chorus_json_print (line))
+            return FALSE;
+        }
+      else
+        {
+          g_printerr ("probes from %s:%u (session %s): %" G_GUINT64_FORMAT " received, %"
+                      G_GUINT64_FORMAT " lost (%.2f%%), %" G_GUINT64_FORMAT " duplicates, %"
+                      G_GUINT64_FORMAT " reordered, ttl %d, %.2f/s\n",
+                      chorus_source_get_address (source), chorus_source_get_port (source),
+                      session, stats->received, stats->lost, chorus_source_get_loss (source),
+                      stats->duplicates, stats->reordered, stats->ttl,
+                      chorus_source_get_rate (source));
+        }
+    }
+
+  return TRUE;
+}
+
+typedef struct
+{
+  Run *run;
+  ChorusReceiver *receiver;
+} ReceiveReport;
+
+static gboolean
+on_receive_report (gpointer user_data)
+{
+  ReceiveReport *report = user_data;
+
+  if (report->run->write_errno == 0 && !print_sources (report->receiver, report->run))
+    output_failed (report->run, G_OBJECT (report->receiver));
+
+  return G_SOURCE_CONTINUE;
+}
+
 /* What was received and answered, once the receiver stopped. */
 static void
 print_receive_summary (ChorusReceiver *receiver,
@@ -1034,6 +1119,12 @@ print_receive_summary (ChorusReceiver *receiver,
 
   if (run->write_errno != 0)
     return;
+
+  if (!print_sources (receiver, run))
+    {
+      run->write_errno = errno != 0 ? errno : EIO;
+      return;
+    }
 
   if (run->json)
     {
@@ -1076,6 +1167,8 @@ command_receive (int    argc,
   g_autofree char *interface = NULL;
   g_autofree char *rate_text = NULL;
   g_autofree char *burst_text = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *report_text = NULL;
   gboolean no_reply = FALSE;
   gboolean allow_larger = FALSE;
   gboolean json = FALSE;
@@ -1096,6 +1189,10 @@ command_receive (int    argc,
       "Answer with a reply larger than the message it answers", NULL },
     { "count", 'c', 0, G_OPTION_ARG_STRING, &count_text,
       "Exit after N messages (default: until interrupted)", "N" },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name,
+      "Call this receiver TEXT in answers to Chorus probes (default: the host name)", "TEXT" },
+    { "report", 0, 0, G_OPTION_ARG_STRING, &report_text,
+      "Print the statistics of every Chorus prober heard this often", "SECONDS" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON Lines", NULL },
     { NULL }
   };
@@ -1110,9 +1207,12 @@ command_receive (int    argc,
   guint count = 0;
   guint rate = (guint) CHORUS_REPLY_DEFAULT_RATE;
   guint burst = CHORUS_REPLY_DEFAULT_BURST;
+  double report_every = 0;
+  guint report_id = 0;
   guint signal_ids[2];
   int status;
   Run run = { 0 };
+  ReceiveReport report;
 
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_description (context,
@@ -1137,8 +1237,17 @@ command_receive (int    argc,
       || (count_text && !chorus_parse_count (count_text, &count, &error))
       || (rate_text && !chorus_parse_rate (rate_text, &rate, &error))
       || (burst_text && !chorus_parse_count (burst_text, &burst, &error))
+      || (report_text
+          && !chorus_parse_seconds (report_text, _("Report interval"), 0.1, &report_every, &error))
       || !chorus_parse_interface (interface, &ifindex, &error))
     return invalid ("receive", error);
+
+  if (name != NULL && !g_utf8_validate (name, -1, NULL))
+    {
+      g_set_error_literal (&error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
+                           "The name is not valid UTF-8");
+      return invalid ("receive", error);
+    }
 
   if (reply != NULL && !g_utf8_validate (reply, -1, NULL))
     {
@@ -1166,6 +1275,7 @@ command_receive (int    argc,
                            "reply-rate", (double) rate,
                            "reply-burst", burst,
                            "allow-larger-replies", allow_larger,
+                           "name", name,
                            /* The terminal is the history; keep little. */
                            "capacity", 16,
                            NULL);
@@ -1207,7 +1317,12 @@ command_receive (int    argc,
                   no_reply ? ", not answering" : "");
     }
 
+  report = (ReceiveReport) { &run, receiver };
+  if (report_every > 0)
+    report_id = g_timeout_add ((guint) (report_every * 1000 + 0.5), on_receive_report, &report);
+
   run_loop (&run);
+  g_clear_handle_id (&report_id, g_source_remove);
   g_source_remove (signal_ids[0]);
   g_source_remove (signal_ids[1]);
 
