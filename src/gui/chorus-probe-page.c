@@ -21,6 +21,10 @@
 #define UPDATE_INTERVAL_MS 250
 /* The shortest interval between probes. */
 #define MIN_INTERVAL       0.01
+/* The sender's bounds: a day between probes or for answers, and what
+ * receivers accept as a spread. */
+#define MAX_SECONDS        86400
+#define MAX_SPREAD         10
 
 struct _ChorusProbePage
 {
@@ -97,6 +101,23 @@ parse_probe_count (const char  *text,
   return TRUE;
 }
 
+/* The longest a value of the sender's may be, beyond what
+ * chorus_parse_seconds() checks. */
+static gboolean
+check_at_most (double       seconds,
+               double       maximum,
+               const char  *what,
+               GError     **error)
+{
+  if (seconds <= maximum)
+    return TRUE;
+
+  /* Translators: the first %s names a field, such as “Spread” */
+  g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE, _("%s is at most %g seconds"),
+               what, maximum);
+  return FALSE;
+}
+
 static const char *
 field_text (ChorusField *field)
 {
@@ -121,13 +142,16 @@ chorus_probe_page_check (ChorusProbePage *self,
   request->group = chorus_group_parse (field_text (&self->group), &group_error);
   chorus_parse_port (field_text (&self->port), &request->port, &port_error);
   chorus_parse_ttl (field_text (&self->ttl), &request->ttl, &ttl_error);
-  chorus_parse_seconds (field_text (&self->interval), _("Interval"), MIN_INTERVAL,
-                        &request->interval, &interval_error);
+  if (chorus_parse_seconds (field_text (&self->interval), _("Interval"), MIN_INTERVAL,
+                            &request->interval, &interval_error))
+    check_at_most (request->interval, MAX_SECONDS, _("Interval"), &interval_error);
   parse_probe_count (field_text (&self->count), &request->count, &count_error);
-  chorus_parse_seconds (field_text (&self->spread), _("Spread"), 0, &request->spread,
-                        &spread_error);
-  chorus_parse_seconds (field_text (&self->wait), _("Wait time"), 0, &request->wait,
-                        &wait_error);
+  if (chorus_parse_seconds (field_text (&self->spread), _("Spread"), 0, &request->spread,
+                            &spread_error))
+    check_at_most (request->spread, MAX_SPREAD, _("Spread"), &spread_error);
+  if (chorus_parse_seconds (field_text (&self->wait), _("Wait time"), 0, &request->wait,
+                            &wait_error))
+    check_at_most (request->wait, MAX_SECONDS, _("Wait time"), &wait_error);
 
   /* A probe carries the message after its own fields; it is padded to
    * at least this size, which covers them. */
