@@ -218,9 +218,9 @@ history_extend (ChorusResponder *self,
       *history_slot (self, self->history_last) = CHORUS_RTT_PENDING;
     }
 
-  /* Counted as last + 1 - first: an empty history (last = first - 1)
-   * holds nothing rather than wrapping around. */
-  if (self->history_last + 1 - self->history_first > CHORUS_RESPONDER_HISTORY)
+  /* An empty history has history_last = history_first - 1. */
+  if (self->history_last >= self->history_first
+      && self->history_last - self->history_first >= CHORUS_RESPONDER_HISTORY)
     self->history_first = self->history_last - CHORUS_RESPONDER_HISTORY + 1;
 }
 
