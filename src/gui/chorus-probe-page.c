@@ -12,6 +12,7 @@
 #include "chorus-address.h"
 #include "chorus-clock.h"
 #include "chorus-error.h"
+#include "chorus-export.h"
 #include "chorus-gui-utils-private.h"
 #include "chorus-probe-page.h"
 #include "chorus-probe.h"
@@ -410,6 +411,131 @@ chorus_probe_page_toggle_action (GtkWidget  *widget,
     chorus_probe_page_fail (self, error->message);
 }
 
+/* Export: the responders or the answers, as CSV or JSON, to a file
+ * the user picks (through the portal in a sandbox). */
+typedef struct
+{
+  ChorusProbePage    *page;
+  gboolean            answers;
+  ChorusExportFormat  format;
+  guint               n_items;
+} ExportJob;
+
+static void
+export_job_free (ExportJob *job)
+{
+  g_clear_object (&job->page);
+  g_free (job);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ExportJob, export_job_free)
+
+static void
+on_export_saved (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(ExportJob) job = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+    {
+      g_autofree char *name = g_file_get_parse_name (G_FILE (source));
+
+      /* Translators: the first %s is a file, the second says why */
+      message = g_strdup_printf (_("Could not save %s: %s"), name, error->message);
+    }
+  else if (job->answers)
+    message = g_strdup_printf (ngettext ("Saved %u answer", "Saved %u answers", job->n_items),
+                               job->n_items);
+  else
+    message = g_strdup_printf (ngettext ("Saved %u responder", "Saved %u responders",
+                                         job->n_items),
+                               job->n_items);
+
+  _chorus_show_toast (GTK_WIDGET (job->page), message);
+}
+
+static void
+on_export_response (GtkNativeDialog *chooser,
+                    int              response,
+                    ExportJob       *job)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  GListModel *model;
+
+  if (response != GTK_RESPONSE_ACCEPT
+      || (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) == NULL)
+    {
+      export_job_free (job);
+      g_object_unref (chooser);
+      return;
+    }
+
+  /* What the table shows when the file is chosen. */
+  if (job->answers)
+    {
+      model = chorus_sender_get_acks (job->page->sender);
+      bytes = chorus_export_acks (model, job->format);
+    }
+  else
+    {
+      model = chorus_sender_get_responders (job->page->sender);
+      bytes = chorus_export_responders (model, job->format);
+    }
+  job->n_items = g_list_model_get_n_items (model);
+
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
+                                       G_FILE_CREATE_REPLACE_DESTINATION, NULL, on_export_saved,
+                                       job);
+  g_object_unref (chooser);
+}
+
+static void
+chorus_probe_page_export_action (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter)
+{
+  ChorusProbePage *self = CHORUS_PROBE_PAGE (widget);
+  gboolean answers = g_str_equal (action_name, "probe.export-answers");
+  gboolean json = g_str_equal (g_variant_get_string (parameter, NULL), "json");
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  GtkFileChooserNative *chooser;
+  ExportJob *job;
+
+  chooser = gtk_file_chooser_native_new (answers ? _("Export Answers") : _("Export Responders"),
+                                         GTK_WINDOW (gtk_widget_get_root (widget)),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+
+  if (json)
+    {
+      gtk_file_filter_set_name (filter, _("JSON"));
+      gtk_file_filter_add_mime_type (filter, "application/json");
+      gtk_file_filter_add_suffix (filter, "json");
+    }
+  else
+    {
+      gtk_file_filter_set_name (filter, _("CSV"));
+      gtk_file_filter_add_mime_type (filter, "text/csv");
+      gtk_file_filter_add_suffix (filter, "csv");
+    }
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser),
+                                     answers ? (json ? "chorus-answers.json" : "chorus-answers.csv")
+                                             : (json ? "chorus-responders.json"
+                                                     : "chorus-responders.csv"));
+
+  job = g_new0 (ExportJob, 1);
+  job->page = g_object_ref (self);
+  job->answers = answers;
+  job->format = json ? CHORUS_EXPORT_JSON : CHORUS_EXPORT_CSV;
+  g_signal_connect (chooser, "response", G_CALLBACK (on_export_response), job);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 /* The responders' cells. The first argument is the list item. */
 
 static char *
@@ -660,6 +786,10 @@ chorus_probe_page_class_init (ChorusProbePageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "probe.toggle", NULL,
                                    chorus_probe_page_toggle_action);
+  gtk_widget_class_install_action (widget_class, "probe.export-responders", "s",
+                                   chorus_probe_page_export_action);
+  gtk_widget_class_install_action (widget_class, "probe.export-answers", "s",
+                                   chorus_probe_page_export_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
                                        "probe.toggle", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
