@@ -45,6 +45,9 @@ struct _ChorusProbePage
   ChorusField         wait;
 
   AdwExpanderRow     *timing_row;
+  GtkWidget          *controls_box;
+  guint               reveal_id;
+  guint               reveal_frames;
   GtkLabel           *errors_label;
   GtkLabel           *status_label;
   GtkButton          *toggle_button;
@@ -170,8 +173,9 @@ chorus_probe_page_check (ChorusProbePage *self,
     gboolean timing_valid = interval_error == NULL && count_error == NULL
                             && spread_error == NULL && wait_error == NULL;
 
-    /* An error inside the collapsed timing row must not go unseen. */
-    if (!timing_valid)
+    /* An error inside the collapsed timing row must not go unseen; not
+     * for the settings read at start-up, which may be half applied. */
+    if (!timing_valid && gtk_widget_get_mapped (GTK_WIDGET (self)))
       adw_expander_row_set_expanded (self->timing_row, TRUE);
 
     return _chorus_fields_report (fields, errors, G_N_ELEMENTS (fields), self->errors_label);
@@ -266,6 +270,39 @@ chorus_probe_page_update_summary (ChorusProbePage *self)
   gtk_label_set_text (self->summary_label, summary);
 }
 
+/* Once the first host answers, the page scrolls so that the Stop
+ * button, the chart and the table fill the window rather than the form.
+ * Done on the next frame, once the results are laid out. */
+static gboolean
+chorus_probe_page_reveal_results (GtkWidget     *widget,
+                                  GdkFrameClock *frame_clock,
+                                  gpointer       user_data)
+{
+  ChorusProbePage *self = CHORUS_PROBE_PAGE (widget);
+  /* The page's own child: bound as a template child, it would be
+   * unparented twice on dispose. */
+  GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (adw_bin_get_child (ADW_BIN (self)));
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scroller);
+  GtkWidget *content = gtk_scrolled_window_get_child (scroller);
+  double x, y;
+
+  if (!gtk_widget_translate_coordinates (self->controls_box, content, 0, 0, &x, &y))
+    {
+      self->reveal_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  /* Until the results are laid out, the page is not yet long enough. */
+  if (gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) < y - 6
+      && ++self->reveal_frames < 30)
+    return G_SOURCE_CONTINUE;
+
+  gtk_adjustment_set_value (adjustment, y - 6);
+  self->reveal_id = 0;
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 chorus_probe_page_update_stack (ChorusProbePage *self)
 {
@@ -279,6 +316,15 @@ chorus_probe_page_update_stack (ChorusProbePage *self)
     page = "waiting";
   else
     page = "empty";
+
+  if (g_str_equal (page, "results") && self->reveal_id == 0
+      && !g_str_equal (gtk_stack_get_visible_child_name (self->results_stack), "results"))
+    {
+      self->reveal_frames = 0;
+      self->reveal_id = gtk_widget_add_tick_callback (GTK_WIDGET (self),
+                                                      chorus_probe_page_reveal_results, NULL,
+                                                      NULL);
+    }
 
   gtk_stack_set_visible_child_name (self->results_stack, page);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "probe.export-responders",
@@ -597,12 +643,16 @@ host_sort_key (gpointer    unused,
   return g_strconcat ("2", address, NULL);
 }
 
+/* Of the probes whose wait is over, how many were answered in time: the
+ * same count as the loss, where received would also count answers to
+ * probes still waiting. */
 static char *
 format_answered (gpointer unused,
-                 guint64  received,
+                 guint64  lost,
                  guint64  sent)
 {
-  return g_strdup_printf ("%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT, received, sent);
+  return g_strdup_printf ("%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT, sent - MIN (lost, sent),
+                          sent);
 }
 
 static char *
@@ -760,6 +810,7 @@ chorus_probe_page_class_init (ChorusProbePageClass *klass)
   BIND_FIELD (spread);
   BIND_FIELD (wait);
   gtk_widget_class_bind_template_child (widget_class, ChorusProbePage, timing_row);
+  gtk_widget_class_bind_template_child (widget_class, ChorusProbePage, controls_box);
   gtk_widget_class_bind_template_child (widget_class, ChorusProbePage, errors_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusProbePage, status_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusProbePage, toggle_button);

@@ -44,6 +44,9 @@ test_validation (void)
   GtkWidget *button = CHILD (page, "toggle_button");
   GtkWidget *interval_icon = CHILD (page, "interval_icon");
 
+  /* Shown, as only then does an error open the timing row. */
+  gtk_window_present (GTK_WINDOW (gtk_widget_get_root (page)));
+
   /* The defaults are valid, and probe until stopped. */
   g_assert_false (gtk_widget_get_visible (CHILD (page, "errors_label")));
   g_assert_true (gtk_widget_get_sensitive (button));

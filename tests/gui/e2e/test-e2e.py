@@ -325,7 +325,61 @@ def run():
     ok(wait_for(lambda: group.getState().contains(pyatspi.STATE_SENSITIVE)
                 and port.getState().contains(pyatspi.STATE_SENSITIVE), 3),
        'the group and port can change again once stopped')
+
+    probe(app, 'probe.png')
     return app
+
+
+def probe(app, shot):
+    """4. Probe the Chorus receivers on hosts 2 to 5 (port 10001): a row
+    per host with its loss, and the chart."""
+    tab = find(app, 'page tab', 'Probe', timeout=3)
+    if tab is None:
+        tab = find(app, 'toggle button', 'Probe', timeout=3)
+    ok(tab is not None, 'the Probe page has a tab')
+    if tab is None:
+        return
+    click(tab)
+    probe_page = find(app, 'filler', 'ChorusProbePage')
+    ok(probe_page is not None, 'the Probe page is exposed')
+    fields = {name: find(probe_page, 'text', name) for name in ['Group', 'Port', 'TTL']}
+    ok(all(fields.values()), 'the Probe page has Group, Port and TTL fields', repr(fields))
+    chart = find(probe_page, 'image', 'Round-Trip Chart', timeout=3)
+    ok(chart is not None, 'the chart is exposed as an image named “Round-Trip Chart”')
+    start = find(probe_page, 'push button', 'Start Probing')
+    ok(start is not None, 'the Probe page has a “Start Probing” button')
+    if not all(fields.values()) or start is None:
+        return
+    set_text(fields['Group'], '224.3.29.71')
+    set_text(fields['Port'], '10001')
+    set_text(fields['TTL'], '1')
+    ok(wait_for(lambda: start.getState().contains(pyatspi.STATE_SENSITIVE), 3),
+       'valid fields enable Start Probing')
+    click(start)
+    stop = find(probe_page, 'push button', 'Stop Probing', timeout=5)
+    ok(stop is not None, 'the button becomes “Stop Probing”')
+
+    names = ['lab-%d' % host for host in (2, 3, 4, 5)]
+
+    def rows_shown():
+        shown = texts(probe_page)
+        return (all(name in shown for name in names)
+                and sum(1 for t in shown if t.endswith(' %')) >= len(names)) and shown
+    shown = wait_for(rows_shown, 15)
+    ok(shown, 'a row per host appears, with its loss', texts(probe_page))
+    if chart is not None:
+        ok(wait_for(lambda: 'for 4 hosts' in (chart.description or ''), 5),
+           'the chart describes the four hosts', chart.description)
+    # Enough probes for the chart to show the lines and host 5's losses.
+    time.sleep(8)
+    if stop is not None:
+        click(stop)
+    ok(find(probe_page, 'push button', 'Start Probing', timeout=5) is not None,
+       'stopping brings back “Start Probing”')
+    ok(any(t.startswith('lab-5') or t == 'lab-5' for t in texts(probe_page)), 'host 5 is listed')
+    time.sleep(1)
+    path = screenshot(shot)
+    ok(os.path.exists(path), 'screenshot ' + path)
 
 
 if __name__ == '__main__':
