@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "chorus-address.h"
+#include "chorus-error.h"
+#include "chorus-probe.h"
 #include "chorus-gui-utils-private.h"
 #include "chorus-receive-page.h"
 #include "chorus-ring-model.h"
@@ -24,6 +26,7 @@ struct _ChorusReceivePage
   ChorusField        group;
   ChorusField        port;
   ChorusField        reply;
+  ChorusField        name;
 
   AdwActionRow      *answer_row;
   GtkSwitch         *answer_switch;
@@ -42,6 +45,8 @@ struct _ChorusReceivePage
   GtkScrolledWindow *scroller;
   GtkColumnView     *column_view;
   GtkNoSelection    *selection;
+  GtkWidget         *sources_box;
+  GtkNoSelection    *sources_selection;
 };
 
 G_DEFINE_FINAL_TYPE (ChorusReceivePage, chorus_receive_page, ADW_TYPE_BIN)
@@ -56,6 +61,12 @@ chorus_receive_page_check (ChorusReceivePage  *self,
   g_autoptr(GError) group_error = NULL;
   g_autoptr(GError) port_error = NULL;
   g_autoptr(GError) reply_error = NULL;
+  g_autoptr(GError) name_error = NULL;
+
+  if (strlen (gtk_editable_get_text (GTK_EDITABLE (self->name.row))) > CHORUS_WIRE_NAME_MAX)
+    g_set_error (&name_error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
+                 /* Translators: %d is a number of bytes */
+                 _("The answer name is at most %d bytes long"), CHORUS_WIRE_NAME_MAX);
 
   *group = chorus_group_parse (gtk_editable_get_text (GTK_EDITABLE (self->group.row)),
                                &group_error);
@@ -66,8 +77,8 @@ chorus_receive_page_check (ChorusReceivePage  *self,
                                &reply_error);
 
   {
-    ChorusField *const fields[] = { &self->group, &self->port, &self->reply };
-    const GError *const errors[] = { group_error, port_error, reply_error };
+    ChorusField *const fields[] = { &self->group, &self->port, &self->reply, &self->name };
+    const GError *const errors[] = { group_error, port_error, reply_error, name_error };
 
     return _chorus_fields_report (fields, errors, G_N_ELEMENTS (fields), self->errors_label);
   }
@@ -107,6 +118,24 @@ chorus_receive_page_push_reply (ChorusReceivePage *self)
   group = chorus_group_parse (gtk_editable_get_text (GTK_EDITABLE (self->group.row)), NULL);
   if (group != NULL && chorus_check_payload_size (group, strlen (reply), NULL))
     chorus_receiver_set_reply (self->receiver, reply);
+}
+
+/* The answer name applies to a running receiver too, once it fits. */
+static void
+chorus_receive_page_push_name (ChorusReceivePage *self)
+{
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name.row));
+
+  if (strlen (name) <= CHORUS_WIRE_NAME_MAX)
+    chorus_receiver_set_name (self->receiver, name);
+}
+
+static void
+on_sources_changed (ChorusReceivePage *self)
+{
+  GListModel *sources = chorus_receiver_get_sources (self->receiver);
+
+  gtk_widget_set_visible (self->sources_box, g_list_model_get_n_items (sources) > 0);
 }
 
 /* The collapsed row says what the limits are. */
@@ -448,6 +477,36 @@ format_clock (gpointer unused,
 }
 
 static char *
+format_source_count (gpointer unused,
+                     guint64  n)
+{
+  return g_strdup_printf ("%'" G_GUINT64_FORMAT, n);
+}
+
+static char *
+format_loss (gpointer unused,
+             double   loss)
+{
+  /* Translators: a loss in per cent */
+  return g_strdup_printf (_("%.1f %%"), loss);
+}
+
+static char *
+format_ttl (gpointer unused,
+            int      ttl)
+{
+  return ttl < 0 ? g_strdup ("—") : g_strdup_printf ("%d", ttl);
+}
+
+static char *
+format_rate (gpointer unused,
+             double   rate)
+{
+  /* Translators: probes a second */
+  return g_strdup_printf (_("%.1f/s"), rate);
+}
+
+static char *
 format_size (gpointer unused,
              guint    size)
 {
@@ -489,6 +548,7 @@ chorus_receive_page_class_init (ChorusReceivePageClass *klass)
   object_class->finalize = chorus_receive_page_finalize;
 
   g_type_ensure (CHORUS_TYPE_MESSAGE);
+  g_type_ensure (CHORUS_TYPE_SOURCE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/chorusapp/Chorus/ui/chorus-receive-page.ui");
@@ -504,6 +564,12 @@ chorus_receive_page_class_init (ChorusReceivePageClass *klass)
                                              G_STRUCT_OFFSET (ChorusReceivePage, reply.row));
   gtk_widget_class_bind_template_child_full (widget_class, "reply_icon", FALSE,
                                              G_STRUCT_OFFSET (ChorusReceivePage, reply.icon));
+  gtk_widget_class_bind_template_child_full (widget_class, "name_row", FALSE,
+                                             G_STRUCT_OFFSET (ChorusReceivePage, name.row));
+  gtk_widget_class_bind_template_child_full (widget_class, "name_icon", FALSE,
+                                             G_STRUCT_OFFSET (ChorusReceivePage, name.icon));
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, sources_box);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, sources_selection);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, answer_row);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, answer_switch);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, errors_label);
@@ -525,6 +591,11 @@ chorus_receive_page_class_init (ChorusReceivePageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, format_endpoint);
   gtk_widget_class_bind_template_callback (widget_class, format_clock);
   gtk_widget_class_bind_template_callback (widget_class, format_size);
+  gtk_widget_class_bind_template_callback_full (widget_class, "format_count",
+                                                G_CALLBACK (format_source_count));
+  gtk_widget_class_bind_template_callback (widget_class, format_loss);
+  gtk_widget_class_bind_template_callback (widget_class, format_ttl);
+  gtk_widget_class_bind_template_callback (widget_class, format_rate);
 
   gtk_widget_class_install_action (widget_class, "receive.toggle", NULL,
                                    chorus_receive_page_toggle_action);
@@ -567,6 +638,10 @@ chorus_receive_page_init (ChorusReceivePage *self)
   g_signal_connect_object (messages, "items-changed", G_CALLBACK (on_messages_changed), self,
                            G_CONNECT_SWAPPED);
 
+  gtk_no_selection_set_model (self->sources_selection, chorus_receiver_get_sources (self->receiver));
+  g_signal_connect_object (chorus_receiver_get_sources (self->receiver), "items-changed",
+                           G_CALLBACK (on_sources_changed), self, G_CONNECT_SWAPPED);
+
   adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
   g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (on_scroll_value_changed),
                            self, G_CONNECT_SWAPPED);
@@ -598,6 +673,13 @@ chorus_receive_page_init (ChorusReceivePage *self)
                            G_CONNECT_SWAPPED);
   g_settings_bind (self->settings, "receive-reply", self->reply.row, "text",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "receive-name", self->name.row, "text",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (self->name.row, "notify::text",
+                           G_CALLBACK (chorus_receive_page_push_name), self, G_CONNECT_SWAPPED);
+  /* Empty, answers carry the host name: shown where the name goes. */
+  g_object_set (gtk_editable_get_delegate (GTK_EDITABLE (self->name.row)), "placeholder-text",
+                g_get_host_name (), NULL);
   g_settings_bind (self->settings, "receive-answer", self->answer_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "receive-reply-rate", self->rate_adjustment, "value",
@@ -613,6 +695,8 @@ chorus_receive_page_init (ChorusReceivePage *self)
   chorus_receive_page_update_limits (self);
 
   chorus_receive_page_push_reply (self);
+  chorus_receive_page_push_name (self);
+  on_sources_changed (self);
   on_running_changed (self);
   chorus_receive_page_update_counts (self);
   on_dropped_changed (self);

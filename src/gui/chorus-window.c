@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "chorus-probe-page.h"
 #include "chorus-receive-page.h"
 #include "chorus-send-page.h"
 #include "chorus-window.h"
@@ -74,6 +75,7 @@ chorus_window_class_init (ChorusWindowClass *klass)
 
   g_type_ensure (CHORUS_TYPE_SEND_PAGE);
   g_type_ensure (CHORUS_TYPE_RECEIVE_PAGE);
+  g_type_ensure (CHORUS_TYPE_PROBE_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/chorusapp/Chorus/ui/chorus-window.ui");
@@ -87,6 +89,8 @@ chorus_window_class_init (ChorusWindowClass *klass)
                                        "win.show-page", "s", "send");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK,
                                        "win.show-page", "s", "receive");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK,
+                                       "win.show-page", "s", "probe");
 }
 
 static void

@@ -25,7 +25,8 @@ done
 export DISPLAY=:$display
 
 # The application as built, in English, with settings in a throwaway
-# key file: a window size that suits the screenshots, nothing else.
+# key file: a window size that suits the screenshots, and probes often
+# enough for the chart to fill in a few seconds.
 config=$(mktemp -d)
 trap 'kill $xvfb 2>/dev/null || true; rm -rf "$config"' EXIT
 mkdir -p "$config/glib-2.0/settings"
@@ -33,6 +34,8 @@ cat >"$config/glib-2.0/settings/keyfile" <<'KEYFILE'
 [io/github/chorusapp/Chorus]
 window-width=720
 window-height=640
+probe-interval='0.1'
+probe-wait='0.5'
 KEYFILE
 export XDG_CONFIG_HOME=$config
 export GSETTINGS_BACKEND=keyfile

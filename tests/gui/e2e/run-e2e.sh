@@ -51,7 +51,7 @@ fi
 # shellcheck source=/dev/null
 . "$testlan_sh"
 testlan_isolate
-testlan_build 3
+testlan_build 5
 
 pids=()
 private=
@@ -69,6 +69,7 @@ cleanup () {
   fi
   # The flood leaves megabytes of the receivers' chatter: keep the start.
   for host in 2 3; do
+    truncate -s '<1M' "$out/chorus-receiver-h$host.log" 2>/dev/null || true
     truncate -s '<1M' "$out/article-receiver-h$host.log" 2>/dev/null || true
   done
 }
@@ -81,6 +82,25 @@ for host in 2 3; do
     >/dev/null 2>"$out/article-receiver-h$host.log" &
   pids+=($!)
 done
+
+# Chorus receivers for the probe scenario, on a port of their own, on
+# hosts 2 to 5.
+for host in 2 3 4 5; do
+  nsenter --net="/run/netns/chorus-h$host" -- \
+    "$build/src/cli/chorus-cli" receive --port 10001 --name "lab-$host" \
+    >/dev/null 2>"$out/chorus-receiver-h$host.log" &
+  pids+=($!)
+done
+# Host 5 never hears one probe in twelve (nftables on its own link:
+# this kernel has no netem), so that its row and line show losses.
+lan_exec 5 nft -f - <<'NFT' 2>"$out/nft.log" || true
+table netdev chorus-e2e {
+  chain impair {
+    type filter hook ingress device "eth0" priority 0; policy accept;
+    udp dport 10001 numgen inc mod 12 == 11 drop
+  }
+}
+NFT
 
 # Until both receivers have joined the article's group.
 for _ in $(seq 100); do

@@ -7,8 +7,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 import pyatspi
@@ -169,8 +171,35 @@ def main():
                 app_process.wait(5)
             except subprocess.TimeoutExpired:
                 app_process.kill()
+    narrow()
     print('1..%d' % n_tests, flush=True)
     sys.exit(1 if failed else 0)
+
+
+def narrow():
+    """The Probe page again, in a window 360 pixels wide, as on a phone."""
+    config = tempfile.mkdtemp()
+    os.makedirs(os.path.join(config, 'glib-2.0', 'settings'))
+    with open(os.path.join(config, 'glib-2.0', 'settings', 'keyfile'), 'w') as f:
+        f.write("[io/github/chorusapp/Chorus]\nwindow-width=360\nwindow-height=720\n"
+                "probe-interval='0.1'\nprobe-wait='0.5'\n")
+    log = os.path.join(OUT, 'chorus-narrow.log')
+    env = dict(os.environ, G_DEBUG='fatal-criticals', XDG_CONFIG_HOME=config)
+    app_process = subprocess.Popen([sys.argv[1]], stdout=subprocess.DEVNULL,
+                                   stderr=open(log, 'w'), env=env)
+    try:
+        app = find_app('chorus')
+        if ok(app is not None, 'the application is on the AT-SPI bus, 360 pixels wide'):
+            probe(app, 'probe-narrow.png')
+            close_window(app, app_process, log)
+    finally:
+        if app_process.poll() is None:
+            app_process.terminate()
+            try:
+                app_process.wait(5)
+            except subprocess.TimeoutExpired:
+                app_process.kill()
+        shutil.rmtree(config, ignore_errors=True)
 
 
 def close_window(app, app_process, log):
@@ -325,7 +354,61 @@ def run():
     ok(wait_for(lambda: group.getState().contains(pyatspi.STATE_SENSITIVE)
                 and port.getState().contains(pyatspi.STATE_SENSITIVE), 3),
        'the group and port can change again once stopped')
+
+    probe(app, 'probe.png')
     return app
+
+
+def probe(app, shot):
+    """4. Probe the Chorus receivers on hosts 2 to 5 (port 10001): a row
+    per host with its loss, and the chart."""
+    tab = find(app, 'page tab', 'Probe', timeout=3)
+    if tab is None:
+        tab = find(app, 'toggle button', 'Probe', timeout=3)
+    ok(tab is not None, 'the Probe page has a tab')
+    if tab is None:
+        return
+    click(tab)
+    probe_page = find(app, 'filler', 'ChorusProbePage')
+    ok(probe_page is not None, 'the Probe page is exposed')
+    fields = {name: find(probe_page, 'text', name) for name in ['Group', 'Port', 'TTL']}
+    ok(all(fields.values()), 'the Probe page has Group, Port and TTL fields', repr(fields))
+    chart = find(probe_page, 'image', 'Round-Trip Chart', timeout=3)
+    ok(chart is not None, 'the chart is exposed as an image named “Round-Trip Chart”')
+    start = find(probe_page, 'push button', 'Start Probing')
+    ok(start is not None, 'the Probe page has a “Start Probing” button')
+    if not all(fields.values()) or start is None:
+        return
+    set_text(fields['Group'], '224.3.29.71')
+    set_text(fields['Port'], '10001')
+    set_text(fields['TTL'], '1')
+    ok(wait_for(lambda: start.getState().contains(pyatspi.STATE_SENSITIVE), 3),
+       'valid fields enable Start Probing')
+    click(start)
+    stop = find(probe_page, 'push button', 'Stop Probing', timeout=5)
+    ok(stop is not None, 'the button becomes “Stop Probing”')
+
+    names = ['lab-%d' % host for host in (2, 3, 4, 5)]
+
+    def rows_shown():
+        shown = texts(probe_page)
+        return (all(name in shown for name in names)
+                and sum(1 for t in shown if t.endswith(' %')) >= len(names)) and shown
+    shown = wait_for(rows_shown, 15)
+    ok(shown, 'a row per host appears, with its loss', texts(probe_page))
+    if chart is not None:
+        ok(wait_for(lambda: 'for 4 hosts' in (chart.description or ''), 5),
+           'the chart describes the four hosts', chart.description)
+    # Enough probes for the chart to show the lines and host 5's losses.
+    time.sleep(8)
+    if stop is not None:
+        click(stop)
+    ok(find(probe_page, 'push button', 'Start Probing', timeout=5) is not None,
+       'stopping brings back “Start Probing”')
+    ok(any(t.startswith('lab-5') or t == 'lab-5' for t in texts(probe_page)), 'host 5 is listed')
+    time.sleep(1)
+    path = screenshot(shot)
+    ok(os.path.exists(path), 'screenshot ' + path)
 
 
 if __name__ == '__main__':
