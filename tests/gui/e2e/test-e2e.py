@@ -6,6 +6,7 @@
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import json
 import os
 import shutil
 import subprocess
@@ -347,6 +348,24 @@ def run():
     ok(wait_for(lambda: any(t.startswith('Not answered: ') and 'over the limit per sender' in t
                             for t in texts(receive_page)), 10),
        'the flood shows what was not answered, and why', texts(receive_page))
+
+    # 4. A Chorus prober on host 4: the window answers each probe with its
+    # number, and shows how well the prober's probes arrive.
+    cli = os.path.join(os.environ['CHORUS_E2E_BUILD'], 'src', 'cli', 'chorus-cli')
+    prober = subprocess.run(['nsenter', '--net=' + NETNS % 4, cli, 'probe', '-c', '5', '-i', '0.1',
+                             '--json'], capture_output=True, text=True, timeout=30)
+    # The article's receivers on hosts 2 and 3 answer too, as classic ones.
+    acks = [a for a in (json.loads(line) for line in prober.stdout.splitlines()
+                        if '"event":"ack"' in line) if a['from'] == SELF]
+    ok(prober.returncode == 0 and sorted(a['seq'] for a in acks) == [1, 2, 3, 4, 5]
+       and all(a['tagged'] for a in acks),
+       'the window answers a Chorus prober, each probe once, by number',
+       prober.stdout + prober.stderr)
+    ok(wait_for(lambda: any(t.startswith('10.77.0.4') for t in texts(receive_page))
+                and 'Probers' in texts(receive_page), 10),
+       'the Probers table shows the prober', texts(receive_page))
+    path = screenshot('receive-probers.png')
+    ok(os.path.exists(path), 'screenshot ' + path)
 
     click(stop)
     ok(find(receive_page, 'push button', 'Start Receiving', timeout=5) is not None,
