@@ -10,12 +10,16 @@
  * runs it on a test LAN of many answering hosts.
  *
  * Usage: probe-stall COUNT INTERVAL WAIT
+ *        probe-stall idle SECONDS
  * Prints "ready" once probing, then, a second after the page's sender
  * has finished, one line:
  *   ticks N p50_ms X p99_ms X max_ms X rss_start_kib N rss_max_kib N
  *   cpu_s X sent N acks N listed N responders N heard N
  * (cpu_s: this process's user + system time while probing; listed: the
  * answers the responders' statistics hold, received + duplicates + late.)
+ * "idle" shows the page without probing and measures for SECONDS: the
+ * lateness the machine's load alone causes (bench/probe-scale probes
+ * with chorus-cli meanwhile).
  */
 
 #define _GNU_SOURCE
@@ -144,10 +148,11 @@ main (int    argc,
   guint64 listed = 0;
   guint heard = 0;
   double cpu_start;
+  gboolean idle = argc == 3 && g_str_equal (argv[1], "idle");
 
-  if (argc != 4)
+  if (argc != 4 && !idle)
     {
-      fprintf (stderr, "Usage: probe-stall COUNT INTERVAL WAIT\n");
+      fprintf (stderr, "Usage: probe-stall COUNT INTERVAL WAIT | idle SECONDS\n");
       return 2;
     }
 
@@ -155,10 +160,13 @@ main (int    argc,
 
   /* The page reads its fields from the settings, as typed. */
   settings = g_settings_new (APP_ID);
-  g_settings_set_string (settings, "probe-count", argv[1]);
-  g_settings_set_string (settings, "probe-interval", argv[2]);
-  g_settings_set_string (settings, "probe-wait", argv[3]);
-  g_settings_set_string (settings, "probe-spread", "0");
+  if (!idle)
+    {
+      g_settings_set_string (settings, "probe-count", argv[1]);
+      g_settings_set_string (settings, "probe-interval", argv[2]);
+      g_settings_set_string (settings, "probe-wait", argv[3]);
+      g_settings_set_string (settings, "probe-spread", "0");
+    }
 
   window = gtk_window_new ();
   page = chorus_probe_page_new ();
@@ -172,8 +180,11 @@ main (int    argc,
     g_main_context_iteration (NULL, FALSE);
   g_signal_connect (sender, "notify::running", G_CALLBACK (on_running_changed), &stall);
   cpu_start = cpu_seconds ();
-  gtk_widget_activate_action (page, "probe.toggle", NULL);
-  if (!chorus_sender_get_running (sender))
+  if (idle)
+    g_timeout_add ((guint) (g_ascii_strtod (argv[2], NULL) * 1000), on_end, &stall);
+  else
+    gtk_widget_activate_action (page, "probe.toggle", NULL);
+  if (!idle && !chorus_sender_get_running (sender))
     {
       fprintf (stderr, "probe-stall: the page did not start probing\n");
       return 1;
