@@ -21,6 +21,8 @@
 
 #include "bench-netns.h"
 
+typedef int (*SetsockoptFunc) (int, int, int, const void *, socklen_t);
+
 int
 setsockopt (int         fd,
             int         level,
@@ -28,7 +30,7 @@ setsockopt (int         fd,
             const void *value,
             socklen_t   size)
 {
-  static int (*real_setsockopt) (int, int, int, const void *, socklen_t);
+  static SetsockoptFunc real_setsockopt;
 
   if (level == SOL_SOCKET && (name == SO_RCVBUF || name == SO_RCVBUFFORCE))
     {
@@ -37,8 +39,7 @@ setsockopt (int         fd,
     }
 
   if (real_setsockopt == NULL)
-    real_setsockopt = (int (*) (int, int, int, const void *, socklen_t)) dlsym (RTLD_NEXT,
-                                                                               "setsockopt");
+    real_setsockopt = (SetsockoptFunc) dlsym (RTLD_NEXT, "setsockopt");
 
   return real_setsockopt (fd, level, name, value, size);
 }
