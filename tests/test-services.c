@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "chorus-error.h"
+#include "chorus-probe.h"
 #include "chorus-receiver.h"
 #include "chorus-ring-model.h"
 #include "chorus-sender.h"
@@ -580,6 +581,222 @@ drain_count (int    fd,
   return n;
 }
 
+/* A Chorus receiver answers a run of probes with their numbers: the
+ * sender keeps exact statistics per responder, the receiver per prober. */
+static void
+test_probe_mode (void)
+{
+  g_autoptr(ChorusReceiver) receiver = g_object_new (CHORUS_TYPE_RECEIVER,
+                                                     "group", GROUP,
+                                                     "port", 10040,
+                                                     "name", "first-floor",
+                                                     NULL);
+  g_autoptr(ChorusSender) sender = new_sender (GROUP, 10040, 0.3);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ChorusResponder) responder = NULL;
+  g_autoptr(ChorusSource) source = NULL;
+  GListModel *acks = chorus_sender_get_acks (sender);
+  GListModel *messages = chorus_receiver_get_messages (receiver);
+  const ChorusResponderStats *stats;
+
+  chorus_receiver_start (receiver, &error);
+  g_assert_no_error (error);
+
+  g_object_set (sender, "probe", TRUE, "count", 3, "interval", 0.05, "text", "hello", NULL);
+  run_sender (sender);
+
+  g_assert_cmpuint (chorus_sender_get_n_sent (sender), ==, 3);
+  g_assert_cmpuint (chorus_sender_get_n_settled (sender), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (acks), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(ChorusAck) ack = g_list_model_get_item (acks, i);
+
+      g_assert_true (chorus_ack_get_tagged (ack));
+      g_assert_cmpuint (chorus_ack_get_probe (ack), ==, i + 1);
+      g_assert_cmpstr (chorus_ack_get_name (ack), ==, "first-floor");
+      g_assert_cmpint (chorus_ack_get_verdict (ack), ==, CHORUS_ANSWER_RECEIVED);
+      /* Sent with TTL 1, arrived with TTL 1: no router between. */
+      g_assert_cmpint (chorus_ack_get_hops (ack), ==, 0);
+      g_assert_false (chorus_ack_get_hops_estimated (ack));
+    }
+
+  g_assert_cmpuint (g_list_model_get_n_items (chorus_sender_get_responders (sender)), ==, 1);
+  responder = g_list_model_get_item (chorus_sender_get_responders (sender), 0);
+  stats = chorus_responder_get_stats (responder);
+  g_assert_true (chorus_responder_get_tagged (responder));
+  g_assert_cmpstr (chorus_responder_get_name (responder), ==, "first-floor");
+  g_assert_cmpuint (stats->sent, ==, 3);
+  g_assert_cmpuint (stats->received, ==, 3);
+  g_assert_cmpuint (stats->lost, ==, 0);
+  g_assert_cmpuint (stats->duplicates, ==, 0);
+  g_assert_cmpuint (stats->first_seq, ==, 1);
+  g_assert_cmpint (stats->join_usec, >=, 0);
+  g_assert_cmpint (chorus_responder_get_history_rtt (responder, 2), >=, 0);
+  g_assert_cmpuint (chorus_sender_get_n_tagged (sender), ==, 1);
+  g_assert_cmpuint (chorus_sender_get_n_untagged (sender), ==, 0);
+
+  /* The receiver saw the probes as messages carrying the text, and
+   * follows the prober. */
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(ChorusMessage) message = g_list_model_get_item (messages, i);
+
+      g_assert_true (chorus_message_get_probe (message));
+      g_assert_cmpuint (chorus_message_get_seq (message), ==, i + 1);
+      g_assert_cmpuint (chorus_message_get_session (message), ==,
+                        chorus_sender_get_session (sender));
+      g_assert_cmpstr (chorus_message_get_text (message), ==, "hello");
+    }
+
+  g_assert_cmpuint (g_list_model_get_n_items (chorus_receiver_get_sources (receiver)), ==, 1);
+  source = g_list_model_get_item (chorus_receiver_get_sources (receiver), 0);
+  g_assert_cmpuint (chorus_source_get_session (source), ==, chorus_sender_get_session (sender));
+  g_assert_cmpuint (chorus_source_get_stats (source)->received, ==, 3);
+  g_assert_cmpuint (chorus_source_get_stats (source)->lost, ==, 0);
+  g_assert_cmpint (chorus_source_get_stats (source)->ttl, ==, 1);
+}
+
+static void
+send_answer (int                       fd,
+             const struct sockaddr_in *to,
+             const ChorusAnswer       *answer)
+{
+  guint8 buffer[CHORUS_WIRE_PROBE_MIN_SIZE];
+  gsize size = chorus_answer_encode (answer, sizeof buffer, buffer, sizeof buffer);
+
+  g_assert_cmpuint (size, >, 0);
+  g_assert_cmpint (sendto (fd, buffer, size, 0, (const struct sockaddr *) to, sizeof *to), ==,
+                   size);
+}
+
+/* Only an answer to one of this run's probes, exactly as sent, counts as
+ * a Chorus answer; a classic "ack" counts as classic. */
+static void
+test_probe_forged_answers (void)
+{
+  g_autoptr(ChorusSender) sender = new_sender (GROUP, 10041, 0.5);
+  g_autoptr(GError) error = NULL;
+  int fd = open_plain_member (10041);
+  guint8 buffer[65536];
+  struct sockaddr_in prober;
+  socklen_t prober_size = sizeof prober;
+  gboolean finished = FALSE;
+  ChorusProbe probe;
+  ChorusAnswer answer;
+  gssize size = -1;
+  GListModel *responders = chorus_sender_get_responders (sender);
+
+  g_object_set (sender, "probe", TRUE, "count", 1, NULL);
+  g_signal_connect (sender, "finished", G_CALLBACK (on_finished), &finished);
+  chorus_sender_start (sender, &error);
+  g_assert_no_error (error);
+
+  size = recvfrom (fd, buffer, sizeof buffer, 0, (struct sockaddr *) &prober, &prober_size);
+  g_assert_cmpint (size, >, 0);
+  g_assert_true (chorus_probe_parse (buffer, (gsize) size, &probe));
+  g_assert_cmpuint (probe.session, ==, chorus_sender_get_session (sender));
+  g_assert_cmpuint (probe.seq, ==, 1);
+  g_assert_cmpuint (probe.ttl, ==, 1);
+
+  answer = (ChorusAnswer) {
+    .session = probe.session,
+    .seq = probe.seq,
+    .sent_usec = probe.sent_usec,
+    .ttl = 1,
+    .name = "real",
+    .name_size = 4,
+  };
+
+  /* Another run's session, another send time, a probe never sent. */
+  answer.session++;
+  send_answer (fd, &prober, &answer);
+  answer.session--;
+  answer.sent_usec++;
+  send_answer (fd, &prober, &answer);
+  answer.sent_usec--;
+  answer.seq = 2;
+  send_answer (fd, &prober, &answer);
+  answer.seq = 1;
+  /* Chorus's magic on a datagram that is no answer. */
+  g_assert_cmpint (sendto (fd, "CHOR\x01\x02\0\0\x02", 9, 0, (struct sockaddr *) &prober,
+                           sizeof prober), ==, 9);
+  /* The real answer, twice, and a classic one. */
+  send_answer (fd, &prober, &answer);
+  send_answer (fd, &prober, &answer);
+  g_assert_cmpint (sendto (fd, "ack", 3, 0, (struct sockaddr *) &prober, sizeof prober), ==, 3);
+
+  spin_until (&finished, 10);
+  g_assert_true (finished);
+  close (fd);
+
+  g_assert_cmpuint (chorus_sender_get_n_ignored (sender), ==, 4);
+  g_assert_cmpuint (chorus_sender_get_n_acks (sender), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (responders), ==, 2);
+  g_assert_cmpuint (chorus_sender_get_n_tagged (sender), ==, 1);
+  g_assert_cmpuint (chorus_sender_get_n_untagged (sender), ==, 1);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(ChorusResponder) responder = g_list_model_get_item (responders, i);
+      const ChorusResponderStats *stats = chorus_responder_get_stats (responder);
+
+      g_assert_cmpuint (stats->sent, ==, 1);
+      g_assert_cmpuint (stats->received, ==, 1);
+      g_assert_cmpuint (stats->lost, ==, 0);
+      if (chorus_responder_get_tagged (responder))
+        {
+          g_assert_cmpstr (chorus_responder_get_name (responder), ==, "real");
+          g_assert_cmpuint (stats->duplicates, ==, 1);
+          g_assert_cmpint (stats->hops, ==, 0);
+          g_assert_false (stats->hops_estimated);
+        }
+      else
+        {
+          g_assert_null (chorus_responder_get_name (responder));
+          g_assert_cmpuint (stats->duplicates, ==, 0);
+          /* Estimated from the answer's own TTL (64 on Linux). */
+          g_assert_cmpint (stats->hops, ==, 0);
+          g_assert_true (stats->hops_estimated);
+        }
+    }
+}
+
+/* Probing until stopped: probes still waiting when the run stops count
+ * for nothing, the others are settled. */
+static void
+test_probe_until_stopped (void)
+{
+  g_autoptr(ChorusReceiver) receiver = start_receiver (GROUP, 10042);
+  g_autoptr(ChorusSender) sender = new_sender (GROUP, 10042, 0.2);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ChorusResponder) responder = NULL;
+  guint updates = 0;
+
+  g_object_set (sender, "probe", TRUE, "count", 0, "interval", 0.02, "update-interval", 50,
+                NULL);
+  g_signal_connect_swapped (sender, "responders-updated", G_CALLBACK (count_signal_swapped),
+                            &updates);
+  chorus_sender_start (sender, &error);
+  g_assert_no_error (error);
+  spin_for (0.6);
+  g_assert_true (chorus_sender_get_running (sender));
+  chorus_sender_stop (sender);
+
+  g_assert_cmpuint (chorus_sender_get_n_sent (sender), >, 10);
+  g_assert_cmpuint (chorus_sender_get_n_settled (sender), <, chorus_sender_get_n_sent (sender));
+  g_assert_cmpuint (chorus_sender_get_n_settled (sender), >, 0);
+  g_assert_cmpuint (updates, >, 2);
+
+  responder = g_list_model_get_item (chorus_sender_get_responders (sender), 0);
+  g_assert_nonnull (responder);
+  g_assert_cmpuint (chorus_responder_get_stats (responder)->sent, ==,
+                    chorus_sender_get_n_settled (sender));
+  g_assert_cmpuint (chorus_responder_get_stats (responder)->lost, ==, 0);
+  g_assert_false (chorus_responder_get_silent (responder));
+}
+
 typedef struct
 {
   guint n_acks;
@@ -859,6 +1076,9 @@ main (int    argc,
   g_test_add_func ("/services/settings-during-run", test_settings_during_run);
   g_test_add_func ("/services/reply-guard", test_reply_guard);
   g_test_add_func ("/services/update-interval", test_update_interval);
+  g_test_add_func ("/services/probe-mode", test_probe_mode);
+  g_test_add_func ("/services/probe-forged-answers", test_probe_forged_answers);
+  g_test_add_func ("/services/probe-until-stopped", test_probe_until_stopped);
 
   return g_test_run ();
 }

@@ -218,7 +218,9 @@ history_extend (ChorusResponder *self,
       *history_slot (self, self->history_last) = CHORUS_RTT_PENDING;
     }
 
-  if (self->history_last - self->history_first >= CHORUS_RESPONDER_HISTORY)
+  /* An empty history has history_last = history_first - 1. */
+  if (self->history_last >= self->history_first
+      && self->history_last - self->history_first >= CHORUS_RESPONDER_HISTORY)
     self->history_first = self->history_last - CHORUS_RESPONDER_HISTORY + 1;
 }
 

@@ -165,9 +165,10 @@ add_rtt (ChorusResponderStats *stats,
  * @arrival_usec: when the answer arrived
  * @run_start_usec: when the run's first probe went out
  *
- * Counts one answer. An answer to a probe still waiting is received and
- * its round trip counted; one to a probe already settled is late, and its
- * loss stands.
+ * Counts one answer. An answer to a probe still waiting has its round
+ * trip counted, and counts as received once the probe settles (so that
+ * received and lost always add up to the probes settled); one to a probe
+ * already settled is late, and its loss stands.
  *
  * Returns: what the answer was
  */
@@ -209,7 +210,6 @@ chorus_responder_stats_answer (ChorusResponderStats *stats,
       return CHORUS_ANSWER_LATE;
     }
 
-  stats->received++;
   add_rtt (stats, rtt_usec);
 
   if (seq < stats->highest_seq)
@@ -230,7 +230,8 @@ chorus_responder_stats_answer (ChorusResponderStats *stats,
  * @seq: the probe whose wait is over: always the one after the last
  *   settled
  *
- * Counts the probe sent, and lost unless it was answered in time.
+ * Counts the probe sent, and received if it was answered in time, lost
+ * if not.
  */
 void
 chorus_responder_stats_settle (ChorusResponderStats *stats,
@@ -250,7 +251,9 @@ chorus_responder_stats_settle (ChorusResponderStats *stats,
   if (since_first)
     stats->sent_since_first++;
 
-  if (!answered)
+  if (answered)
+    stats->received++;
+  else
     {
       stats->lost++;
       if (since_first)

@@ -29,7 +29,7 @@ typedef enum
 typedef struct
 {
   guint64 sent;              /* settled probes (all of the run's) */
-  guint64 received;          /* unique answers in time */
+  guint64 received;          /* settled probes answered in time: received + lost = sent */
   guint64 lost;              /* settled probes not answered in time */
   guint64 sent_since_first;  /* settled probes from first_seq on */
   guint64 lost_since_first;

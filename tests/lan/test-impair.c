@@ -17,6 +17,7 @@
 
 #define GROUP         "239.77.0.1"
 #define PORT          9100
+#define ECHO_PORT     9101
 #define COUNT         100
 #define READY_TIMEOUT 5000
 #define RUN_TIMEOUT   10000
@@ -442,6 +443,95 @@ test_duplicate_from_host (Fixture       *fx,
   collector_clear (&collector);
 }
 
+/* echo PORT: sends every datagram back where it came from. */
+static const char echo[] =
+  "import socket, sys\n"
+  "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+  "s.bind(('', int(sys.argv[1])))\n"
+  "print('ready', file=sys.stderr, flush=True)\n"
+  "while True:\n"
+  "    data, peer = s.recvfrom(2000)\n"
+  "    s.sendto(data, peer)\n";
+
+/* Round trips to host's echo, one at a time, in ms: the smallest and the
+ * largest of n. */
+static void
+measure_echo (Fixture *fx,
+              guint    host,
+              guint    n,
+              double  *min_ms,
+              double  *max_ms)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSocket) socket = new_socket (0);
+  g_autoptr (GSocketAddress) to =
+    g_inet_socket_address_new_from_string (chorus_test_lan_get_address (fx->lan, host), ECHO_PORT);
+
+  g_socket_set_timeout (socket, 5);
+  *min_ms = G_MAXDOUBLE;
+  *max_ms = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      char buffer[64];
+      g_autofree char *payload = g_strdup_printf ("%u", i);
+      gint64 start = g_get_monotonic_time ();
+      gssize got;
+      double ms;
+
+      g_socket_send_to (socket, to, payload, strlen (payload), NULL, &error);
+      g_assert_no_error (error);
+      got = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpmem (buffer, got, payload, strlen (payload));
+      ms = (g_get_monotonic_time () - start) / 1000.0;
+      *min_ms = MIN (*min_ms, ms);
+      *max_ms = MAX (*max_ms, ms);
+    }
+}
+
+/* Host 2's frames wait 30 ms on the way in and 20 ms on the way out: every
+ * round trip to it takes at least 50 ms, to host 3 far less; multicast
+ * still arrives whole and in order; cleared, the delay is gone. */
+static void
+test_delay (Fixture       *fx,
+            gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  const char *argv[] = { python (), "-c", echo, G_STRINGIFY (ECHO_PORT), NULL };
+  ChorusTestProc *e2, *e3, *r2;
+  double min_ms, max_ms;
+
+  SKIP_WITHOUT_LAN (fx);
+
+  e2 = chorus_test_lan_spawn (fx->lan, 2, argv, &error);
+  g_assert_no_error (error);
+  e3 = chorus_test_lan_spawn (fx->lan, 3, argv, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (chorus_test_proc_wait_line (e2, TRUE, "ready", NULL, READY_TIMEOUT));
+  g_assert_nonnull (chorus_test_proc_wait_line (e3, TRUE, "ready", NULL, READY_TIMEOUT));
+
+  chorus_test_lan_delay (fx->lan, 2, 30, 20, &error);
+  g_assert_no_error (error);
+
+  measure_echo (fx, 2, 10, &min_ms, &max_ms);
+  g_test_message ("delayed: %.1f to %.1f ms", min_ms, max_ms);
+  g_assert_cmpfloat (min_ms, >=, 50);
+  g_assert_cmpfloat (max_ms, <, 1000);
+  measure_echo (fx, 3, 10, &min_ms, &max_ms);
+  g_assert_cmpfloat (min_ms, <, 50);
+
+  /* A burst of multicast keeps its order and its checksums. */
+  r2 = start_receiver (fx, 2, GROUP, 1);
+  send_numbered (GROUP, COUNT);
+  assert_received (r2, COUNT, 0, 1);
+
+  chorus_test_lan_clear_impairment (fx->lan, 2, &error);
+  g_assert_no_error (error);
+  measure_echo (fx, 2, 10, &min_ms, &max_ms);
+  g_test_message ("cleared: %.1f to %.1f ms", min_ms, max_ms);
+  g_assert_cmpfloat (min_ms, <, 30);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -463,6 +553,7 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/impair/duplicate-from-host", Fixture, NULL, fixture_setup,
               test_duplicate_from_host, fixture_teardown);
+  g_test_add ("/impair/delay", Fixture, NULL, fixture_setup, test_delay, fixture_teardown);
 
   return g_test_run ();
 }

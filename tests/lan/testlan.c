@@ -67,6 +67,9 @@
 #define KILL_GRACE_MS 5000
 #define NETNS_GONE_MS 60000
 
+static void kill_relay (gpointer data);
+static gboolean clear_delay (ChorusTestLan *lan, guint host, GError **error);
+
 struct _ChorusTestLan
 {
   guint         n_hosts;
@@ -76,6 +79,7 @@ struct _ChorusTestLan
   GMainContext *context;
   GPtrArray    *procs; /* ChorusTestProc, owned */
   GHashTable   *impair_tables; /* nftables tables made here, by name */
+  GHashTable   *delays; /* host → delay-relay GSubprocess */
 };
 
 typedef struct
@@ -200,6 +204,19 @@ chorus_test_isolate (void)
   if (stat ("/proc/self/ns/net", &outer) != 0)
     g_error ("chorus_test_isolate: /proc/self/ns/net: %s", g_strerror (errno));
 
+  /* Helpers of ours that touch the network (the delay relay) refuse to
+   * run in this namespace: they check that they are not in it. */
+  {
+    char link[64] = "";
+    ssize_t n = readlink ("/proc/self/ns/net", link, sizeof link - 1);
+
+    if (n > 0)
+      {
+        link[n] = '\0';
+        g_setenv ("TESTLAN_OUTER_NS", link, TRUE);
+      }
+  }
+
   if (unshare (CLONE_NEWNET | CLONE_NEWNS) != 0)
     {
       int saved_errno = errno;
@@ -306,6 +323,7 @@ chorus_test_lan_new (guint    n_hosts,
   lan->context = g_main_context_new ();
   lan->procs = g_ptr_array_new ();
   lan->impair_tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  lan->delays = g_hash_table_new_full (NULL, NULL, NULL, kill_relay);
   g_ptr_array_add (lan->addresses, NULL);
   g_ptr_array_add (lan->netns, NULL);
   g_ptr_array_add (lan->ports, NULL);
@@ -992,6 +1010,10 @@ chorus_test_lan_free (ChorusTestLan *lan)
   if (lan == NULL)
     return;
 
+  /* The relays go first: their ports go with the namespaces. */
+  g_hash_table_remove_all (lan->delays);
+  g_hash_table_unref (lan->delays);
+
   signal_all (lan, SIGTERM);
   if (!chorus_test_lan_spin_until (lan, check_all_exited, lan, TERM_GRACE_MS))
     {
@@ -1218,6 +1240,108 @@ chorus_test_lan_duplicate (ChorusTestLan        *lan,
   return set_impairment (lan, host, direction, "egress", on_host, rule, error);
 }
 
+static void
+kill_relay (gpointer data)
+{
+  GSubprocess *relay = data;
+
+  g_subprocess_force_exit (relay);
+  g_subprocess_wait (relay, NULL, NULL);
+  g_object_unref (relay);
+}
+
+/* Puts host's bridge port back on the bridge, without the relay. */
+static gboolean
+clear_delay (ChorusTestLan  *lan,
+             guint           host,
+             GError        **error)
+{
+  g_autofree char *batch = NULL;
+  gpointer relay;
+
+  if (!g_hash_table_steal_extended (lan->delays, GUINT_TO_POINTER (host), NULL, &relay))
+    return TRUE;
+
+  kill_relay (relay);
+  batch = g_strdup_printf ("link del dl%u\n"
+                           "link set %s master br0\n",
+                           host, chorus_test_lan_get_port (lan, host));
+
+  return run_ip_batch (NULL, batch, FALSE, error);
+}
+
+gboolean
+chorus_test_lan_delay (ChorusTestLan  *lan,
+                       guint           host,
+                       guint           toward_msec,
+                       guint           from_msec,
+                       GError        **error)
+{
+  const char *relay_path = g_getenv ("CHORUS_DELAY_RELAY");
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) relay = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autofree char *batch = NULL;
+  g_autofree char *toward = g_strdup_printf ("%u", toward_msec);
+  g_autofree char *from = g_strdup_printf ("%u", from_msec);
+  g_autofree char *bridge_side = g_strdup_printf ("dl%u", host);
+  g_autofree char *line = NULL;
+  const char *port;
+
+  g_return_val_if_fail (lan != NULL, FALSE);
+  g_return_val_if_fail (host >= 1 && host <= lan->n_hosts, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_assert_true (chorus_test_is_isolated ());
+
+  if (relay_path == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           "CHORUS_DELAY_RELAY does not name the delay relay");
+      return FALSE;
+    }
+
+  if (!clear_delay (lan, host, error))
+    return FALSE;
+
+  /* host's port leaves the bridge; a new veth pair takes its place, and
+   * the relay carries frames between the two. */
+  port = chorus_test_lan_get_port (lan, host);
+  batch = g_strdup_printf ("link set %s nomaster\n"
+                           "link add dl%u type veth peer name db%u\n"
+                           "link set dl%u addrgenmode none up\n"
+                           "link set db%u addrgenmode none master br0 up\n",
+                           port, host, host, host, host);
+  if (!run_ip_batch (NULL, batch, FALSE, error))
+    return FALSE;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  relay = g_subprocess_launcher_spawn (launcher, error, relay_path, bridge_side, port, toward,
+                                       from, NULL);
+  if (relay != NULL)
+    {
+      out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (relay));
+      line = g_data_input_stream_read_line (out, NULL, NULL, error);
+    }
+
+  if (g_strcmp0 (line, "ready") != 0)
+    {
+      g_autofree char *undo = g_strdup_printf ("link del dl%u\nlink set %s master br0\n", host,
+                                               port);
+
+      if (error != NULL && *error == NULL)
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                             "the delay relay did not start");
+      if (relay != NULL)
+        kill_relay (g_steal_pointer (&relay));
+      run_ip_batch (NULL, undo, FALSE, NULL);
+      return FALSE;
+    }
+
+  g_hash_table_insert (lan->delays, GUINT_TO_POINTER (host), g_steal_pointer (&relay));
+
+  return TRUE;
+}
+
 gboolean
 chorus_test_lan_clear_impairment (ChorusTestLan  *lan,
                                   guint           host,
@@ -1228,7 +1352,8 @@ chorus_test_lan_clear_impairment (ChorusTestLan  *lan,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return set_impairment (lan, host, CHORUS_TEST_TOWARD_HOST, NULL, FALSE, NULL, error) &&
-         set_impairment (lan, host, CHORUS_TEST_FROM_HOST, NULL, FALSE, NULL, error);
+         set_impairment (lan, host, CHORUS_TEST_FROM_HOST, NULL, FALSE, NULL, error) &&
+         clear_delay (lan, host, error);
 }
 
 /* Capture */

@@ -186,7 +186,17 @@ gboolean        chorus_test_lan_duplicate    (ChorusTestLan        *lan,
                                               guint                 host,
                                               ChorusTestDirection   direction,
                                               GError              **error);
-/* Removes every impairment of host, in both directions. */
+/* Delays every frame toward the host by toward_msec and every frame from
+ * it by from_msec (0 for none), in order, with a relay of ours
+ * (tests/lan/delay-relay.c) put between the host's bridge port and the
+ * bridge. Works beside the other impairments; a second call replaces the
+ * delay. */
+gboolean        chorus_test_lan_delay         (ChorusTestLan    *lan,
+                                               guint             host,
+                                               guint             toward_msec,
+                                               guint             from_msec,
+                                               GError          **error);
+/* Removes every impairment of host, in both directions, delays too. */
 gboolean        chorus_test_lan_clear_impairment (ChorusTestLan    *lan,
                                                   guint             host,
                                                   GError          **error);
