@@ -382,10 +382,14 @@ test_odd_links (void)
   add_link (bytes, SEQ, 11, "before", IFF_UP, 1500);
   add_link (bytes, SEQ, 11, "after", 0, 9000);
 
+  /* Nothing to escape: kept as the kernel has it, to be looked up. */
+  add_link (bytes, SEQ, 12, "back\\slash", 0, 1500);
+  add_link (bytes, SEQ, 13, "tést€", 0, 1500);
+
   g_assert_cmpint (parse (dump, bytes), ==, CHORUS_NETLINK_MORE);
   _chorus_netlink_dump_finish (dump);
 
-  g_assert_cmpuint (dump->links->len, ==, 3);
+  g_assert_cmpuint (dump->links->len, ==, 5);
   g_assert_cmpuint (link_at (dump, 0)->index, ==, 9);
   g_assert_true (g_utf8_validate (link_at (dump, 0)->name, -1, NULL));
   g_assert_null (strchr (link_at (dump, 0)->name, '\x1b'));
@@ -394,6 +398,8 @@ test_odd_links (void)
   g_assert_cmpstr (link_at (dump, 2)->name, ==, "after");
   g_assert_cmpuint (link_at (dump, 2)->mtu, ==, 9000);
   g_assert_cmpuint (link_at (dump, 2)->flags, ==, 0);
+  g_assert_cmpstr (link_at (dump, 3)->name, ==, "back\\slash");
+  g_assert_cmpstr (link_at (dump, 4)->name, ==, "tést€");
 }
 
 static void

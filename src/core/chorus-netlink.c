@@ -107,6 +107,26 @@ next_attribute (const guint8 **data,
   return TRUE;
 }
 
+/* The kernel refuses only '/', ':' and white space in names: escape
+ * sequences and bytes that are not UTF-8 have to be shown safely. A name
+ * that needs nothing of the sort stays as it is, backslashes included,
+ * so that it can be looked up and passed back. */
+static char *
+name_to_show (const guint8 *name,
+              gsize         size)
+{
+  const char *text = (const char *) name;
+
+  if (!g_utf8_validate_len (text, size, NULL))
+    return chorus_text_escape (name, size);
+
+  for (const char *p = text; p < text + size; p = g_utf8_next_char (p))
+    if (!g_unichar_isgraph (g_utf8_get_char (p)))
+      return chorus_text_escape (name, size);
+
+  return g_strndup (text, size);
+}
+
 static void
 parse_link (ChorusNetlinkDump *dump,
             const guint8      *body,
@@ -139,9 +159,7 @@ parse_link (ChorusNetlinkDump *dump,
           gsize n = strnlen ((const char *) payload, MIN (length, IFNAMSIZ));
 
           g_free (name);
-          /* The kernel refuses only '/', ':' and white space in names:
-           * anything else, escapes included, has to be shown safely. */
-          name = n > 0 ? chorus_text_escape (payload, n) : NULL;
+          name = n > 0 ? name_to_show (payload, n) : NULL;
         }
       else if (type == IFLA_MTU && length >= sizeof (guint32))
         {
