@@ -89,6 +89,31 @@ test_string (void)
 }
 
 static void
+test_strv (void)
+{
+  static const char *const none[] = { NULL };
+  static const char *const some[] = { "one", "say \"two\"", "line\nbreak", NULL };
+  g_autoptr(GString) empty = chorus_json_begin ("explain");
+  g_autoptr(GString) line = chorus_json_begin ("explain");
+  g_autoptr(JsonObject) object = NULL;
+  JsonArray *array;
+
+  chorus_json_add_strv (empty, "warnings", none);
+  g_assert_cmpstr (empty->str, ==, "{\"event\":\"explain\",\"warnings\":[]");
+
+  chorus_json_add_strv (line, "warnings", some);
+  chorus_json_add_int (line, "n", 3);
+  g_assert_cmpstr (line->str, ==,
+                   "{\"event\":\"explain\",\"warnings\":[\"one\",\"say \\\"two\\\"\","
+                   "\"line\\nbreak\"],\"n\":3");
+  object = parse_line (line);
+  array = json_object_get_array_member (object, "warnings");
+  g_assert_cmpuint (json_array_get_length (array), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (json_array_get_string_element (array, i), ==, some[i]);
+}
+
+static void
 test_int (void)
 {
   static const gint64 values[] = { 0, 1, -1, 65535, G_MAXINT, G_MININT, G_MAXINT64, G_MININT64 };
@@ -323,6 +348,7 @@ main (int    argc,
 
   g_test_add_func ("/cli-output/begin", test_begin);
   g_test_add_func ("/cli-output/string", test_string);
+  g_test_add_func ("/cli-output/strv", test_strv);
   g_test_add_func ("/cli-output/int", test_int);
   g_test_add_func ("/cli-output/ms", test_ms);
   g_test_add_func ("/cli-output/ms-locale", test_ms_locale);
