@@ -14,5 +14,7 @@ G_BEGIN_DECLS
 
 int chorus_cli_interfaces (int    argc,
                            char **argv);
+int chorus_cli_explain (int    argc,
+                        char **argv);
 
 G_END_DECLS

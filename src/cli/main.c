@@ -1368,6 +1368,7 @@ usage (FILE *out)
            "  chorus-cli probe [OPTION…] [MESSAGE]  probe a group: who hears it, and how well\n"
            "  chorus-cli receive [OPTION…]          join a group, show and answer what arrives\n"
            "  chorus-cli interfaces [OPTION…]       list the network interfaces\n"
+           "  chorus-cli explain [OPTION…] ADDR     what a group address is, what to watch out for\n"
            "\n"
            "Run “chorus-cli COMMAND --help” for the options of a command.\n");
 }
@@ -1406,6 +1407,8 @@ main (int    argc,
     return command_receive (argc, argv);
   if (g_str_equal (argv[1], "interfaces"))
     return chorus_cli_interfaces (argc, argv);
+  if (g_str_equal (argv[1], "explain"))
+    return chorus_cli_explain (argc, argv);
   if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")
       || g_str_equal (argv[1], "help"))
     {

@@ -18,18 +18,26 @@ struct _ChorusGroup
 {
   GInetAddress *address;
   GInetAddress *source;
+  /* The zone, "%eth0" in ff02::1%eth0: the interface by name and index,
+   * or NULL and 0. */
+  char *interface;
+  guint ifindex;
 };
 
 G_DEFINE_BOXED_TYPE (ChorusGroup, chorus_group, chorus_group_ref, chorus_group_unref)
 
 static ChorusGroup *
 chorus_group_new (GInetAddress *address,
-                  GInetAddress *source)
+                  GInetAddress *source,
+                  const char   *interface,
+                  guint         ifindex)
 {
   ChorusGroup *self = g_atomic_rc_box_new0 (ChorusGroup);
 
   self->address = g_object_ref (address);
   self->source = source ? g_object_ref (source) : NULL;
+  self->interface = g_strdup (interface);
+  self->ifindex = ifindex;
 
   return self;
 }
@@ -39,6 +47,7 @@ chorus_group_clear (ChorusGroup *self)
 {
   g_clear_object (&self->address);
   g_clear_object (&self->source);
+  g_clear_pointer (&self->interface, g_free);
 }
 
 ChorusGroup *
@@ -99,13 +108,84 @@ shown_input (const char *stripped)
   return g_strconcat (escaped, "…", NULL);
 }
 
+/* The index of the interface called exactly @name, or 0. The kernel
+ * drops an alias label ("lo:x" finds lo): only the name itself counts. */
+static guint
+interface_index (const char *name)
+{
+  char found_name[IF_NAMESIZE];
+  guint index;
+
+  if (strlen (name) >= IF_NAMESIZE)
+    return 0;
+
+  index = if_nametoindex (name);
+  if (index != 0 && (if_indextoname (index, found_name) == NULL || strcmp (found_name, name) != 0))
+    return 0;
+
+  return index;
+}
+
+/* The zone of an IPv6 group, the text after "%": an interface name, or
+ * its index in decimal. */
+static gboolean
+parse_zone (const char  *zone,
+            const char  *shown,
+            char       **interface,
+            guint       *ifindex,
+            GError     **error)
+{
+  g_autofree char *shown_zone = shown_input (zone);
+  char name[IF_NAMESIZE];
+
+  if (zone[0] == '\0')
+    {
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP,
+                   _("“%s” ends with “%%”: give an interface after it, as in ff02::4242%%eth0"),
+                   shown);
+      return FALSE;
+    }
+
+  if (strspn (zone, "0123456789") == strlen (zone))
+    {
+      guint64 index = g_ascii_strtoull (zone, NULL, 10);
+
+      if (index == 0 || index > G_MAXUINT || if_indextoname ((guint) index, name) == NULL)
+        {
+          g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP,
+                       _("This computer has no network interface number %s (in %s)"), shown_zone,
+                       shown);
+          return FALSE;
+        }
+
+      *interface = g_strdup (name);
+      *ifindex = (guint) index;
+      return TRUE;
+    }
+
+  *ifindex = interface_index (zone);
+  if (*ifindex == 0)
+    {
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP,
+                   _("This computer has no network interface called “%s” (in %s)"), shown_zone,
+                   shown);
+      return FALSE;
+    }
+
+  *interface = g_strdup (zone);
+  return TRUE;
+}
+
 /**
  * chorus_group_parse:
- * @text: what a person typed, such as "224.3.29.71"
+ * @text: what a person typed, such as "224.3.29.71" or "ff02::4242%eth0"
  * @error: a location for a #GError
  *
- * Validates @text as a multicast group. Surrounding white space is
- * ignored. The error message says what is wrong and what would be right.
+ * Validates @text as a multicast group: an IPv4 group in 224.0.0.0/4 or
+ * an IPv6 group in ff00::/8. An IPv6 group may name an interface after a
+ * "%" (its zone), by name or by index; that interface must exist. An
+ * IPv4 group takes no zone. Surrounding white space is ignored. The error
+ * message says what is wrong and what would be right.
  *
  * Returns: (transfer full) (nullable): the group, or %NULL with @error set
  */
@@ -116,6 +196,9 @@ chorus_group_parse (const char  *text,
   g_autoptr(GInetAddress) address = NULL;
   g_autofree char *stripped = NULL;
   g_autofree char *shown = NULL;
+  g_autofree char *interface = NULL;
+  guint ifindex = 0;
+  char *zone;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
@@ -129,6 +212,11 @@ chorus_group_parse (const char  *text,
       return NULL;
     }
 
+  /* The address ends where the zone begins. */
+  zone = strchr (stripped, '%');
+  if (zone != NULL)
+    *zone++ = '\0';
+
   address = g_inet_address_new_from_string (stripped);
 
   if (address == NULL)
@@ -141,16 +229,18 @@ chorus_group_parse (const char  *text,
 
   if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
     {
-      if (g_inet_address_get_is_multicast (address))
-        g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_UNSUPPORTED,
-                     _("%s is an IPv6 group: only IPv4 groups (224.0.0.0 to 239.255.255.255) "
-                       "are supported so far"),
-                     shown);
-      else
-        g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP,
-                     _("%s is not a multicast address: IPv6 groups start with ff"),
-                     shown);
-      return NULL;
+      /* ff00::/8 */
+      if (!g_inet_address_get_is_multicast (address))
+        {
+          g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP,
+                       _("%s is not a multicast address: IPv6 groups start with ff"), shown);
+          return NULL;
+        }
+
+      if (zone != NULL && !parse_zone (zone, shown, &interface, &ifindex, error))
+        return NULL;
+
+      return chorus_group_new (address, NULL, interface, ifindex);
     }
 
   /* 224.0.0.0/4: the top four bits are 1110. */
@@ -162,7 +252,221 @@ chorus_group_parse (const char  *text,
       return NULL;
     }
 
-  return chorus_group_new (address, NULL);
+  if (zone != NULL)
+    {
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP,
+                   _("%s: only IPv6 groups name an interface after “%%”; choose the interface "
+                     "of an IPv4 group on its own (-I on the command line)"),
+                   shown);
+      return NULL;
+    }
+
+  return chorus_group_new (address, NULL, NULL, 0);
+}
+
+/* @group moved on by @n addresses, with the same zone; %NULL if that
+ * leaves its block: IPv4 multicast space, or for IPv6 the group's own
+ * flags and scope (the first two bytes, which a carry would change). */
+static ChorusGroup *
+group_offset (ChorusGroup *group,
+              guint64      n)
+{
+  g_autoptr(GInetAddress) address = NULL;
+  const guint8 *bytes = g_inet_address_to_bytes (group->address);
+  guint8 moved[16];
+
+  if (chorus_group_get_family (group) == G_SOCKET_FAMILY_IPV4)
+    {
+      guint64 value = ((guint64) bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3];
+
+      value += n;
+      if (value > 0xefffffff)
+        return NULL;
+
+      for (guint i = 0; i < 4; i++)
+        moved[i] = (guint8) (value >> (8 * (3 - i)));
+      address = g_inet_address_new_from_bytes (moved, G_SOCKET_FAMILY_IPV4);
+    }
+  else
+    {
+      guint64 carry = n;
+
+      memcpy (moved, bytes, 16);
+      for (int i = 15; i >= 2 && carry != 0; i--)
+        {
+          carry += moved[i];
+          moved[i] = (guint8) (carry & 0xff);
+          carry >>= 8;
+        }
+      if (carry != 0)
+        return NULL;
+
+      address = g_inet_address_new_from_bytes (moved, G_SOCKET_FAMILY_IPV6);
+    }
+
+  return chorus_group_new (address, group->source, group->interface, group->ifindex);
+}
+
+static gboolean
+add_list_item (GPtrArray   *groups,
+               GHashTable  *seen,
+               const char  *item,
+               guint        max_groups,
+               GError     **error)
+{
+  g_autofree char *shown = shown_input (item);
+  g_autofree char *group_text = NULL;
+  g_autoptr(ChorusGroup) first = NULL;
+  const char *plus = strrchr (item, '+');
+  guint64 more = 0;
+
+  if (plus != NULL)
+    {
+      const char *count = plus + 1;
+
+      if (count[0] == '\0' || strspn (count, "0123456789") != strlen (count))
+        {
+          g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP,
+                       _("“%s”: after “+” give how many more groups follow, as in 239.1.1.1+9"),
+                       shown);
+          return FALSE;
+        }
+      if (plus == item)
+        {
+          g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP,
+                       _("“%s”: give the first group before “+”, as in 239.1.1.1+9"), shown);
+          return FALSE;
+        }
+
+      /* Past max_groups the exact number no longer matters. */
+      more = strlen (count) > 12 ? G_MAXUINT64 : g_ascii_strtoull (count, NULL, 10);
+      if (more >= max_groups)
+        {
+          g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP,
+                       _("%s is more groups than the %u a list may have"), shown, max_groups);
+          return FALSE;
+        }
+
+      group_text = g_strndup (item, plus - item);
+    }
+  else
+    {
+      group_text = g_strdup (item);
+    }
+
+  if (!(first = chorus_group_parse (group_text, error)))
+    return FALSE;
+
+  if (groups->len > 0
+      && chorus_group_get_family (g_ptr_array_index (groups, 0)) != chorus_group_get_family (first))
+    {
+      g_autofree char *earlier = chorus_group_to_string (g_ptr_array_index (groups, 0));
+
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP,
+                   _("%s and %s are not both IPv4 or both IPv6: the groups of one list share "
+                     "one socket, so give groups of one family"),
+                   earlier, shown);
+      return FALSE;
+    }
+
+  for (guint64 i = 0; i <= more; i++)
+    {
+      g_autoptr(ChorusGroup) group = i == 0 ? chorus_group_ref (first) : group_offset (first, i);
+      char *text;
+
+      if (group == NULL)
+        {
+          if (chorus_group_get_family (first) == G_SOCKET_FAMILY_IPV4)
+            g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP,
+                         _("%s goes past 239.255.255.255, the last IPv4 group"), shown);
+          else
+            {
+              g_autoptr(GInetAddress) last = NULL;
+              g_autofree char *last_text = NULL;
+              guint8 bytes[16];
+
+              /* The last group with the same flags and scope. */
+              memcpy (bytes, g_inet_address_to_bytes (first->address), 2);
+              memset (bytes + 2, 0xff, 14);
+              last = g_inet_address_new_from_bytes (bytes, G_SOCKET_FAMILY_IPV6);
+              last_text = g_inet_address_to_string (last);
+              g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP,
+                           _("%s goes past %s, the last group with the same flags and scope"),
+                           shown, last_text);
+            }
+          return FALSE;
+        }
+
+      /* A group given twice is joined once: the first place counts. */
+      text = chorus_group_to_string (group);
+      if (!g_hash_table_add (seen, text))
+        continue;
+
+      if (groups->len == max_groups)
+        {
+          g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP,
+                       _("The list has more than %u groups: give %u at most"), max_groups,
+                       max_groups);
+          return FALSE;
+        }
+
+      g_ptr_array_add (groups, g_steal_pointer (&group));
+    }
+
+  return TRUE;
+}
+
+/**
+ * chorus_group_parse_list:
+ * @text: groups separated by commas and/or white space, such as
+ *   "239.1.1.1, 239.1.1.7" or "ff15::1+3"
+ * @max_groups: the most groups the list may hold, at least 1
+ * @error: a location for a #GError
+ *
+ * Each item is a group as chorus_group_parse() takes it, or a range
+ * GROUP+N: that group and the N that follow it (239.1.1.1+9 is ten
+ * groups). A range counts up in the low bits; it must not leave IPv4
+ * multicast space, or for IPv6 change the group's flags and scope. All
+ * the groups are of one family, since one socket joins them. A group that
+ * comes again is dropped: the list keeps its first place. Empty @text
+ * fails as chorus_group_parse() does.
+ *
+ * Returns: (transfer full) (element-type ChorusGroup) (nullable): the
+ *   groups in the order given, or %NULL with @error set
+ */
+GPtrArray *
+chorus_group_parse_list (const char  *text,
+                         guint        max_groups,
+                         GError     **error)
+{
+  g_autoptr(GPtrArray) groups = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  g_auto(GStrv) items = NULL;
+
+  g_return_val_if_fail (max_groups > 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* The separators are g_strstrip()'s white space, and the comma. */
+  items = g_strsplit_set (text ? text : "", ", \t\n\v\f\r", -1);
+  groups = g_ptr_array_new_with_free_func ((GDestroyNotify) chorus_group_unref);
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      if (items[i][0] == '\0')
+        continue;
+      if (!add_list_item (groups, seen, items[i], max_groups, error))
+        return NULL;
+    }
+
+  if (groups->len == 0)
+    {
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP,
+                   _("Enter a multicast group, such as %s"), CHORUS_DEFAULT_GROUP);
+      return NULL;
+    }
+
+  return g_steal_pointer (&groups);
 }
 
 /**
@@ -201,6 +505,303 @@ chorus_group_get_family (ChorusGroup *self)
 }
 
 /**
+ * chorus_group_get_interface:
+ *
+ * Returns: (nullable): the interface the group's zone names
+ *   ("eth0" for ff02::1%eth0), or %NULL
+ */
+const char *
+chorus_group_get_interface (ChorusGroup *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->interface;
+}
+
+/**
+ * chorus_group_get_ifindex:
+ *
+ * Returns: the index of the interface the group's zone names, or 0
+ */
+guint
+chorus_group_get_ifindex (ChorusGroup *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->ifindex;
+}
+
+/**
+ * chorus_group_get_scope:
+ *
+ * For IPv6, the scope field. For IPv4, by block: 224.0.0.0/24 is
+ * link-local (RFC 5771), 239.255.0.0/16 site-local (the IPv4 Local Scope
+ * of RFC 2365), 239.192.0.0/14 organization-local, the rest of 239.0.0.0/8
+ * administrative, and every other group global.
+ *
+ * Returns: how far the group reaches
+ */
+ChorusScope
+chorus_group_get_scope (ChorusGroup *self)
+{
+  const guint8 *bytes;
+
+  g_return_val_if_fail (self != NULL, CHORUS_SCOPE_RESERVED);
+
+  bytes = g_inet_address_to_bytes (self->address);
+
+  if (chorus_group_get_family (self) == G_SOCKET_FAMILY_IPV6)
+    {
+      switch (bytes[1] & 0x0f)
+        {
+        case 0x1:
+          return CHORUS_SCOPE_INTERFACE_LOCAL;
+        case 0x2:
+          return CHORUS_SCOPE_LINK_LOCAL;
+        case 0x3:
+          return CHORUS_SCOPE_REALM_LOCAL;
+        case 0x4:
+          return CHORUS_SCOPE_ADMIN_LOCAL;
+        case 0x5:
+          return CHORUS_SCOPE_SITE_LOCAL;
+        case 0x8:
+          return CHORUS_SCOPE_ORGANIZATION_LOCAL;
+        case 0xe:
+          return CHORUS_SCOPE_GLOBAL;
+        default:
+          return CHORUS_SCOPE_RESERVED;
+        }
+    }
+
+  if (bytes[0] == 224 && bytes[1] == 0 && bytes[2] == 0)
+    return CHORUS_SCOPE_LINK_LOCAL;
+  if (bytes[0] == 239 && bytes[1] == 255)
+    return CHORUS_SCOPE_SITE_LOCAL;
+  if (bytes[0] == 239 && (bytes[1] & 0xfc) == 192)
+    return CHORUS_SCOPE_ORGANIZATION_LOCAL;
+  if (bytes[0] == 239)
+    return CHORUS_SCOPE_ADMINISTRATIVE;
+
+  return CHORUS_SCOPE_GLOBAL;
+}
+
+/**
+ * chorus_scope_get_nick:
+ *
+ * Returns: the scope as a stable ASCII word for machines, such as
+ *   "link-local"; never translated
+ */
+const char *
+chorus_scope_get_nick (ChorusScope scope)
+{
+  static const char *const nicks[] = {
+    [CHORUS_SCOPE_INTERFACE_LOCAL] = "interface-local",
+    [CHORUS_SCOPE_LINK_LOCAL] = "link-local",
+    [CHORUS_SCOPE_REALM_LOCAL] = "realm-local",
+    [CHORUS_SCOPE_ADMIN_LOCAL] = "admin-local",
+    [CHORUS_SCOPE_SITE_LOCAL] = "site-local",
+    [CHORUS_SCOPE_ORGANIZATION_LOCAL] = "organization-local",
+    [CHORUS_SCOPE_ADMINISTRATIVE] = "administrative",
+    [CHORUS_SCOPE_GLOBAL] = "global",
+    [CHORUS_SCOPE_RESERVED] = "reserved",
+  };
+
+  g_return_val_if_fail ((guint) scope < G_N_ELEMENTS (nicks), NULL);
+
+  return nicks[scope];
+}
+
+/**
+ * chorus_group_is_source_specific:
+ *
+ * Returns: %TRUE for a group of the source-specific multicast ranges of
+ *   RFC 4607: 232.0.0.0/8, and ff3x::/96 (flags P and T set, prefix length
+ *   and network prefix zero)
+ */
+gboolean
+chorus_group_is_source_specific (ChorusGroup *self)
+{
+  const guint8 *bytes;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  bytes = g_inet_address_to_bytes (self->address);
+
+  if (chorus_group_get_family (self) == G_SOCKET_FAMILY_IPV4)
+    return bytes[0] == 232;
+
+  if ((bytes[1] & 0xf0) != 0x30)
+    return FALSE;
+  for (guint i = 2; i < 12; i++)
+    if (bytes[i] != 0)
+      return FALSE;
+
+  return TRUE;
+}
+
+/**
+ * chorus_group_needs_interface:
+ *
+ * Returns: %TRUE for an IPv6 group of interface-local or link-local
+ *   scope, which means nothing without the interface it is on
+ */
+gboolean
+chorus_group_needs_interface (ChorusGroup *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (chorus_group_get_family (self) != G_SOCKET_FAMILY_IPV6)
+    return FALSE;
+
+  switch (chorus_group_get_scope (self))
+    {
+    case CHORUS_SCOPE_INTERFACE_LOCAL:
+    case CHORUS_SCOPE_LINK_LOCAL:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/**
+ * chorus_check_group_interface:
+ * @group: a group
+ * @ifindex: the interface chosen besides the group (-I), or 0
+ * @error: a location for a #GError
+ *
+ * Returns: %TRUE if @group and @ifindex go together: a group that needs
+ *   an interface has one from its zone or from @ifindex, and a zone and
+ *   @ifindex that are both given agree
+ */
+gboolean
+chorus_check_group_interface (ChorusGroup  *group,
+                              guint         ifindex,
+                              GError      **error)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *address = NULL;
+
+  g_return_val_if_fail (group != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  text = chorus_group_to_string (group);
+
+  if (group->ifindex != 0 && ifindex != 0 && group->ifindex != ifindex)
+    {
+      char name[IF_NAMESIZE];
+
+      if (if_indextoname (ifindex, name) == NULL)
+        g_snprintf (name, sizeof name, "%u", ifindex);
+
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_INTERFACE,
+                   _("%s is on %s, but the interface chosen is %s: choose %s, or leave out "
+                     "one of them"),
+                   text, group->interface, name, group->interface);
+      return FALSE;
+    }
+
+  if (group->ifindex != 0 || ifindex != 0 || !chorus_group_needs_interface (group))
+    return TRUE;
+
+  address = g_inet_address_to_string (group->address);
+  if (chorus_group_get_scope (group) == CHORUS_SCOPE_INTERFACE_LOCAL)
+    g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_INTERFACE,
+                 _("%s is interface-local: give an interface, as %s%%eth0 or with -I eth0"), text,
+                 address);
+  else
+    g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_INTERFACE,
+                 _("%s is link-local: give an interface, as %s%%eth0 or with -I eth0"), text,
+                 address);
+  return FALSE;
+}
+
+/**
+ * chorus_parse_source:
+ * @text: the address of the one host a source-specific group is joined
+ *   for, such as "192.0.2.1"
+ * @family: the family of the group
+ * @error: a location for a #GError
+ *
+ * Returns: (transfer full) (nullable): a unicast address of @family (not
+ *   multicast, unspecified or broadcast), or %NULL with @error set
+ */
+GInetAddress *
+chorus_parse_source (const char     *text,
+                     GSocketFamily   family,
+                     GError        **error)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (text ? text : ""));
+  g_autofree char *shown = shown_input (stripped);
+  g_autoptr(GInetAddress) address = NULL;
+  const char *example;
+
+  g_return_val_if_fail (family == G_SOCKET_FAMILY_IPV4 || family == G_SOCKET_FAMILY_IPV6, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  example = family == G_SOCKET_FAMILY_IPV6 ? "2001:db8::1" : "192.0.2.1";
+
+  if (stripped[0] == '\0')
+    {
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
+                   _("Enter the address of the source, the host that sends, such as %s"),
+                   example);
+      return NULL;
+    }
+
+  address = g_inet_address_new_from_string (stripped);
+
+  if (address == NULL)
+    {
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
+                   _("“%s” is not an IP address: give the address of the host that sends, "
+                     "such as %s"),
+                   shown, example);
+      return NULL;
+    }
+
+  if (g_inet_address_get_family (address) != family)
+    {
+      if (family == G_SOCKET_FAMILY_IPV6)
+        g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
+                     _("%s is IPv4: the group is IPv6, so give an IPv6 source"), shown);
+      else
+        g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
+                     _("%s is IPv6: the group is IPv4, so give an IPv4 source"), shown);
+      return NULL;
+    }
+
+  if (g_inet_address_get_is_multicast (address))
+    {
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
+                   _("%s is a multicast address: the source is the unicast address of the host "
+                     "that sends"),
+                   shown);
+      return NULL;
+    }
+
+  if (g_inet_address_get_is_any (address))
+    {
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
+                   _("%s is the unspecified address: the source is the unicast address of the "
+                     "host that sends"),
+                   shown);
+      return NULL;
+    }
+
+  if (family == G_SOCKET_FAMILY_IPV4
+      && memcmp (g_inet_address_to_bytes (address), "\xff\xff\xff\xff", 4) == 0)
+    {
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
+                   _("%s is the broadcast address: the source is the unicast address of the "
+                     "host that sends"),
+                   shown);
+      return NULL;
+    }
+
+  return g_steal_pointer (&address);
+}
+
+/**
  * chorus_group_get_max_payload:
  *
  * Returns: the largest UDP payload one datagram to this group can carry
@@ -225,6 +826,13 @@ chorus_group_to_string (ChorusGroup *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   group = g_inet_address_to_string (self->address);
+  if (self->interface != NULL)
+    {
+      char *zoned = g_strconcat (group, "%", self->interface, NULL);
+
+      g_free (group);
+      group = zoned;
+    }
   if (self->source == NULL)
     return g_steal_pointer (&group);
 
@@ -240,7 +848,7 @@ chorus_group_equal (ChorusGroup *a,
     return TRUE;
   if (a == NULL || b == NULL)
     return FALSE;
-  if (!g_inet_address_equal (a->address, b->address))
+  if (!g_inet_address_equal (a->address, b->address) || a->ifindex != b->ifindex)
     return FALSE;
   if (a->source == NULL || b->source == NULL)
     return a->source == b->source;

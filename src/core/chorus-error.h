@@ -21,6 +21,8 @@ G_BEGIN_DECLS
  * @CHORUS_ERROR_UNSUPPORTED: the request is valid but not supported yet
  * @CHORUS_ERROR_NETWORK: the system refused a socket operation
  * @CHORUS_ERROR_BUSY: the service is already running
+ * @CHORUS_ERROR_INVALID_INTERFACE: the group and the interface chosen do
+ *   not go together (a link-local group without one, two that disagree)
  */
 typedef enum
 {
@@ -32,6 +34,7 @@ typedef enum
   CHORUS_ERROR_UNSUPPORTED,
   CHORUS_ERROR_NETWORK,
   CHORUS_ERROR_BUSY,
+  CHORUS_ERROR_INVALID_INTERFACE,
 } ChorusError;
 
 GQuark chorus_error_quark (void);
