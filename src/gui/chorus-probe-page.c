@@ -268,6 +268,9 @@ chorus_probe_page_update_summary (ChorusProbePage *self)
     summary = g_strdup_printf (_("%s, %s"), probes, hosts);
 
   gtk_label_set_text (self->summary_label, summary);
+  /* One line, so that its changes do not lay out the table again; where
+   * it is cut short, the whole of it is a hover away. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->summary_label), summary);
 }
 
 /* Once the first host answers, the page scrolls so that the Stop
@@ -877,9 +880,9 @@ chorus_probe_page_init (ChorusProbePage *self)
 
   g_signal_connect_object (self->sender, "notify::running", G_CALLBACK (on_running_changed),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->sender, "notify::n-sent",
-                           G_CALLBACK (chorus_probe_page_update_summary), self,
-                           G_CONNECT_SWAPPED);
+  /* The summary follows the responders' updates, not each probe sent:
+   * every settled probe updates them, and each change of the summary is
+   * a frame to draw. */
   g_signal_connect_object (self->sender, "responders-updated",
                            G_CALLBACK (on_responders_updated), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (responders, "items-changed", G_CALLBACK (on_responders_updated), self,
