@@ -829,20 +829,22 @@ typedef struct
   char           *group_hex;
   char           *port_hex;
   guint           min_users;
+  gboolean        v6;
 } JoinWait;
 
-/* Inodes of the UDP sockets bound to the port, from /proc/PID/net/udp,
- * which shows the namespace of PID. */
-static GHashTable *
-bound_socket_inodes (const JoinWait *wait)
+/* Adds the inodes of the UDP sockets bound to the port, as listed in
+ * /proc/PID/net/NAME (udp or udp6), which shows the namespace of PID. */
+static void
+add_bound_socket_inodes (const JoinWait *wait,
+                         const char     *name,
+                         GHashTable     *inodes)
 {
-  g_autofree char *path = g_strdup_printf ("/proc/%s/net/udp", wait->pid);
+  g_autofree char *path = g_strdup_printf ("/proc/%s/net/%s", wait->pid, name);
   g_autofree char *text = NULL;
   g_auto (GStrv) lines = NULL;
-  GHashTable *inodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   if (!g_file_get_contents (path, &text, NULL, NULL))
-    return inodes;
+    return;
   lines = g_strsplit (text, "\n", -1);
   for (guint i = 1; lines[i] != NULL; i++)
     {
@@ -860,6 +862,17 @@ bound_socket_inodes (const JoinWait *wait)
       if (colon != NULL && g_ascii_strcasecmp (colon + 1, wait->port_hex) == 0)
         g_hash_table_add (inodes, g_strdup (g_ptr_array_index (words, 9)));
     }
+}
+
+/* Either family: an IPv6 socket may join an IPv4 group, and the
+ * reverse is no matter. */
+static GHashTable *
+bound_socket_inodes (const JoinWait *wait)
+{
+  GHashTable *inodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  add_bound_socket_inodes (wait, "udp", inodes);
+  add_bound_socket_inodes (wait, "udp6", inodes);
 
   return inodes;
 }
@@ -894,14 +907,42 @@ owns_bound_socket (const JoinWait *wait)
   return FALSE;
 }
 
+/* "2    eth0            ff0e0000000000000000000000000077     1 00000004 0" */
 static guint
-group_users (const JoinWait *wait)
+group6_users (const JoinWait *wait)
 {
-  g_autofree char *path = g_strdup_printf ("/proc/%s/net/igmp", wait->pid);
+  g_autofree char *path = g_strdup_printf ("/proc/%s/net/igmp6", wait->pid);
   g_autofree char *text = NULL;
   g_auto (GStrv) lines = NULL;
   guint users = 0;
 
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return 0;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      guint count = 0;
+      char  hex[33];
+
+      if (sscanf (lines[i], "%*u %*s %32s %u", hex, &count) == 2 &&
+          g_ascii_strcasecmp (hex, wait->group_hex) == 0)
+        users += count;
+    }
+
+  return users;
+}
+
+static guint
+group_users (const JoinWait *wait)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  guint users = 0;
+
+  if (wait->v6)
+    return group6_users (wait);
+  path = g_strdup_printf ("/proc/%s/net/igmp", wait->pid);
   if (!g_file_get_contents (path, &text, NULL, NULL))
     return 0;
   /* Group lines are indented: "\t\t\t\t471D03E0     1 0:00000000\t\t0" */
@@ -936,17 +977,33 @@ chorus_test_proc_wait_joined (ChorusTestProc *proc,
                               guint           min_users,
                               guint           timeout_ms)
 {
-  JoinWait       wait = { proc, NULL, NULL, NULL, min_users };
-  struct in_addr address;
-  gboolean       joined;
+  JoinWait        wait = { proc, NULL, NULL, NULL, min_users, FALSE };
+  struct in_addr  address;
+  struct in6_addr address6;
+  gboolean        joined;
 
   g_return_val_if_fail (proc != NULL, FALSE);
   g_return_val_if_fail (group != NULL, FALSE);
 
-  if (inet_pton (AF_INET, group, &address) != 1 || proc->exited)
+  if (proc->exited)
     return FALSE;
-  /* /proc prints the address as the raw 32-bit word, in host order. */
-  wait.group_hex = g_strdup_printf ("%08X", address.s_addr);
+  if (inet_pton (AF_INET, group, &address) == 1)
+    {
+      /* /proc prints the address as the raw 32-bit word, in host order. */
+      wait.group_hex = g_strdup_printf ("%08X", address.s_addr);
+    }
+  else if (inet_pton (AF_INET6, group, &address6) == 1)
+    {
+      /* and an IPv6 one as its 16 bytes, in order. */
+      GString *hex = g_string_new (NULL);
+
+      for (guint i = 0; i < 16; i++)
+        g_string_append_printf (hex, "%02x", address6.s6_addr[i]);
+      wait.group_hex = g_string_free (hex, FALSE);
+      wait.v6 = TRUE;
+    }
+  else
+    return FALSE;
   wait.port_hex = g_strdup_printf ("%04X", port);
   wait.pid = g_strdup (g_subprocess_get_identifier (proc->subprocess));
   joined = chorus_test_lan_spin_until (proc->lan, check_joined, &wait, timeout_ms) && !proc->exited;

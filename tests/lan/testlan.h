@@ -104,9 +104,10 @@ void            chorus_test_proc_send_signal (ChorusTestProc  *proc,
 
 /* Spins until proc owns a UDP socket bound to port and its host has
  * joined group at least min_users times (the "Users" of /proc/net/igmp,
- * summed over interfaces): the process is then ready to receive, whether
- * or not it says so. Counts in min_users the other members on that host.
- * FALSE on timeout or when the process exits. */
+ * or /proc/net/igmp6 for an IPv6 group, summed over interfaces): the
+ * process is then ready to receive, whether or not it says so. Counts in
+ * min_users the other members on that host. FALSE on timeout or when the
+ * process exits. */
 gboolean        chorus_test_proc_wait_joined (ChorusTestProc  *proc,
                                               const char      *group,
                                               guint            port,
