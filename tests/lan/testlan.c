@@ -11,9 +11,9 @@
  *
  * A routed LAN adds bridge br1 (segment B) and namespace chorus-router,
  * whose eth0 is on br0 through port vhr0 and eth1 on br1 through vhr1.
- * smcrouted runs there with its files in a temporary directory of ours:
- * its defaults would be in the machine's /run, which is the same for us
- * (only /run/netns is our own). Segment B's hosts get no neighbour entry
+ * smcrouted runs there with its files in a private tmpfs of ours
+ * (FILES_DIR): its defaults would be in the machine's /run, which is the
+ * same for us but for the tmpfs on /run/netns. Segment B's hosts get no neighbour entry
  * for the test process, which is not on br1.
  *
  * Multicast routes. chorus_test_isolate() routes 224.0.0.0/4 to lo with
@@ -71,6 +71,9 @@
 #include "testlan.h"
 
 #define NETNS_DIR     "/run/netns"
+/* A private tmpfs too, for files of ours that processes on the hosts
+ * read and write: it vanishes with the test, even one that aborts. */
+#define FILES_DIR     "/run/chorus-testlan"
 #define TERM_GRACE_MS 2000
 #define KILL_GRACE_MS 5000
 #define NETNS_GONE_MS 60000
@@ -267,6 +270,11 @@ chorus_test_isolate (void)
   if (mount ("chorus-testlan", NETNS_DIR, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") !=
       0)
     g_error ("chorus_test_isolate: tmpfs on %s: %s", NETNS_DIR, g_strerror (errno));
+  if (g_mkdir_with_parents (FILES_DIR, 0755) != 0)
+    g_error ("chorus_test_isolate: mkdir %s: %s", FILES_DIR, g_strerror (errno));
+  if (mount ("chorus-testlan", FILES_DIR, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") !=
+      0)
+    g_error ("chorus_test_isolate: tmpfs on %s: %s", FILES_DIR, g_strerror (errno));
 
   if (!run_sync (lo_up, &error) || !run_sync (lo_route, &error))
     g_error ("chorus_test_isolate: %s", error->message);
@@ -374,7 +382,7 @@ check_file_exists (gpointer user_data)
 /* Forwarding on, reverse-path filtering off (a datagram's source is on
  * a segment the router is on anyway), then smcrouted with static (*,G)
  * routes between the two legs. It writes its PID file once it has read
- * them. Its files stay in a directory of ours, never in /run. */
+ * them. Its files stay in our private tmpfs. */
 static gboolean
 start_router (ChorusTestLan  *lan,
               GError        **error)
@@ -397,9 +405,15 @@ start_router (ChorusTestLan  *lan,
   if (!run_in_host (lan, lan->router, sysctls, error))
     return FALSE;
 
-  lan->router_dir = g_dir_make_tmp ("chorus-router-XXXXXX", error);
-  if (lan->router_dir == NULL)
-    return FALSE;
+  lan->router_dir = g_build_filename (FILES_DIR, "router", NULL);
+  if (g_mkdir (lan->router_dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "mkdir %s: %s",
+                   lan->router_dir, g_strerror (saved_errno));
+      return FALSE;
+    }
   conf_path = g_build_filename (lan->router_dir, "smcroute.conf", NULL);
   socket_path = g_build_filename (lan->router_dir, "smcroute.sock", NULL);
   pid_path = g_build_filename (lan->router_dir, "smcroute.pid", NULL);
