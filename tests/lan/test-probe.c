@@ -476,7 +476,9 @@ test_spread (Fixture       *fx,
 
       g_assert_cmpstr (chorus_test_json_get_string (ack, "verdict"), ==, "received");
       g_assert_cmpfloat (delay, >=, 0);
-      g_assert_cmpfloat (delay, <, 500);
+      /* Held for a time drawn from [0, 500 ms); the hold reported is the
+       * one actually waited, which a busy machine makes a little longer. */
+      g_assert_cmpfloat (delay, <, 500 + 250);
       g_assert_cmpfloat (get_number (ack, "rtt_ms"), >=, 0);
       g_assert_cmpfloat (get_number (ack, "rtt_ms"), <, 50);
       max_delay = MAX (max_delay, delay);
