@@ -89,6 +89,30 @@ test_string (void)
 }
 
 static void
+test_strv (void)
+{
+  const char *addresses[] = { "10.77.0.1/16", "fe80::1/64", "say \"hi\"", NULL };
+  const char *none[] = { NULL };
+  g_autoptr(GString) line = chorus_json_begin ("interface");
+  g_autoptr(JsonObject) object = NULL;
+  JsonArray *array;
+
+  chorus_json_add_strv (line, "addresses", addresses);
+  chorus_json_add_strv (line, "none", none);
+  chorus_json_add_strv (line, "null", NULL);
+  g_assert_cmpstr (line->str, ==,
+                   "{\"event\":\"interface\","
+                   "\"addresses\":[\"10.77.0.1/16\",\"fe80::1/64\",\"say \\\"hi\\\"\"],"
+                   "\"none\":[],\"null\":[]");
+
+  object = parse_line (line);
+  array = json_object_get_array_member (object, "addresses");
+  g_assert_cmpuint (json_array_get_length (array), ==, 3);
+  g_assert_cmpstr (json_array_get_string_element (array, 2), ==, "say \"hi\"");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "none")), ==, 0);
+}
+
+static void
 test_int (void)
 {
   static const gint64 values[] = { 0, 1, -1, 65535, G_MAXINT, G_MININT, G_MAXINT64, G_MININT64 };
@@ -323,6 +347,7 @@ main (int    argc,
 
   g_test_add_func ("/cli-output/begin", test_begin);
   g_test_add_func ("/cli-output/string", test_string);
+  g_test_add_func ("/cli-output/strv", test_strv);
   g_test_add_func ("/cli-output/int", test_int);
   g_test_add_func ("/cli-output/ms", test_ms);
   g_test_add_func ("/cli-output/ms-locale", test_ms_locale);

@@ -57,15 +57,13 @@ is_reordering (const char *p)
 
 /* @value must be valid UTF-8: JSON strings are Unicode. Runs of bytes
  * that need no escape are copied whole. */
-void
-chorus_json_add_string (GString    *line,
-                        const char *key,
-                        const char *value)
+static void
+append_string (GString    *line,
+               const char *value)
 {
   const char *run = value;
   const char *p;
 
-  add_key (line, key);
   g_string_append_c (line, '"');
 
   for (p = value; *p != '\0'; p++)
@@ -114,6 +112,32 @@ chorus_json_add_string (GString    *line,
 
   g_string_append_len (line, run, p - run);
   g_string_append_c (line, '"');
+}
+
+void
+chorus_json_add_string (GString    *line,
+                        const char *key,
+                        const char *value)
+{
+  add_key (line, key);
+  append_string (line, value);
+}
+
+/* An array of strings, each valid UTF-8; NULL is an empty array. */
+void
+chorus_json_add_strv (GString            *line,
+                      const char         *key,
+                      const char * const *values)
+{
+  add_key (line, key);
+  g_string_append_c (line, '[');
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (line, ',');
+      append_string (line, values[i]);
+    }
+  g_string_append_c (line, ']');
 }
 
 /* Decimal digits of @value, without printf. */

@@ -15,6 +15,9 @@ GString *chorus_json_begin        (const char *event);
 void     chorus_json_add_string   (GString    *line,
                                    const char *key,
                                    const char *value);
+void     chorus_json_add_strv     (GString            *line,
+                                   const char         *key,
+                                   const char * const *values);
 void     chorus_json_add_int      (GString    *line,
                                    const char *key,
                                    gint64      value);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "chorus-address.h"
+#include "chorus-cli-commands.h"
 #include "chorus-cli-output.h"
 #include "chorus-error.h"
 #include "chorus-receiver.h"
@@ -1507,6 +1508,8 @@ usage (FILE *out)
            "  chorus-cli send [OPTION…] [MESSAGE]   send to a group and list who answers\n"
            "  chorus-cli probe [OPTION…] [MESSAGE]  probe a group: who hears it, and how well\n"
            "  chorus-cli receive [OPTION…]          join a group, show and answer what arrives\n"
+           "  chorus-cli interfaces [OPTION…]       list the network interfaces\n"
+           "  chorus-cli explain [OPTION…] ADDR     what a group address is, what to watch out for\n"
            "\n"
            "Run “chorus-cli COMMAND --help” for the options of a command.\n");
 }
@@ -1543,6 +1546,10 @@ main (int    argc,
     return command_probe (argc, argv);
   if (g_str_equal (argv[1], "receive"))
     return command_receive (argc, argv);
+  if (g_str_equal (argv[1], "interfaces"))
+    return chorus_cli_interfaces (argc, argv);
+  if (g_str_equal (argv[1], "explain"))
+    return chorus_cli_explain (argc, argv);
   if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")
       || g_str_equal (argv[1], "help"))
     {

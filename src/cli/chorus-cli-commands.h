@@ -1,0 +1,20 @@
+/* chorus-cli-commands.h: chorus-cli's commands that live in files of their own
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each takes main()'s argc and argv as they are (argv[1] is the command)
+ * and returns the exit status.
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+int chorus_cli_interfaces (int    argc,
+                           char **argv);
+int chorus_cli_explain (int    argc,
+                        char **argv);
+
+G_END_DECLS
