@@ -1459,27 +1459,38 @@ on_links_changed (gpointer user_data)
 {
   ChorusReceiver *self = CHORUS_RECEIVER (user_data);
   g_autoptr(GError) error = NULL;
+  const char *watched;
   ChorusLinkState state;
   guint ifindex;
 
   update_broadcasts (self);
 
-  if (self->interface[0] == '\0')
+  /* The interface chosen, or else the one a group names (ff02::1%eth0). */
+  watched = self->interface;
+  if (watched[0] == '\0' && self->joins != NULL && self->joins->len > 0)
+    {
+      ChorusJoin *first = g_ptr_array_index (self->joins, 0);
+
+      if (chorus_group_get_interface (first->group) != NULL)
+        watched = chorus_group_get_interface (first->group);
+    }
+
+  if (watched[0] == '\0')
     return G_SOURCE_CONTINUE;
 
-  state = _chorus_link_get_state (self->interface, &ifindex);
+  state = _chorus_link_get_state (watched, &ifindex);
 
   if (state != CHORUS_LINK_UP)
     {
       if (self->problem == NULL)
         {
           if (state == CHORUS_LINK_GONE)
-            set_problem (self, g_strdup_printf (_("The interface %s went away"), self->interface));
+            set_problem (self, g_strdup_printf (_("The interface %s went away"), watched));
           else if (state == CHORUS_LINK_DOWN)
-            set_problem (self, g_strdup_printf (_("The interface %s is down"), self->interface));
+            set_problem (self, g_strdup_printf (_("The interface %s is down"), watched));
           else
             set_problem (self,
-                         g_strdup_printf (_("The interface %s has no link"), self->interface));
+                         g_strdup_printf (_("The interface %s has no link"), watched));
         }
       return G_SOURCE_CONTINUE;
     }

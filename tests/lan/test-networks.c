@@ -190,6 +190,49 @@ test_ipv6_link_local (Fixture       *fx,
   g_assert_cmpstr (chorus_test_json_get_string (message, "from"), ==, "fe80::1%eth0");
 }
 
+/* A group that names its interface (ff02::4242%eth0) is watched like one
+ * given with -I: the receiver says when the interface goes down, and
+ * joins again when it is back. */
+static void
+test_zone_rejoined (Fixture       *fx,
+                    gconstpointer  data)
+{
+  g_autoptr (GPtrArray) events = NULL;
+  g_autoptr (GPtrArray) warnings = NULL;
+  g_autoptr (JsonObject) message = NULL;
+  ChorusTestProc *receiver, *sender;
+  guint from = 0;
+
+  SKIP_WITHOUT_LAN (fx);
+
+  enable_ipv6 (fx);
+  receiver = start_receiver (fx, 2, "-g", GROUP6_LINK, NULL);
+
+  host_ip (fx, 2, "link set eth0 down");
+  g_assert_nonnull (
+    chorus_test_proc_wait_line (receiver, FALSE, "\"event\":\"warning\"", &from, 5000));
+  host_ip (fx, 2, "link set eth0 up");
+  g_assert_nonnull (
+    chorus_test_proc_wait_line (receiver, FALSE, "\"event\":\"rejoined\"", &from, 10000));
+  /* Down, the interface lost its IPv6 addresses and routes: to answer,
+   * the host needs its address back. */
+  host_ip (fx, 2, "addr replace fe80::2/64 dev eth0 nodad");
+  host_ip (fx, 2, "-6 route replace ff00::/8 dev eth0");
+
+  sender = cli_spawn_chorus (fx, 1, "send", "--json", "-g", GROUP6_LINK, "-w", "0.5", "after",
+                             NULL);
+  cli_await_exit (sender, 0);
+  message = cli_await_message (fx, receiver, "after", NULL);
+  g_assert_cmpstr (chorus_test_json_get_string (message, "group"), ==, GROUP6_LINK);
+
+  events = stop_receiver (receiver);
+  warnings = chorus_test_json_filter (events, "warning");
+  g_assert_cmpuint (warnings->len, ==, 1);
+  g_assert_nonnull (strstr (chorus_test_json_get_string (g_ptr_array_index (warnings, 0),
+                                                         "message"),
+                            "eth0 is down"));
+}
+
 /* Wider scopes need a route, as IPv4 does: the hosts have one for
  * ff00::/8 on eth0. Answers come from the unique local addresses. */
 static void
@@ -457,6 +500,7 @@ main (int   argc,
 
   ADD ("ipv6-link-local", 2, test_ipv6_link_local);
   ADD ("ipv6-routed-scope", 2, test_ipv6_routed_scope);
+  ADD ("zone-rejoined", 2, test_zone_rejoined);
   ADD ("missing-interface", 2, test_missing_interface);
   ADD ("no-such-interface", 1, test_no_such_interface);
   ADD ("ssm-include", 3, test_ssm_include);
