@@ -711,6 +711,40 @@ chorus_mping_message_set_group (ChorusMpingMessage *msg,
   return TRUE;
 }
 
+/* Drops the options in @mask, values and all. */
+static void
+clear_options (ChorusMpingMessage *msg,
+               guint               mask)
+{
+  ChorusMpingMessage empty = { 0 };
+
+  if (mask & BIT (CHORUS_MPING_OPTION_SERVER_INFO))
+    {
+      msg->server_info = NULL;
+      msg->server_info_size = 0;
+    }
+  if (mask & BIT (CHORUS_MPING_OPTION_PAD))
+    {
+      msg->pad = NULL;
+      msg->pad_size = 0;
+    }
+  if (mask & BIT (CHORUS_MPING_OPTION_PREFIX))
+    {
+      msg->prefix = empty.prefix;
+      msg->prefix_length = 0;
+    }
+  if (mask & BIT (CHORUS_MPING_OPTION_SESSION_ID))
+    {
+      msg->session_id = NULL;
+      msg->session_id_size = 0;
+    }
+  if (mask & BIT (CHORUS_MPING_OPTION_TTL))
+    msg->ttl = 0;
+  if (mask & BIT (CHORUS_MPING_OPTION_SERVER_TIMESTAMP))
+    msg->server_sec = msg->server_usec = 0;
+  msg->present &= ~mask;
+}
+
 static void
 set_server_info (ChorusMpingMessage *msg,
                  const char         *server_info)
@@ -743,7 +777,7 @@ chorus_mping_make_answer (const ChorusMpingMessage  *query,
 
   *answer = *query;
   answer->type = CHORUS_MPING_TYPE_ANSWER;
-  answer->present &= ~server_options[query->generation];
+  clear_options (answer, server_options[query->generation]);
 
   if (query->generation == CHORUS_MPING_GENERATION_SSMPING)
     {
