@@ -58,6 +58,8 @@ check_equal (const ChorusMpingMessage *a,
   fuzz_check (a->ttl == b->ttl);
   fuzz_check (a->prefix_length == b->prefix_length);
   fuzz_check (a->prefix.family == b->prefix.family);
+  fuzz_check (a->prefix_size == b->prefix_size);
+  fuzz_check (memcmp (a->prefix.bytes, b->prefix.bytes, sizeof a->prefix.bytes) == 0);
   fuzz_check (same_bytes (a->session_id, a->session_id_size, b->session_id, b->session_id_size));
   fuzz_check (a->server_sec == b->server_sec && a->server_usec == b->server_usec);
   fuzz_check (a->n_unknown == b->n_unknown);
