@@ -19,6 +19,8 @@ struct _ChorusResponder
   guint index;
 
   ChorusResponderStats stats;
+  /* The statistics as last announced: a flush notifies only what moved. */
+  ChorusResponderStats announced;
 
   /* Round trips by sequence number, a ring over the last probes: it grows
    * with the run up to HISTORY, so that a host heard once costs little. */
@@ -280,6 +282,7 @@ _chorus_responder_new (const char *address,
   self->tagged = !!tagged;
   self->index = index;
   chorus_responder_stats_init (&self->stats, settled_upto);
+  self->announced = self->stats;
 
   /* Probes over before the host was heard are lost in the history too. */
   self->history_first = MAX (history_from, 1);
@@ -380,6 +383,57 @@ _chorus_responder_set_silent (ChorusResponder *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SILENT]);
 }
 
+/* Whether statistic @prop_id reads differently from @now than from
+ * @before. */
+static gboolean
+stat_changed (guint                       prop_id,
+              const ChorusResponderStats *before,
+              const ChorusResponderStats *now)
+{
+  switch (prop_id)
+    {
+    case PROP_SENT:
+      return before->sent != now->sent;
+    case PROP_RECEIVED:
+      return before->received != now->received;
+    case PROP_LOST:
+      return before->lost != now->lost;
+    case PROP_LOSS:
+      return chorus_responder_stats_get_loss (before) != chorus_responder_stats_get_loss (now);
+    case PROP_DUPLICATES:
+      return before->duplicates != now->duplicates;
+    case PROP_REORDERED:
+      return before->reordered != now->reordered;
+    case PROP_LATE:
+      return before->late != now->late;
+    case PROP_RTT_AVG:
+      return chorus_responder_stats_get_rtt_avg (before)
+             != chorus_responder_stats_get_rtt_avg (now);
+    /* Both read 0 until the first round trip. */
+    case PROP_RTT_MIN:
+      return (before->rtt_count > 0) != (now->rtt_count > 0)
+             || before->rtt_min_usec != now->rtt_min_usec;
+    case PROP_RTT_MAX:
+      return (before->rtt_count > 0) != (now->rtt_count > 0)
+             || before->rtt_max_usec != now->rtt_max_usec;
+    case PROP_RTT_MDEV:
+      return chorus_responder_stats_get_rtt_mdev (before)
+             != chorus_responder_stats_get_rtt_mdev (now);
+    case PROP_JITTER:
+      return before->jitter_usec != now->jitter_usec;
+    case PROP_HOPS:
+      return before->hops != now->hops;
+    case PROP_HOPS_ESTIMATED:
+      return before->hops_estimated != now->hops_estimated;
+    case PROP_JOIN:
+      return before->join_usec != now->join_usec;
+    case PROP_LAST_HEARD:
+      return before->last_heard_usec != now->last_heard_usec;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 gboolean
 _chorus_responder_flush (ChorusResponder *self)
 {
@@ -388,11 +442,17 @@ _chorus_responder_flush (ChorusResponder *self)
 
   self->dirty = FALSE;
 
+  /* With a thousand hosts, every notification reaches the table's
+   * bindings: those that would read the same are left out. */
   g_object_freeze_notify (G_OBJECT (self));
   for (guint i = FIRST_STAT_PROP; i < N_PROPS; i++)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[i]);
+    if (stat_changed (i, &self->announced, &self->stats))
+      g_object_notify_by_pspec (G_OBJECT (self), properties[i]);
   g_object_thaw_notify (G_OBJECT (self));
 
+  self->announced = self->stats;
+
+  /* The history moved too, even where no figure did. */
   return TRUE;
 }
 

@@ -21,6 +21,8 @@
 
 /* The table and the chart follow the responders this often at most. */
 #define UPDATE_INTERVAL_MS 250
+/* The table re-sorts this often at most: each re-sort rebinds its rows. */
+#define RESORT_INTERVAL_US (G_USEC_PER_SEC)
 /* The shortest interval between probes. */
 #define MIN_INTERVAL       0.01
 /* The sender's bounds: a day between probes or for answers, and what
@@ -62,6 +64,8 @@ struct _ChorusProbePage
   GtkColumnView      *column_view;
   GtkSortListModel   *sort_model;
   GtkSingleSelection *selection;
+  gint64              last_resort;
+  guint               resort_id;
 };
 
 G_DEFINE_FINAL_TYPE (ChorusProbePage, chorus_probe_page, ADW_TYPE_BIN)
@@ -294,6 +298,9 @@ chorus_probe_page_update_summary (ChorusProbePage *self)
     summary = g_strdup_printf (_("%s, %s"), probes, hosts);
 
   gtk_label_set_text (self->summary_label, summary);
+  /* One line, so that its changes do not lay out the table again; where
+   * it is cut short, the whole of it is a hover away. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->summary_label), summary);
 }
 
 /* Once the first host answers, the page scrolls so that the Stop
@@ -359,16 +366,75 @@ chorus_probe_page_update_stack (ChorusProbePage *self)
                                  chorus_sender_get_n_acks (self->sender) > 0);
 }
 
-/* After each batch of the responders' notifications: one resort, one
- * redraw, one summary. */
+/* Whether the table's rows still follow its sort order. */
+static gboolean
+chorus_probe_page_is_sorted (ChorusProbePage *self,
+                             GtkSorter       *sorter)
+{
+  GListModel *rows = G_LIST_MODEL (self->sort_model);
+  guint n = g_list_model_get_n_items (rows);
+  g_autoptr(GObject) previous = NULL;
+
+  if (n > 0)
+    previous = g_list_model_get_item (rows, 0);
+
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (rows, i);
+
+      if (gtk_sorter_compare (sorter, previous, item) == GTK_ORDERING_LARGER)
+        return FALSE;
+      g_set_object (&previous, item);
+    }
+
+  return TRUE;
+}
+
+static gboolean chorus_probe_page_resort_later (gpointer user_data);
+
+/* A sorted list does not follow changes inside its items by itself:
+ * re-sorts when the rows are out of order, at most once per
+ * RESORT_INTERVAL_US, as a re-sort makes the table rebind its rows. */
+static void
+chorus_probe_page_resort (ChorusProbePage *self)
+{
+  GtkSorter *sorter = gtk_column_view_get_sorter (self->column_view);
+  gint64 now;
+
+  if (self->resort_id != 0 || sorter == NULL
+      || gtk_sorter_get_order (sorter) == GTK_SORTER_ORDER_NONE
+      || chorus_probe_page_is_sorted (self, sorter))
+    return;
+
+  now = g_get_monotonic_time ();
+  if (now - self->last_resort < RESORT_INTERVAL_US)
+    {
+      self->resort_id = g_timeout_add ((self->last_resort + RESORT_INTERVAL_US - now) / 1000 + 1,
+                                       chorus_probe_page_resort_later, self);
+      return;
+    }
+
+  self->last_resort = now;
+  gtk_sorter_changed (sorter, GTK_SORTER_CHANGE_DIFFERENT);
+}
+
+static gboolean
+chorus_probe_page_resort_later (gpointer user_data)
+{
+  ChorusProbePage *self = user_data;
+
+  self->resort_id = 0;
+  chorus_probe_page_resort (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* After each batch of the responders' notifications: a re-sort if
+ * needed, one redraw, one summary. */
 static void
 on_responders_updated (ChorusProbePage *self)
 {
-  GtkSorter *sorter = gtk_column_view_get_sorter (self->column_view);
-
-  /* A sorted list does not follow changes inside its items by itself. */
-  if (sorter != NULL)
-    gtk_sorter_changed (sorter, GTK_SORTER_CHANGE_DIFFERENT);
+  chorus_probe_page_resort (self);
 
   gtk_widget_queue_draw (GTK_WIDGET (self->chart));
   chorus_probe_page_update_summary (self);
@@ -793,6 +859,7 @@ chorus_probe_page_dispose (GObject *object)
 
   if (self->sender != NULL)
     chorus_sender_stop (self->sender);
+  g_clear_handle_id (&self->resort_id, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CHORUS_TYPE_PROBE_PAGE);
 
@@ -951,9 +1018,9 @@ chorus_probe_page_init (ChorusProbePage *self)
 
   g_signal_connect_object (self->sender, "notify::running", G_CALLBACK (on_running_changed),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->sender, "notify::n-sent",
-                           G_CALLBACK (chorus_probe_page_update_summary), self,
-                           G_CONNECT_SWAPPED);
+  /* The summary follows the responders' updates, not each probe sent:
+   * every settled probe updates them, and each change of the summary is
+   * a frame to draw. */
   g_signal_connect_object (self->sender, "responders-updated",
                            G_CALLBACK (on_responders_updated), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (responders, "items-changed", G_CALLBACK (on_responders_updated), self,

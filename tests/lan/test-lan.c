@@ -279,6 +279,256 @@ test_multicast (void)
     chorus_test_proc_wait_line (r3, TRUE, "received 19 bytes from ('10.77.0.1', ", NULL, 5000));
 }
 
+/* Routed LAN */
+
+/* Joins GROUP on PORT (IPv4 or IPv6 by its form), says "ready", then
+ * prints each datagram as "TEXT SOURCE TTL", with the TTL or hop limit
+ * it arrived with. */
+static const char routed_receiver[] =
+  "import socket, struct, sys\n"
+  "group, port = sys.argv[1], int(sys.argv[2])\n"
+  "if ':' in group:\n"
+  "    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)\n"
+  "    level, option = socket.IPPROTO_IPV6, 52  # IPV6_HOPLIMIT\n"
+  "    s.setsockopt(level, 51, 1)  # IPV6_RECVHOPLIMIT\n"
+  "    s.bind(('', port))\n"
+  "    s.setsockopt(level, socket.IPV6_JOIN_GROUP,\n"
+  "                 socket.inet_pton(socket.AF_INET6, group) + struct.pack('@I', 0))\n"
+  "else:\n"
+  "    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+  "    level, option = socket.IPPROTO_IP, 2  # IP_TTL\n"
+  "    s.setsockopt(level, 12, 1)  # IP_RECVTTL\n"
+  "    s.bind(('', port))\n"
+  "    s.setsockopt(level, socket.IP_ADD_MEMBERSHIP,\n"
+  "                 socket.inet_aton(group) + socket.inet_aton('0.0.0.0'))\n"
+  "print('ready', flush=True)\n"
+  "while True:\n"
+  "    data, ancillary, flags, peer = s.recvmsg(1500, 64)\n"
+  "    ttl = [struct.unpack('@i', d[:4])[0]\n"
+  "           for l, o, d in ancillary if (l, o) == (level, option)]\n"
+  "    print(data.decode(), peer[0], ttl[0], flush=True)\n";
+
+/* Sends to GROUP PORT each TTL:TEXT that follows, in order. */
+static const char routed_sender[] =
+  "import socket, sys\n"
+  "group, port = sys.argv[1], int(sys.argv[2])\n"
+  "v6 = ':' in group\n"
+  "s = socket.socket(socket.AF_INET6 if v6 else socket.AF_INET, socket.SOCK_DGRAM)\n"
+  "for arg in sys.argv[3:]:\n"
+  "    ttl, text = arg.split(':', 1)\n"
+  "    if v6:\n"
+  "        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, int(ttl))\n"
+  "    else:\n"
+  "        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, int(ttl))\n"
+  "    s.sendto(text.encode(), (group, port))\n";
+
+/* Echoes one datagram on port 7777 (IPv4 or IPv6 as argv[1] says), then
+ * prints where it came from. */
+static const char routed_echo_server[] =
+  "import socket, sys\n"
+  "s = socket.socket(socket.AF_INET6 if sys.argv[1] == '6' else socket.AF_INET,\n"
+  "                  socket.SOCK_DGRAM)\n"
+  "s.bind(('', 7777))\n"
+  "print('ready', flush=True)\n"
+  "data, peer = s.recvfrom(100)\n"
+  "s.sendto(data, peer)\n"
+  "print('echoed', peer[0], flush=True)\n";
+
+static const char routed_echo_client[] =
+  "import socket, sys\n"
+  "s = socket.socket(socket.AF_INET6 if ':' in sys.argv[1] else socket.AF_INET,\n"
+  "                  socket.SOCK_DGRAM)\n"
+  "s.settimeout(5)\n"
+  "s.sendto(b'ping', (sys.argv[1], 7777))\n"
+  "data, peer = s.recvfrom(100)\n"
+  "print(data.decode(), peer[0], flush=True)\n";
+
+/* Two hosts a side, the router after them: what is where. */
+static void
+test_routed_layout (void)
+{
+  g_autoptr (ChorusTestLan) lan = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) names = NULL;
+  const char *const expected[] = { "lo", "br0", "br1", "vh1", "vh2", "vh3", "vh4", "vhr0", "vhr1" };
+  const char     *addr_argv[] = { "ip", "-o", "addr", "show", "scope", "global", NULL };
+  ChorusTestProc *proc;
+  GPtrArray      *lines;
+
+  SKIP_UNLESS_ISOLATED ();
+
+  lan = chorus_test_lan_new_routed (2, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (chorus_test_lan_get_n_hosts (lan), ==, 4);
+  g_assert_cmpuint (chorus_test_lan_get_router (lan), ==, 5);
+  g_assert_cmpstr (chorus_test_lan_get_address (lan, 2), ==, "10.77.0.2");
+  g_assert_cmpstr (chorus_test_lan_get_address (lan, 3), ==, "10.78.0.1");
+  g_assert_cmpstr (chorus_test_lan_get_address (lan, 5), ==, CHORUS_TEST_LAN_ROUTER_A);
+  g_assert_cmpstr (chorus_test_lan_get_address6 (lan, 1), ==, "fd77::1");
+  g_assert_cmpstr (chorus_test_lan_get_address6 (lan, 4), ==, "fd78::2");
+  g_assert_cmpstr (chorus_test_lan_get_netns (lan, 5), ==, "chorus-router");
+  g_assert_cmpuint (chorus_test_lan_get_segment (lan, 2), ==, 0);
+  g_assert_cmpuint (chorus_test_lan_get_segment (lan, 3), ==, 1);
+  g_assert_cmpuint (chorus_test_lan_get_segment (lan, 5), ==, 0);
+  g_assert_cmpuint (count_netns_names (), ==, 5);
+
+  names = interface_names ();
+  g_assert_cmpuint (names->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_true (str_array_contains (names, expected[i]));
+
+  proc = chorus_test_lan_spawn (lan, 5, addr_argv, &error);
+  g_assert_no_error (error);
+  g_assert_true (chorus_test_proc_wait_exit (proc, 5000));
+  g_assert_cmpint (chorus_test_proc_get_status (proc), ==, 0);
+  lines = chorus_test_proc_get_stdout (proc);
+  g_assert_cmpuint (lines->len, ==, 4);
+  for (guint i = 0; i < lines->len; i++)
+    g_test_message ("router: %s", (const char *) g_ptr_array_index (lines, i));
+
+  /* The flat LAN of the next test owes nothing to this one. */
+  g_clear_pointer (&lan, chorus_test_lan_free);
+  g_clear_pointer (&names, g_ptr_array_unref);
+  g_assert_cmpuint (count_netns_names (), ==, 0);
+  names = interface_names ();
+  g_assert_cmpuint (names->len, ==, 1);
+}
+
+/* Unicast crosses the router both ways, IPv4 and IPv6. */
+static void
+test_routed_unicast (void)
+{
+  g_autoptr (ChorusTestLan) lan = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *families[] = { "4", "6" };
+
+  SKIP_UNLESS_ISOLATED ();
+
+  lan = chorus_test_lan_new_routed (1, 1, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (families); i++)
+    {
+      gboolean         v6 = g_str_equal (families[i], "6");
+      const char      *near =
+        v6 ? chorus_test_lan_get_address6 (lan, 1) : chorus_test_lan_get_address (lan, 1);
+      const char      *far =
+        v6 ? chorus_test_lan_get_address6 (lan, 2) : chorus_test_lan_get_address (lan, 2);
+      const char      *server_argv[] = { python (), "-c", routed_echo_server, families[i], NULL };
+      const char      *client_argv[] = { python (), "-c", routed_echo_client, far, NULL };
+      g_autofree char *echoed = g_strdup_printf ("echoed %s", near);
+      g_autofree char *answer = g_strdup_printf ("ping %s", far);
+      ChorusTestProc  *server, *client;
+
+      server = chorus_test_lan_spawn (lan, 2, server_argv, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (chorus_test_proc_wait_line (server, FALSE, "ready", NULL, 5000));
+      client = chorus_test_lan_spawn (lan, 1, client_argv, &error);
+      g_assert_no_error (error);
+      g_assert_true (chorus_test_proc_wait_exit (client, 10000));
+      if (chorus_test_proc_get_status (client) != 0)
+        g_error ("IPv%s echo client failed: %s", families[i],
+                 chorus_test_proc_dup_stderr_text (client));
+      g_assert_cmpstr (g_ptr_array_index (chorus_test_proc_get_stdout (client), 0), ==, answer);
+      g_assert_nonnull (chorus_test_proc_wait_line (server, FALSE, echoed, NULL, 5000));
+    }
+}
+
+static ChorusTestProc *
+start_routed_receiver (ChorusTestLan *lan,
+                       guint          host,
+                       const char    *group)
+{
+  g_autoptr (GError) error = NULL;
+  const char     *argv[] = { python (), "-c", routed_receiver, group, "10000", NULL };
+  ChorusTestProc *proc;
+
+  proc = chorus_test_lan_spawn (lan, host, argv, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (chorus_test_proc_wait_line (proc, FALSE, "ready", NULL, 5000));
+  g_assert_true (chorus_test_proc_wait_joined (proc, group, 10000, 1, 5000));
+
+  return proc;
+}
+
+static void
+send_routed (ChorusTestLan *lan,
+             guint          host,
+             const char    *group,
+             const char    *first,
+             const char    *second)
+{
+  g_autoptr (GError) error = NULL;
+  const char     *argv[] = { python (), "-c", routed_sender, group, "10000", first, second, NULL };
+  ChorusTestProc *proc;
+
+  proc = chorus_test_lan_spawn (lan, host, argv, &error);
+  g_assert_no_error (error);
+  g_assert_true (chorus_test_proc_wait_exit (proc, 10000));
+  g_assert_cmpint (chorus_test_proc_get_status (proc), ==, 0);
+}
+
+/* Asserts that receiver's lines after "ready" are exactly expected. */
+static void
+assert_heard (ChorusTestProc    *receiver,
+              const char *const *expected,
+              guint              n_expected)
+{
+  GPtrArray *lines = chorus_test_proc_get_stdout (receiver);
+
+  g_assert_true (chorus_test_proc_wait_lines (receiver, 1 + n_expected, 5000));
+  for (guint i = 1; i < lines->len; i++)
+    g_test_message ("heard: %s", (const char *) g_ptr_array_index (lines, i));
+  g_assert_cmpuint (lines->len, ==, 1 + n_expected);
+  for (guint i = 0; i < n_expected; i++)
+    g_assert_cmpstr (g_ptr_array_index (lines, 1 + i), ==, expected[i]);
+}
+
+/* What TTL 1 (hop limit 1) sends stays on its segment; with 2 it
+ * crosses, one less. The router keeps order, so the TTL 2 datagram
+ * arriving first on the far side proves the TTL 1 one never will. Both
+ * ways, IPv4 then IPv6. */
+static void
+test_routed_multicast (gconstpointer data)
+{
+  const char *group = data;
+  g_autoptr (ChorusTestLan) lan = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean         v6 = strchr (group, ':') != NULL;
+  const char      *a1, *b2;
+  g_autofree char *a_one = NULL, *a_two = NULL, *b_one = NULL, *b_two = NULL;
+  g_autofree char *a_two_far = NULL, *b_two_far = NULL;
+  ChorusTestProc  *near, *far;
+
+  SKIP_UNLESS_ISOLATED ();
+
+  /* Hosts 1 and 2 on A, 3 and 4 on B. */
+  lan = chorus_test_lan_new_routed (2, 2, &error);
+  g_assert_no_error (error);
+  a1 = v6 ? chorus_test_lan_get_address6 (lan, 1) : chorus_test_lan_get_address (lan, 1);
+  b2 = v6 ? chorus_test_lan_get_address6 (lan, 4) : chorus_test_lan_get_address (lan, 4);
+
+  near = start_routed_receiver (lan, 2, group);
+  far = start_routed_receiver (lan, 3, group);
+
+  send_routed (lan, 1, group, "1:a-one", "2:a-two");
+  send_routed (lan, 4, group, "1:b-one", "2:b-two");
+
+  a_one = g_strdup_printf ("a-one %s 1", a1);
+  a_two = g_strdup_printf ("a-two %s 2", a1);
+  a_two_far = g_strdup_printf ("a-two %s 1", a1);
+  b_one = g_strdup_printf ("b-one %s 1", b2);
+  b_two = g_strdup_printf ("b-two %s 2", b2);
+  b_two_far = g_strdup_printf ("b-two %s 1", b2);
+  {
+    const char *const near_heard[] = { a_one, a_two, b_two_far };
+    const char *const far_heard[] = { a_two_far, b_one, b_two };
+
+    assert_heard (near, near_heard, G_N_ELEMENTS (near_heard));
+    assert_heard (far, far_heard, G_N_ELEMENTS (far_heard));
+  }
+}
+
 static void
 test_teardown (void)
 {
@@ -378,6 +628,10 @@ main (int   argc,
   g_test_add_func ("/lan/unicast", test_unicast);
   g_test_add_func ("/lan/multicast", test_multicast);
   g_test_add_func ("/lan/teardown", test_teardown);
+  g_test_add_func ("/lan/routed/layout", test_routed_layout);
+  g_test_add_func ("/lan/routed/unicast", test_routed_unicast);
+  g_test_add_data_func ("/lan/routed/multicast-ipv4", "224.3.29.71", test_routed_multicast);
+  g_test_add_data_func ("/lan/routed/multicast-ipv6", "ff0e::77", test_routed_multicast);
   g_test_add_func ("/lan/teardown-on-abort", test_teardown_on_abort);
 
   return g_test_run ();

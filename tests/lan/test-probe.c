@@ -476,7 +476,9 @@ test_spread (Fixture       *fx,
 
       g_assert_cmpstr (chorus_test_json_get_string (ack, "verdict"), ==, "received");
       g_assert_cmpfloat (delay, >=, 0);
-      g_assert_cmpfloat (delay, <, 500);
+      /* Held for a time drawn from [0, 500 ms); the hold reported is the
+       * one actually waited, which a busy machine makes a little longer. */
+      g_assert_cmpfloat (delay, <, 500 + 250);
       g_assert_cmpfloat (get_number (ack, "rtt_ms"), >=, 0);
       g_assert_cmpfloat (get_number (ack, "rtt_ms"), <, 50);
       max_delay = MAX (max_delay, delay);
@@ -539,114 +541,8 @@ test_hops_flat (Fixture       *fx,
   g_assert_cmpint (chorus_test_json_get_int (sender_of (r1_events), "ttl", -1), ==, 5);
 }
 
-/* A router for one (source, group): host 2 forwards what the far side
- * sends to the group onto the LAN, with the kernel's own multicast
- * routing (MRT_INIT, one VIF a side, one MFC entry), and unicast both
- * ways. Forwarded only with a TTL above 1, as any router does.
- * Arguments: GROUP SOURCE. Says "ready" once the route is in. */
-static const char router[] =
-  "import socket, struct, sys\n"
-  "group, source = sys.argv[1], sys.argv[2]\n"
-  "def put(path, value):\n"
-  "    with open(path, 'w') as f:\n"
-  "        f.write(value)\n"
-  "put('/proc/sys/net/ipv4/ip_forward', '1')\n"
-  "for conf in ('all', 'default', 'eth0', 'eth1'):\n"
-  "    put('/proc/sys/net/ipv4/conf/%s/rp_filter' % conf, '0')\n"
-  "s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_IGMP)\n"
-  "s.setsockopt(socket.IPPROTO_IP, 200, struct.pack('i', 1))  # MRT_INIT\n"
-  "for vif, name in enumerate(('eth1', 'eth0')):\n"
-  "    # MRT_ADD_VIF, VIFF_USE_IFINDEX, threshold 1\n"
-  "    s.setsockopt(socket.IPPROTO_IP, 202,\n"
-  "                 struct.pack('HBBIi4x', vif, 8, 1, 0, socket.if_nametoindex(name)))\n"
-  "ttls = bytes([0, 1]) + bytes(30)  # from VIF 0 to VIF 1\n"
-  "s.setsockopt(socket.IPPROTO_IP, 204,  # MRT_ADD_MFC\n"
-  "             struct.pack('4s4sH32s2xIIIi', socket.inet_aton(source),\n"
-  "                         socket.inet_aton(group), 0, ttls, 0, 0, 0, 0))\n"
-  "print('ready', flush=True)\n"
-  "while True:\n"
-  "    s.recv(65536)\n";
-
-#define FAR_NETNS   "chorus-far"
-#define FAR_PROBER  "10.78.0.2"
-#define FAR_ROUTER  "10.78.0.1"
-
-static void
-ip (const char *first,
-    ...)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  g_autofree char *err = NULL;
-  const char *arg;
-  va_list     args;
-  int         status;
-
-  g_ptr_array_add (argv, "ip");
-  va_start (args, first);
-  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, &err,
-                &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, &error))
-    g_error ("ip %s…: %s (%s)", first, error->message, err);
-}
-
-/* A second network behind host 2: the far namespace (FAR_PROBER), linked
- * to host 2 (FAR_ROUTER) by a veth pair, all inside the test's private
- * namespaces like the LAN itself. */
-static ChorusTestProc *
-build_router (Fixture *fx)
-{
-  g_autoptr (GError) error = NULL;
-  const char     *argv[] = { cli_python (), "-c", router, GROUP, FAR_PROBER, NULL };
-  ChorusTestProc *proc;
-
-  ip ("netns", "add", FAR_NETNS, NULL);
-  ip ("-n", "chorus-h2", "link", "add", "eth1", "type", "veth", "peer", "name", "eth0", "netns",
-      FAR_NETNS, NULL);
-  ip ("-n", "chorus-h2", "link", "set", "eth1", "addrgenmode", "none", NULL);
-  ip ("-n", "chorus-h2", "addr", "add", FAR_ROUTER "/24", "dev", "eth1", NULL);
-  ip ("-n", "chorus-h2", "link", "set", "eth1", "up", NULL);
-  ip ("-n", FAR_NETNS, "link", "set", "lo", "up", NULL);
-  ip ("-n", FAR_NETNS, "link", "set", "eth0", "addrgenmode", "none", NULL);
-  ip ("-n", FAR_NETNS, "addr", "add", FAR_PROBER "/24", "dev", "eth0", NULL);
-  ip ("-n", FAR_NETNS, "link", "set", "eth0", "up", NULL);
-  ip ("-n", FAR_NETNS, "route", "add", "default", "via", FAR_ROUTER, NULL);
-  ip ("-n", "chorus-h1", "route", "add", "10.78.0.0/24", "via", "10.77.0.2", NULL);
-  ip ("-n", "chorus-h3", "route", "add", "10.78.0.0/24", "via", "10.77.0.2", NULL);
-
-  proc = chorus_test_lan_spawn (fx->lan, 2, argv, &error);
-  g_assert_no_error (error);
-  if (chorus_test_proc_wait_line (proc, FALSE, "ready", NULL, READY_TIMEOUT) == NULL)
-    {
-      g_autofree char *log = chorus_test_proc_dup_stderr_text (proc);
-
-      g_error ("the router did not start: %s", log);
-    }
-
-  return proc;
-}
-
-/* chorus-cli probe --json ARGS… in the far namespace. */
-static ChorusTestProc *
-spawn_far_probe (Fixture    *fx,
-                 const char *ttl)
-{
-  const char *argv[] = { "nsenter",     "--net=/run/netns/" FAR_NETNS,
-                         cli_path (),   "probe",
-                         "--json",      "-c",
-                         "3",           "-i",
-                         "0.05",        "-w",
-                         "1",           "-t",
-                         ttl,           NULL };
-
-  return cli_spawn_argv (fx, 2, argv);
-}
+/* The prober alone on segment B, behind the router (testlan.h). */
+#define FAR_PROBER "10.78.0.1"
 
 /* One router between the prober and the receivers: a probe sent with
  * TTL 5 arrives with 4, one hop, known exactly; the answers come back
@@ -657,21 +553,20 @@ test_hops_routed (Fixture       *fx,
 {
   g_autoptr (GPtrArray) events = NULL;
   g_autoptr (GPtrArray) acks = NULL;
-  ChorusTestProc *receivers[4];
+  ChorusTestProc *receivers[3];
   ChorusTestProc *prober;
   JsonObject     *summary;
 
   SKIP_WITHOUT_LAN (fx);
 
-  build_router (fx);
   receivers[1] = cli_start_receiver (fx, 1, NULL);
-  receivers[3] = cli_start_receiver (fx, 3, NULL);
+  receivers[2] = cli_start_receiver (fx, 2, NULL);
 
-  prober = spawn_far_probe (fx, "5");
+  prober = spawn_probe (fx, 3, "-c", "3", "-i", "0.05", "-w", "1", "-t", "5", NULL);
   await_exit (prober, 0);
   events = cli_json_events (prober);
 
-  for (guint host = 1; host <= 3; host += 2)
+  for (guint host = 1; host <= 2; host++)
     {
       g_autofree char *from = g_strdup_printf ("10.77.0.%u", host);
       JsonObject      *responder = responder_of (events, from);
@@ -694,7 +589,7 @@ test_hops_routed (Fixture       *fx,
   g_clear_pointer (&events, g_ptr_array_unref);
 
   /* TTL 1: the router drops it, as it must. */
-  prober = spawn_far_probe (fx, "1");
+  prober = spawn_probe (fx, 3, "-c", "3", "-i", "0.05", "-w", "1", "-t", "1", NULL);
   await_exit (prober, 1);
   events = cli_json_events (prober);
   summary = cli_summary_of (events);
@@ -702,7 +597,7 @@ test_hops_routed (Fixture       *fx,
   g_assert_cmpint (chorus_test_json_get_int (summary, "acks", -1), ==, 0);
   g_assert_cmpint (chorus_test_json_get_int (summary, "responders", -1), ==, 0);
 
-  for (guint host = 1; host <= 3; host += 2)
+  for (guint host = 1; host <= 2; host++)
     {
       g_autoptr (GPtrArray) r_events = stop_receiver (receivers[host]);
       g_autoptr (GPtrArray) messages = chorus_test_json_filter (r_events, "message");
@@ -716,8 +611,6 @@ test_hops_routed (Fixture       *fx,
       g_assert_cmpint (chorus_test_json_get_int (sender, "ttl", -1), ==, 4);
       g_assert_cmpint (chorus_test_json_get_int (sender, "received", -1), ==, 3);
     }
-
-  ip ("netns", "del", FAR_NETNS, NULL);
 }
 
 /* A receiver that joins a second into the run: it missed the first
@@ -938,7 +831,8 @@ main (int   argc,
   ADD ("classic-beside-tagged", 3, test_classic_beside_tagged);
   ADD ("spread", 4, test_spread);
   ADD ("hops-flat", 3, test_hops_flat);
-  ADD ("hops-routed", 3, test_hops_routed);
+  g_test_add ("/probe/hops-routed", Fixture, CLI_ROUTED (2, 1), cli_fixture_setup_routed,
+              test_hops_routed, cli_fixture_teardown);
   ADD ("late-joiner", 3, test_late_joiner);
   ADD ("expect", 3, test_expect);
   ADD ("invalid", 2, test_invalid_probe);

@@ -25,21 +25,44 @@ cli_python (void)
   return path != NULL ? path : "/usr/bin/python3";
 }
 
-void
-cli_fixture_setup (Fixture       *fx,
-                   gconstpointer  data)
+static gboolean
+fixture_init (Fixture *fx)
 {
-  g_autoptr (GError) error = NULL;
-
   memset (fx, 0, sizeof *fx);
   fx->members = g_ptr_array_new ();
   fx->member_hosts = g_array_new (FALSE, FALSE, sizeof (guint));
   if (!chorus_test_is_isolated ())
     {
       g_test_skip ("needs private network namespaces (run as root)");
-      return;
+      return FALSE;
     }
+
+  return TRUE;
+}
+
+void
+cli_fixture_setup (Fixture       *fx,
+                   gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!fixture_init (fx))
+    return;
   fx->lan = chorus_test_lan_new (GPOINTER_TO_UINT (data), &error);
+  g_assert_no_error (error);
+}
+
+void
+cli_fixture_setup_routed (Fixture       *fx,
+                          gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  guint n_a = GPOINTER_TO_UINT (data) >> 16;
+  guint n_b = GPOINTER_TO_UINT (data) & 0xffff;
+
+  if (!fixture_init (fx))
+    return;
+  fx->lan = chorus_test_lan_new_routed (n_a, n_b, &error);
   g_assert_no_error (error);
 }
 

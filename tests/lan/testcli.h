@@ -42,6 +42,11 @@ const char     *cli_python                 (void);
 /* A LAN of GPOINTER_TO_UINT (data) hosts; skips without privilege. */
 void            cli_fixture_setup          (Fixture            *fx,
                                             gconstpointer       data);
+/* A routed LAN (chorus_test_lan_new_routed()) of n_a hosts on segment
+ * A and n_b on segment B, for cli_fixture_setup_routed(). */
+#define CLI_ROUTED(n_a, n_b) GUINT_TO_POINTER ((n_a) << 16 | (n_b))
+void            cli_fixture_setup_routed   (Fixture            *fx,
+                                            gconstpointer       data);
 void            cli_fixture_teardown       (Fixture            *fx,
                                             gconstpointer       data);
 ChorusTestProc *cli_spawn_argv             (Fixture            *fx,

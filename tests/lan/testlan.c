@@ -9,6 +9,13 @@
  * rather than a /24 so that the benchmark's 1000 hosts fit; hosts 1 to 253
  * are 10.77.0.i all the same.
  *
+ * A routed LAN adds bridge br1 (segment B) and namespace chorus-router,
+ * whose eth0 is on br0 through port vhr0 and eth1 on br1 through vhr1.
+ * smcrouted runs there with its files in a private tmpfs of ours
+ * (FILES_DIR): its defaults would be in the machine's /run, which is the
+ * same for us but for the tmpfs on /run/netns. Segment B's hosts get no neighbour entry
+ * for the test process, which is not on br1.
+ *
  * Multicast routes. chorus_test_isolate() routes 224.0.0.0/4 to lo with
  * metric 1024, so that in-process tests without a LAN work on loopback.
  * A LAN adds 224.0.0.0/4 via br0 with metric 0: the lower metric wins
@@ -59,21 +66,30 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 
 #include "testlan.h"
 
 #define NETNS_DIR     "/run/netns"
+/* A private tmpfs too, for files of ours that processes on the hosts
+ * read and write: it vanishes with the test, even one that aborts. */
+#define FILES_DIR     "/run/chorus-testlan"
 #define TERM_GRACE_MS 2000
 #define KILL_GRACE_MS 5000
 #define NETNS_GONE_MS 60000
+#define ROUTER_READY_MS 10000
 
 static void kill_relay (gpointer data);
 static gboolean clear_delay (ChorusTestLan *lan, guint host, GError **error);
 
 struct _ChorusTestLan
 {
-  guint         n_hosts;
+  guint         n_hosts; /* the router not counted */
+  guint         n_a;     /* hosts 1 to n_a are on segment A, the others on B */
+  guint         router;  /* its host number, or 0 */
+  char         *router_dir; /* smcrouted's files */
   GPtrArray    *addresses; /* indexed by host; [0] is NULL */
+  GPtrArray    *addresses6; /* NULL on a flat LAN */
   GPtrArray    *netns;
   GPtrArray    *ports;
   GMainContext *context;
@@ -254,6 +270,11 @@ chorus_test_isolate (void)
   if (mount ("chorus-testlan", NETNS_DIR, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") !=
       0)
     g_error ("chorus_test_isolate: tmpfs on %s: %s", NETNS_DIR, g_strerror (errno));
+  if (g_mkdir_with_parents (FILES_DIR, 0755) != 0)
+    g_error ("chorus_test_isolate: mkdir %s: %s", FILES_DIR, g_strerror (errno));
+  if (mount ("chorus-testlan", FILES_DIR, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") !=
+      0)
+    g_error ("chorus_test_isolate: tmpfs on %s: %s", FILES_DIR, g_strerror (errno));
 
   if (!run_sync (lo_up, &error) || !run_sync (lo_route, &error))
     g_error ("chorus_test_isolate: %s", error->message);
@@ -292,15 +313,152 @@ have_interface_prefix (const char *prefix)
   return found;
 }
 
-ChorusTestLan *
-chorus_test_lan_new (guint    n_hosts,
-                     GError **error)
+/* The router's end of a segment: its bridge port here, its interface in
+ * its namespace. */
+static const struct
+{
+  const char *bridge;
+  const char *port;
+  const char *iface;
+  const char *address;
+  const char *address6;
+} router_legs[] = {
+  { "br0", "vhr0", "eth0", CHORUS_TEST_LAN_ROUTER_A, CHORUS_TEST_LAN_ROUTER_A6 },
+  { "br1", "vhr1", "eth1", CHORUS_TEST_LAN_ROUTER_B, CHORUS_TEST_LAN_ROUTER_B6 },
+};
+
+/* (*,G) ranges the router forwards, both ways; link-local scopes never. */
+static const char *const routed_groups[] = {
+  "224.3.0.0/16", "232.0.0.0/8", "239.0.0.0/8",
+  "ff05::/16",    "ff0e::/16",   "ff35::/16",   "ff3e::/16",
+};
+
+static gboolean
+valid_host (ChorusTestLan *lan,
+            guint          host)
+{
+  return host >= 1 && (host <= lan->n_hosts || (lan->router != 0 && host == lan->router));
+}
+
+/* 0 for segment A (br0), 1 for segment B (br1); the router counts as A. */
+static guint
+segment_of (ChorusTestLan *lan,
+            guint          host)
+{
+  return host > lan->n_a && host != lan->router ? 1 : 0;
+}
+
+static const char *
+host_bridge (ChorusTestLan *lan,
+             guint          host)
+{
+  return router_legs[segment_of (lan, host)].bridge;
+}
+
+static const char *
+smcrouted_program (void)
+{
+  const char *path = g_getenv ("CHORUS_SMCROUTED");
+
+  if (path != NULL)
+    return path;
+  /* Not always in a root shell's PATH, nor in CI's. */
+  if (g_file_test ("/usr/sbin/smcrouted", G_FILE_TEST_IS_EXECUTABLE))
+    return "/usr/sbin/smcrouted";
+  return "smcrouted";
+}
+
+static gboolean run_in_host (ChorusTestLan      *lan,
+                             guint               host,
+                             const char *const  *argv,
+                             GError            **error);
+
+static gboolean
+check_file_exists (gpointer user_data)
+{
+  return g_file_test (user_data, G_FILE_TEST_EXISTS);
+}
+
+/* Forwarding on, reverse-path filtering off (a datagram's source is on
+ * a segment the router is on anyway), then smcrouted with static (*,G)
+ * routes between the two legs. It writes its PID file once it has read
+ * them. Its files stay in our private tmpfs. */
+static gboolean
+start_router (ChorusTestLan  *lan,
+              GError        **error)
+{
+  const char *const sysctls[] = {
+    "sh", "-e", "-c",
+    "echo 1 >/proc/sys/net/ipv4/ip_forward\n"
+    "echo 1 >/proc/sys/net/ipv6/conf/all/forwarding\n"
+    "for c in all default eth0 eth1; do\n"
+    "  echo 0 >/proc/sys/net/ipv4/conf/$c/rp_filter\n"
+    "done\n",
+    NULL
+  };
+  g_autoptr (GString) conf = g_string_new ("# Written by tests/lan/testlan.c\n");
+  g_autofree char *conf_path = NULL;
+  g_autofree char *socket_path = NULL;
+  g_autofree char *pid_path = NULL;
+  ChorusTestProc  *daemon;
+
+  if (!run_in_host (lan, lan->router, sysctls, error))
+    return FALSE;
+
+  lan->router_dir = g_build_filename (FILES_DIR, "router", NULL);
+  if (g_mkdir (lan->router_dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "mkdir %s: %s",
+                   lan->router_dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+  conf_path = g_build_filename (lan->router_dir, "smcroute.conf", NULL);
+  socket_path = g_build_filename (lan->router_dir, "smcroute.sock", NULL);
+  pid_path = g_build_filename (lan->router_dir, "smcroute.pid", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (router_legs); i++)
+    g_string_append_printf (conf, "phyint %s enable\n", router_legs[i].iface);
+  for (guint g = 0; g < G_N_ELEMENTS (routed_groups); g++)
+    for (guint i = 0; i < G_N_ELEMENTS (router_legs); i++)
+      g_string_append_printf (conf, "mroute from %s group %s to %s\n", router_legs[i].iface,
+                              routed_groups[g], router_legs[1 - i].iface);
+  if (!g_file_set_contents (conf_path, conf->str, conf->len, error))
+    return FALSE;
+
+  {
+    const char *const argv[] = { smcrouted_program (), "-n", "-N", "-f", conf_path,
+                                 "-u", socket_path, "-P", pid_path, NULL };
+
+    daemon = chorus_test_lan_spawn (lan, lan->router, argv, error);
+  }
+  if (daemon == NULL)
+    {
+      g_prefix_error (error, "the test router needs smcrouted (Debian package smcroute): ");
+      return FALSE;
+    }
+  if (!chorus_test_lan_spin_until (lan, check_file_exists, pid_path, ROUTER_READY_MS))
+    {
+      g_autofree char *log = chorus_test_proc_dup_stderr_text (daemon);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "smcrouted did not start within %d ms (status %d): %s", ROUTER_READY_MS,
+                   chorus_test_proc_get_status (daemon), log);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static ChorusTestLan *
+lan_new (guint    n_a,
+         guint    n_b,
+         gboolean routed,
+         GError **error)
 {
   g_autoptr (ChorusTestLan) lan = NULL;
   g_autoptr (GString) batch = g_string_new (NULL);
-
-  g_return_val_if_fail (n_hosts >= 1 && n_hosts <= CHORUS_TEST_LAN_MAX_HOSTS, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (!isolated)
     {
@@ -316,8 +474,11 @@ chorus_test_lan_new (guint    n_hosts,
     }
 
   lan = g_new0 (ChorusTestLan, 1);
-  lan->n_hosts = n_hosts;
+  lan->n_hosts = n_a + n_b;
+  lan->n_a = n_a;
+  lan->router = routed ? lan->n_hosts + 1 : 0;
   lan->addresses = g_ptr_array_new_with_free_func (g_free);
+  lan->addresses6 = g_ptr_array_new_with_free_func (g_free);
   lan->netns = g_ptr_array_new_with_free_func (g_free);
   lan->ports = g_ptr_array_new_with_free_func (g_free);
   lan->context = g_main_context_new ();
@@ -325,13 +486,30 @@ chorus_test_lan_new (guint    n_hosts,
   lan->impair_tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   lan->delays = g_hash_table_new_full (NULL, NULL, NULL, kill_relay);
   g_ptr_array_add (lan->addresses, NULL);
+  g_ptr_array_add (lan->addresses6, NULL);
   g_ptr_array_add (lan->netns, NULL);
   g_ptr_array_add (lan->ports, NULL);
-  for (guint i = 1; i <= n_hosts; i++)
+  for (guint i = 1; i <= lan->n_hosts; i++)
     {
-      g_ptr_array_add (lan->addresses, host_address (i));
+      if (i <= n_a)
+        g_ptr_array_add (lan->addresses, host_address (i));
+      else
+        g_ptr_array_add (lan->addresses, g_strdup_printf ("10.78.0.%u", i - n_a));
+      if (!routed)
+        g_ptr_array_add (lan->addresses6, NULL);
+      else if (i <= n_a)
+        g_ptr_array_add (lan->addresses6, g_strdup_printf ("fd77::%u", i));
+      else
+        g_ptr_array_add (lan->addresses6, g_strdup_printf ("fd78::%u", i - n_a));
       g_ptr_array_add (lan->netns, g_strdup_printf ("chorus-h%u", i));
       g_ptr_array_add (lan->ports, g_strdup_printf ("vh%u", i));
+    }
+  if (routed)
+    {
+      g_ptr_array_add (lan->addresses, g_strdup (router_legs[0].address));
+      g_ptr_array_add (lan->addresses6, g_strdup (router_legs[0].address6));
+      g_ptr_array_add (lan->netns, g_strdup ("chorus-router"));
+      g_ptr_array_add (lan->ports, g_strdup (router_legs[0].port));
     }
   lan_exists = TRUE;
 
@@ -340,7 +518,8 @@ chorus_test_lan_new (guint    n_hosts,
    * host for what must be done inside it: about 5 ms a host. No IPv6
    * link-local addresses (addrgenmode none): a thousand hosts doing DAD
    * and MLD would only add noise. The fixed MACs make the sender's
-   * neighbour entry computable. */
+   * neighbour entry computable. Segment B's bridge has no address: the
+   * test process is a host of segment A only. */
   g_string_append_printf (batch,
                           "link add br0 address %s type bridge mcast_snooping 0\n"
                           "link set br0 addrgenmode none\n"
@@ -348,32 +527,104 @@ chorus_test_lan_new (guint    n_hosts,
                           "link set br0 up\n"
                           "route add 224.0.0.0/4 dev br0\n",
                           CHORUS_TEST_LAN_SELF_MAC, CHORUS_TEST_LAN_SELF);
-  for (guint i = 1; i <= n_hosts; i++)
+  if (routed)
+    g_string_append (batch, "link add br1 type bridge mcast_snooping 0\n"
+                            "link set br1 addrgenmode none up\n");
+  for (guint i = 1; i <= lan->n_hosts; i++)
     g_string_append_printf (batch,
                             "netns add chorus-h%u\n"
                             "link add vh%u type veth peer name eth0"
                             " address 02:77:00:01:%02x:%02x netns chorus-h%u\n"
-                            "link set vh%u addrgenmode none master br0 up\n",
-                            i, i, i >> 8, i & 0xff, i, i);
+                            "link set vh%u addrgenmode none master %s up\n",
+                            i, i, i >> 8, i & 0xff, i, i, i <= n_a ? "br0" : "br1");
+  if (routed)
+    {
+      g_string_append (batch, "netns add chorus-router\n");
+      for (guint leg = 0; leg < G_N_ELEMENTS (router_legs); leg++)
+        g_string_append_printf (batch,
+                                "link add %s type veth peer name %s"
+                                " address 02:77:00:02:00:%02x netns chorus-router\n"
+                                "link set %s addrgenmode none master %s up\n",
+                                router_legs[leg].port, router_legs[leg].iface, leg,
+                                router_legs[leg].port, router_legs[leg].bridge);
+    }
   if (!run_ip_batch (NULL, batch->str, FALSE, error))
     return NULL;
 
-  for (guint i = 1; i <= n_hosts; i++)
+  for (guint i = 1; i <= lan->n_hosts; i++)
     {
+      gboolean on_a = i <= n_a;
+
       g_string_printf (batch,
                        "link set lo up\n"
                        "link set eth0 addrgenmode none\n"
                        "addr add %s/16 dev eth0\n"
                        "link set eth0 up\n"
-                       "route add 224.0.0.0/4 dev eth0\n"
-                       "neigh replace %s lladdr %s dev eth0 nud permanent\n",
-                       chorus_test_lan_get_address (lan, i), CHORUS_TEST_LAN_SELF,
-                       CHORUS_TEST_LAN_SELF_MAC);
+                       "route add 224.0.0.0/4 dev eth0\n",
+                       chorus_test_lan_get_address (lan, i));
+      if (on_a)
+        g_string_append_printf (batch, "neigh replace %s lladdr %s dev eth0 nud permanent\n",
+                                CHORUS_TEST_LAN_SELF, CHORUS_TEST_LAN_SELF_MAC);
+      /* Without DAD, usable at once. The link-local address is made
+       * by hand, with the same last group as the others. */
+      if (routed)
+        g_string_append_printf (batch,
+                                "addr add %s/64 dev eth0 nodad\n"
+                                "addr add fe80::%s/64 dev eth0 nodad\n"
+                                "route add default via %s\n"
+                                "route add default via %s\n",
+                                chorus_test_lan_get_address6 (lan, i),
+                                strrchr (chorus_test_lan_get_address6 (lan, i), ':') + 1,
+                                router_legs[on_a ? 0 : 1].address,
+                                router_legs[on_a ? 0 : 1].address6);
       if (!run_ip_batch (chorus_test_lan_get_netns (lan, i), batch->str, FALSE, error))
         return NULL;
     }
 
+  if (routed)
+    {
+      /* A router needs link-local addresses: forwarding, it asks for a
+       * neighbour's address from its own link-local one, never from the
+       * datagram's source. */
+      g_string_assign (batch, "link set lo up\n");
+      for (guint leg = 0; leg < G_N_ELEMENTS (router_legs); leg++)
+        g_string_append_printf (batch,
+                                "link set %s addrgenmode none\n"
+                                "addr add %s/16 dev %s\n"
+                                "addr add %s/64 dev %s nodad\n"
+                                "addr add fe80::253/64 dev %s nodad\n"
+                                "link set %s up\n",
+                                router_legs[leg].iface, router_legs[leg].address,
+                                router_legs[leg].iface, router_legs[leg].address6,
+                                router_legs[leg].iface, router_legs[leg].iface,
+                                router_legs[leg].iface);
+      if (!run_ip_batch ("chorus-router", batch->str, FALSE, error) || !start_router (lan, error))
+        return NULL;
+    }
+
   return g_steal_pointer (&lan);
+}
+
+ChorusTestLan *
+chorus_test_lan_new (guint    n_hosts,
+                     GError **error)
+{
+  g_return_val_if_fail (n_hosts >= 1 && n_hosts <= CHORUS_TEST_LAN_MAX_HOSTS, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return lan_new (n_hosts, 0, FALSE, error);
+}
+
+ChorusTestLan *
+chorus_test_lan_new_routed (guint    n_a,
+                            guint    n_b,
+                            GError **error)
+{
+  g_return_val_if_fail (n_a >= 1 && n_a <= CHORUS_TEST_LAN_MAX_SEGMENT_HOSTS, NULL);
+  g_return_val_if_fail (n_b >= 1 && n_b <= CHORUS_TEST_LAN_MAX_SEGMENT_HOSTS, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return lan_new (n_a, n_b, TRUE, error);
 }
 
 guint
@@ -384,14 +635,42 @@ chorus_test_lan_get_n_hosts (ChorusTestLan *lan)
   return lan->n_hosts;
 }
 
+guint
+chorus_test_lan_get_router (ChorusTestLan *lan)
+{
+  g_return_val_if_fail (lan != NULL, 0);
+
+  return lan->router;
+}
+
+guint
+chorus_test_lan_get_segment (ChorusTestLan *lan,
+                             guint          host)
+{
+  g_return_val_if_fail (lan != NULL, 0);
+  g_return_val_if_fail (valid_host (lan, host), 0);
+
+  return segment_of (lan, host);
+}
+
 const char *
 chorus_test_lan_get_address (ChorusTestLan *lan,
                              guint          host)
 {
   g_return_val_if_fail (lan != NULL, NULL);
-  g_return_val_if_fail (host >= 1 && host <= lan->n_hosts, NULL);
+  g_return_val_if_fail (valid_host (lan, host), NULL);
 
   return g_ptr_array_index (lan->addresses, host);
+}
+
+const char *
+chorus_test_lan_get_address6 (ChorusTestLan *lan,
+                              guint          host)
+{
+  g_return_val_if_fail (lan != NULL, NULL);
+  g_return_val_if_fail (valid_host (lan, host), NULL);
+
+  return g_ptr_array_index (lan->addresses6, host);
 }
 
 const char *
@@ -399,7 +678,7 @@ chorus_test_lan_get_netns (ChorusTestLan *lan,
                            guint          host)
 {
   g_return_val_if_fail (lan != NULL, NULL);
-  g_return_val_if_fail (host >= 1 && host <= lan->n_hosts, NULL);
+  g_return_val_if_fail (valid_host (lan, host), NULL);
 
   return g_ptr_array_index (lan->netns, host);
 }
@@ -409,7 +688,7 @@ chorus_test_lan_get_port (ChorusTestLan *lan,
                           guint          host)
 {
   g_return_val_if_fail (lan != NULL, NULL);
-  g_return_val_if_fail (host >= 1 && host <= lan->n_hosts, NULL);
+  g_return_val_if_fail (valid_host (lan, host), NULL);
 
   return g_ptr_array_index (lan->ports, host);
 }
@@ -603,6 +882,32 @@ spawn_in_host (ChorusTestLan      *lan,
   return subprocess;
 }
 
+/* Runs argv in host's namespace and waits for it to succeed. */
+static gboolean
+run_in_host (ChorusTestLan      *lan,
+             guint               host,
+             const char *const  *argv,
+             GError            **error)
+{
+  g_autoptr (GSubprocess) subprocess = NULL;
+  g_autofree char *err = NULL;
+
+  subprocess = spawn_in_host (lan, host,
+                              G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                              argv, error);
+  if (subprocess == NULL || !g_subprocess_communicate_utf8 (subprocess, NULL, NULL, NULL, &err,
+                                                            error))
+    return FALSE;
+  if (!g_subprocess_get_successful (subprocess))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s in %s failed: %s", argv[0],
+                   chorus_test_lan_get_netns (lan, host), g_strstrip (err));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 GSubprocess *
 chorus_test_lan_spawnv (ChorusTestLan      *lan,
                         guint               host,
@@ -614,7 +919,7 @@ chorus_test_lan_spawnv (ChorusTestLan      *lan,
   GSubprocess    *subprocess;
 
   g_return_val_if_fail (lan != NULL, NULL);
-  g_return_val_if_fail (host >= 1 && host <= lan->n_hosts, NULL);
+  g_return_val_if_fail (valid_host (lan, host), NULL);
   g_return_val_if_fail (argv != NULL && argv[0] != NULL, NULL);
 
   subprocess = spawn_in_host (lan, host, flags, argv, error);
@@ -646,7 +951,7 @@ chorus_test_lan_spawn (ChorusTestLan      *lan,
   GSubprocess    *subprocess;
 
   g_return_val_if_fail (lan != NULL, NULL);
-  g_return_val_if_fail (host >= 1 && host <= lan->n_hosts, NULL);
+  g_return_val_if_fail (valid_host (lan, host), NULL);
   g_return_val_if_fail (argv != NULL && argv[0] != NULL, NULL);
 
   subprocess = spawn_in_host (lan, host,
@@ -829,20 +1134,22 @@ typedef struct
   char           *group_hex;
   char           *port_hex;
   guint           min_users;
+  gboolean        v6;
 } JoinWait;
 
-/* Inodes of the UDP sockets bound to the port, from /proc/PID/net/udp,
- * which shows the namespace of PID. */
-static GHashTable *
-bound_socket_inodes (const JoinWait *wait)
+/* Adds the inodes of the UDP sockets bound to the port, as listed in
+ * /proc/PID/net/NAME (udp or udp6), which shows the namespace of PID. */
+static void
+add_bound_socket_inodes (const JoinWait *wait,
+                         const char     *name,
+                         GHashTable     *inodes)
 {
-  g_autofree char *path = g_strdup_printf ("/proc/%s/net/udp", wait->pid);
+  g_autofree char *path = g_strdup_printf ("/proc/%s/net/%s", wait->pid, name);
   g_autofree char *text = NULL;
   g_auto (GStrv) lines = NULL;
-  GHashTable *inodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   if (!g_file_get_contents (path, &text, NULL, NULL))
-    return inodes;
+    return;
   lines = g_strsplit (text, "\n", -1);
   for (guint i = 1; lines[i] != NULL; i++)
     {
@@ -860,6 +1167,17 @@ bound_socket_inodes (const JoinWait *wait)
       if (colon != NULL && g_ascii_strcasecmp (colon + 1, wait->port_hex) == 0)
         g_hash_table_add (inodes, g_strdup (g_ptr_array_index (words, 9)));
     }
+}
+
+/* Either family: an IPv6 socket may join an IPv4 group, and the
+ * reverse is no matter. */
+static GHashTable *
+bound_socket_inodes (const JoinWait *wait)
+{
+  GHashTable *inodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  add_bound_socket_inodes (wait, "udp", inodes);
+  add_bound_socket_inodes (wait, "udp6", inodes);
 
   return inodes;
 }
@@ -894,14 +1212,42 @@ owns_bound_socket (const JoinWait *wait)
   return FALSE;
 }
 
+/* "2    eth0            ff0e0000000000000000000000000077     1 00000004 0" */
 static guint
-group_users (const JoinWait *wait)
+group6_users (const JoinWait *wait)
 {
-  g_autofree char *path = g_strdup_printf ("/proc/%s/net/igmp", wait->pid);
+  g_autofree char *path = g_strdup_printf ("/proc/%s/net/igmp6", wait->pid);
   g_autofree char *text = NULL;
   g_auto (GStrv) lines = NULL;
   guint users = 0;
 
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return 0;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      guint count = 0;
+      char  hex[33];
+
+      if (sscanf (lines[i], "%*u %*s %32s %u", hex, &count) == 2 &&
+          g_ascii_strcasecmp (hex, wait->group_hex) == 0)
+        users += count;
+    }
+
+  return users;
+}
+
+static guint
+group_users (const JoinWait *wait)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  guint users = 0;
+
+  if (wait->v6)
+    return group6_users (wait);
+  path = g_strdup_printf ("/proc/%s/net/igmp", wait->pid);
   if (!g_file_get_contents (path, &text, NULL, NULL))
     return 0;
   /* Group lines are indented: "\t\t\t\t471D03E0     1 0:00000000\t\t0" */
@@ -936,17 +1282,33 @@ chorus_test_proc_wait_joined (ChorusTestProc *proc,
                               guint           min_users,
                               guint           timeout_ms)
 {
-  JoinWait       wait = { proc, NULL, NULL, NULL, min_users };
-  struct in_addr address;
-  gboolean       joined;
+  JoinWait        wait = { proc, NULL, NULL, NULL, min_users, FALSE };
+  struct in_addr  address;
+  struct in6_addr address6;
+  gboolean        joined;
 
   g_return_val_if_fail (proc != NULL, FALSE);
   g_return_val_if_fail (group != NULL, FALSE);
 
-  if (inet_pton (AF_INET, group, &address) != 1 || proc->exited)
+  if (proc->exited)
     return FALSE;
-  /* /proc prints the address as the raw 32-bit word, in host order. */
-  wait.group_hex = g_strdup_printf ("%08X", address.s_addr);
+  if (inet_pton (AF_INET, group, &address) == 1)
+    {
+      /* /proc prints the address as the raw 32-bit word, in host order. */
+      wait.group_hex = g_strdup_printf ("%08X", address.s_addr);
+    }
+  else if (inet_pton (AF_INET6, group, &address6) == 1)
+    {
+      /* and an IPv6 one as its 16 bytes, in order. */
+      GString *hex = g_string_new (NULL);
+
+      for (guint i = 0; i < 16; i++)
+        g_string_append_printf (hex, "%02x", address6.s6_addr[i]);
+      wait.group_hex = g_string_free (hex, FALSE);
+      wait.v6 = TRUE;
+    }
+  else
+    return FALSE;
   wait.port_hex = g_strdup_printf ("%04X", port);
   wait.pid = g_strdup (g_subprocess_get_identifier (proc->subprocess));
   joined = chorus_test_lan_spin_until (proc->lan, check_joined, &wait, timeout_ms) && !proc->exited;
@@ -1051,10 +1413,14 @@ chorus_test_lan_free (ChorusTestLan *lan)
     }
 
   /* Deleting a name only unmounts it: the kernel destroys the namespace
-   * when its last process is gone too, and with it eth0 and its vhI peer. */
-  for (guint i = 1; i <= lan->n_hosts; i++)
-    g_string_append_printf (batch, "netns del chorus-h%u\n", i);
+   * when its last process is gone too, and with it eth0 and its vhI peer
+   * (the router's eth0 and eth1 with vhr0 and vhr1). */
+  for (guint i = 1; i < lan->netns->len; i++)
+    g_string_append_printf (batch, "netns del %s\n",
+                            (const char *) g_ptr_array_index (lan->netns, i));
   g_string_append (batch, "link del br0\n");
+  if (lan->router != 0)
+    g_string_append (batch, "link del br1\n");
   if (!run_ip_batch (NULL, batch->str, TRUE, &error))
     g_printerr ("testlan: teardown: %s\n", error->message);
   if (!chorus_test_lan_spin_until (lan, check_ports_gone, NULL, NETNS_GONE_MS))
@@ -1065,7 +1431,23 @@ chorus_test_lan_free (ChorusTestLan *lan)
     g_printerr ("testlan: teardown: pipes still busy, leaking their readers\n");
   else
     g_main_context_unref (lan->context);
+  if (lan->router_dir != NULL)
+    {
+      /* smcrouted removes its socket and PID file as it stops; not when killed. */
+      const char *const names[] = { "smcroute.conf", "smcroute.sock", "smcroute.pid" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        {
+          g_autofree char *path = g_build_filename (lan->router_dir, names[i], NULL);
+
+          g_unlink (path);
+        }
+      if (g_rmdir (lan->router_dir) != 0)
+        g_printerr ("testlan: teardown: %s: %s\n", lan->router_dir, g_strerror (errno));
+      g_free (lan->router_dir);
+    }
   g_ptr_array_unref (lan->addresses);
+  g_ptr_array_unref (lan->addresses6);
   g_ptr_array_unref (lan->netns);
   g_ptr_array_unref (lan->ports);
   g_hash_table_unref (lan->impair_tables);
@@ -1264,8 +1646,8 @@ clear_delay (ChorusTestLan  *lan,
 
   kill_relay (relay);
   batch = g_strdup_printf ("link del dl%u\n"
-                           "link set %s master br0\n",
-                           host, chorus_test_lan_get_port (lan, host));
+                           "link set %s master %s\n",
+                           host, chorus_test_lan_get_port (lan, host), host_bridge (lan, host));
 
   return run_ip_batch (NULL, batch, FALSE, error);
 }
@@ -1309,8 +1691,8 @@ chorus_test_lan_delay (ChorusTestLan  *lan,
   batch = g_strdup_printf ("link set %s nomaster\n"
                            "link add dl%u type veth peer name db%u\n"
                            "link set dl%u addrgenmode none up\n"
-                           "link set db%u addrgenmode none master br0 up\n",
-                           port, host, host, host, host);
+                           "link set db%u addrgenmode none master %s up\n",
+                           port, host, host, host, host, host_bridge (lan, host));
   if (!run_ip_batch (NULL, batch, FALSE, error))
     return FALSE;
 
@@ -1325,8 +1707,8 @@ chorus_test_lan_delay (ChorusTestLan  *lan,
 
   if (g_strcmp0 (line, "ready") != 0)
     {
-      g_autofree char *undo = g_strdup_printf ("link del dl%u\nlink set %s master br0\n", host,
-                                               port);
+      g_autofree char *undo = g_strdup_printf ("link del dl%u\nlink set %s master %s\n", host,
+                                               port, host_bridge (lan, host));
 
       if (error != NULL && *error == NULL)
         g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
@@ -1369,7 +1751,7 @@ chorus_test_capture_new (ChorusTestLan  *lan,
   unsigned int       ifindex;
 
   g_return_val_if_fail (lan != NULL, NULL);
-  g_return_val_if_fail (host >= 1 && host <= lan->n_hosts, NULL);
+  g_return_val_if_fail (valid_host (lan, host), NULL);
 
   capture = g_new0 (ChorusTestCapture, 1);
   capture->payloads = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);

@@ -24,6 +24,14 @@ G_BEGIN_DECLS
 /* A bridge takes at most 1024 ports. */
 #define CHORUS_TEST_LAN_MAX_HOSTS 1000
 
+/* A routed LAN's router, on segment A and on segment B. */
+#define CHORUS_TEST_LAN_ROUTER_A  "10.77.0.253"
+#define CHORUS_TEST_LAN_ROUTER_B  "10.78.0.253"
+#define CHORUS_TEST_LAN_ROUTER_A6 "fd77::253"
+#define CHORUS_TEST_LAN_ROUTER_B6 "fd78::253"
+/* Hosts of one segment of a routed LAN: .1 to .252, below the router. */
+#define CHORUS_TEST_LAN_MAX_SEGMENT_HOSTS 252
+
 /**
  * chorus_test_isolate:
  *
@@ -44,11 +52,45 @@ typedef struct _ChorusTestLan ChorusTestLan;
 
 ChorusTestLan  *chorus_test_lan_new          (guint            n_hosts,
                                               GError         **error);
+/* Two segments and a multicast router between them.
+ *
+ * Segment A is bridge br0 as on a flat LAN: hosts 1 to n_a, 10.77.0.i
+ * and fd77::i, with the test process at CHORUS_TEST_LAN_SELF. Segment B
+ * is bridge br1, which the test process is not on: hosts n_a + 1 to
+ * n_a + n_b, 10.78.0.j and fd78::j for the jth of them. Every host has a
+ * default route, IPv4 and IPv6, through the router.
+ *
+ * The router is one more host, numbered n_a + n_b + 1 (see
+ * chorus_test_lan_get_router()); processes can be spawned there like on
+ * any host. It forwards unicast, and multicast with smcrouted (Debian
+ * package smcroute): static (*,G) routes both ways for 224.3.0.0/16,
+ * 232.0.0.0/8, 239.0.0.0/8, ff05::/16, ff0e::/16, ff35::/16 and
+ * ff3e::/16, with the kernel's TTL threshold of 1. So a datagram sent
+ * with TTL (or hop limit) 1 stays on its segment, one sent with 2 or
+ * more crosses with one less; sources are not filtered, so a
+ * source-specific join is the receiver's own business, as on a LAN.
+ * Routes are in place when this returns. */
+ChorusTestLan  *chorus_test_lan_new_routed   (guint            n_a,
+                                              guint            n_b,
+                                              GError         **error);
 void            chorus_test_lan_free         (ChorusTestLan   *lan);
 guint           chorus_test_lan_get_n_hosts  (ChorusTestLan   *lan);
+/* The router's host number on a routed LAN, 0 on a flat one. Not
+ * counted by _get_n_hosts(). */
+guint           chorus_test_lan_get_router   (ChorusTestLan   *lan);
+/* 0 for segment A (br0), 1 for segment B (br1). The router is on both
+ * and answers 0, like everything about it that is one address or port:
+ * its leg on segment A. */
+guint           chorus_test_lan_get_segment  (ChorusTestLan   *lan,
+                                              guint            host);
 /* Hosts are numbered from 1; host i has address 10.77.0.i (from host 254
- * on, 10.77.(i/254).(i%254+1)); the LAN is 10.77.0.0/16. */
+ * on, 10.77.(i/254).(i%254+1)); the LAN is 10.77.0.0/16. On a routed
+ * LAN, see chorus_test_lan_new_routed(). */
 const char     *chorus_test_lan_get_address  (ChorusTestLan   *lan,
+                                              guint            host);
+/* The host's IPv6 address on a routed LAN; NULL on a flat one, whose
+ * hosts have no IPv6 address at all. */
+const char     *chorus_test_lan_get_address6 (ChorusTestLan   *lan,
                                               guint            host);
 const char     *chorus_test_lan_get_netns    (ChorusTestLan   *lan,
                                               guint            host);
@@ -60,7 +102,8 @@ GSubprocess    *chorus_test_lan_spawnv       (ChorusTestLan      *lan,
                                               const char * const *argv,
                                               GError            **error);
 
-/* Bridge port of host i in the test's own namespace ("vhI"). */
+/* Bridge port of host i in the test's own namespace ("vhI"; the
+ * router's are vhr0 on br0 and vhr1 on br1). */
 const char     *chorus_test_lan_get_port     (ChorusTestLan   *lan,
                                               guint            host);
 /* The private main context every ChorusTestProc reports on. */
@@ -104,9 +147,10 @@ void            chorus_test_proc_send_signal (ChorusTestProc  *proc,
 
 /* Spins until proc owns a UDP socket bound to port and its host has
  * joined group at least min_users times (the "Users" of /proc/net/igmp,
- * summed over interfaces): the process is then ready to receive, whether
- * or not it says so. Counts in min_users the other members on that host.
- * FALSE on timeout or when the process exits. */
+ * or /proc/net/igmp6 for an IPv6 group, summed over interfaces): the
+ * process is then ready to receive, whether or not it says so. Counts in
+ * min_users the other members on that host. FALSE on timeout or when the
+ * process exits. */
 gboolean        chorus_test_proc_wait_joined (ChorusTestProc  *proc,
                                               const char      *group,
                                               guint            port,
