@@ -364,6 +364,7 @@ command_send (int    argc,
       || (interval_text
           && !chorus_parse_seconds (interval_text, _("Interval"), 0.001, &interval, &error))
       || !chorus_parse_interface (interface, &ifindex, &error)
+      || !chorus_check_group_interface (group, ifindex, &error)
       || !chorus_check_payload_size (group, strlen (message), &error))
     return invalid ("send", error);
 
@@ -862,7 +863,8 @@ command_probe (int    argc,
       || (report_text
           && !chorus_parse_seconds (report_text, _("Report interval"), 0.1, &report_every, &error))
       || (expect_text && !chorus_parse_count (expect_text, &expect, &error))
-      || !chorus_parse_interface (interface, &ifindex, &error))
+      || !chorus_parse_interface (interface, &ifindex, &error)
+      || !chorus_check_group_interface (group, ifindex, &error))
     return invalid ("probe", error);
 
   if (spread > 10)
@@ -950,6 +952,8 @@ on_message_received (ChorusReceiver *receiver,
 
       chorus_json_add_string (line, "from", chorus_message_get_address (message));
       chorus_json_add_int (line, "port", chorus_message_get_port (message));
+      if (chorus_message_get_group (message) != NULL)
+        chorus_json_add_string (line, "group", chorus_message_get_group (message));
       chorus_json_add_int (line, "bytes", chorus_message_get_size (message));
       chorus_json_add_payload (line, chorus_message_get_payload (message));
       if (chorus_message_get_ttl (message) >= 0)
@@ -974,6 +978,13 @@ on_message_received (ChorusReceiver *receiver,
       g_string_append (line, chorus_message_get_address (message));
       g_string_append_c (line, ':');
       chorus_cli_append_number (line, chorus_message_get_port (message));
+      /* Which of several groups it came by. */
+      if (g_list_model_get_n_items (chorus_receiver_get_groups (receiver)) > 1
+          && chorus_message_get_group (message) != NULL)
+        {
+          g_string_append (line, " to ");
+          g_string_append (line, chorus_message_get_group (message));
+        }
       g_string_append (line, ", ");
       chorus_cli_append_number (line, chorus_message_get_size (message));
       if (chorus_message_get_probe (message))
@@ -1109,6 +1120,79 @@ on_receive_report (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Each group's count, when there are several. */
+static gboolean
+print_group_counts (ChorusReceiver *receiver,
+                    Run            *run)
+{
+  GListModel *groups = chorus_receiver_get_groups (receiver);
+  guint n = g_list_model_get_n_items (groups);
+
+  if (n < 2)
+    return TRUE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ChorusMembership) membership = g_list_model_get_item (groups, i);
+      guint64 received = chorus_membership_get_received (membership);
+
+      if (run->json)
+        {
+          GString *line = chorus_json_begin ("group");
+
+          chorus_json_add_string (line, "group", chorus_membership_get_group (membership));
+          chorus_json_add_bool (line, "joined", chorus_membership_get_joined (membership));
+          chorus_json_add_int (line, "received", received);
+          if (!chorus_json_print (line))
+            return FALSE;
+        }
+      else
+        {
+          g_printerr ("%s: %" G_GUINT64_FORMAT " %s%s\n", chorus_membership_get_group (membership),
+                      received, received == 1 ? "message" : "messages",
+                      chorus_membership_get_joined (membership) ? "" : " (not joined)");
+        }
+    }
+
+  return TRUE;
+}
+
+/* Groups that could not be joined, or whose sources could not all be
+ * kept out, one warning each: the others are received all the same. */
+static gboolean
+print_join_problems (ChorusReceiver *receiver,
+                     Run            *run)
+{
+  GListModel *groups = chorus_receiver_get_groups (receiver);
+  guint n = g_list_model_get_n_items (groups);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ChorusMembership) membership = g_list_model_get_item (groups, i);
+      const char *problem = chorus_membership_get_problem (membership);
+
+      if (problem == NULL)
+        continue;
+
+      if (run->json)
+        {
+          GString *line = chorus_json_begin ("warning");
+
+          chorus_json_add_string (line, "message", problem);
+          chorus_json_add_string (line, "group", chorus_membership_get_group (membership));
+          chorus_json_add_bool (line, "joined", chorus_membership_get_joined (membership));
+          if (!chorus_json_print (line))
+            return FALSE;
+        }
+      else
+        {
+          g_printerr ("warning: %s\n", problem);
+        }
+    }
+
+  return TRUE;
+}
+
 /* What was received and answered, once the receiver stopped. */
 static void
 print_receive_summary (ChorusReceiver *receiver,
@@ -1121,7 +1205,7 @@ print_receive_summary (ChorusReceiver *receiver,
   if (run->write_errno != 0)
     return;
 
-  if (!print_sources (receiver, run))
+  if (!print_sources (receiver, run) || !print_group_counts (receiver, run))
     {
       run->write_errno = errno != 0 ? errno : EIO;
       return;
@@ -1157,11 +1241,37 @@ print_receive_summary (ChorusReceiver *receiver,
   g_printerr ("\n");
 }
 
+/* Values of a repeatable option, each perhaps a list itself, as one list. */
+static char *
+join_values (char       **values,
+             const char  *fallback)
+{
+  if (values == NULL || values[0] == NULL)
+    return g_strdup (fallback);
+
+  return g_strjoinv (",", values);
+}
+
+/* Invalid settings are the user's to fix (2); the rest is the system's (1). */
+static gboolean
+is_invalid_input (const GError *error)
+{
+  return error->domain == CHORUS_ERROR
+         && (error->code == CHORUS_ERROR_INVALID_GROUP || error->code == CHORUS_ERROR_INVALID_VALUE
+             || error->code == CHORUS_ERROR_INVALID_INTERFACE
+             || error->code == CHORUS_ERROR_UNSUPPORTED);
+}
+
 static int
 command_receive (int    argc,
                  char **argv)
 {
+  g_auto(GStrv) group_values = NULL;
+  g_auto(GStrv) source_values = NULL;
+  g_auto(GStrv) exclude_values = NULL;
   g_autofree char *group_text = NULL;
+  g_autofree char *sources = NULL;
+  g_autofree char *excluded = NULL;
   g_autofree char *port_text = NULL;
   g_autofree char *reply = NULL;
   g_autofree char *count_text = NULL;
@@ -1174,9 +1284,14 @@ command_receive (int    argc,
   gboolean allow_larger = FALSE;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "group", 'g', 0, G_OPTION_ARG_STRING, &group_text,
-      "Multicast group to join (default " CHORUS_DEFAULT_GROUP ")", "ADDR" },
+    { "group", 'g', 0, G_OPTION_ARG_STRING_ARRAY, &group_values,
+      "Multicast group to join (default " CHORUS_DEFAULT_GROUP "); repeat it, or give a list "
+      "or a range (239.1.1.1+9), for several on the port", "ADDR" },
     { "port", 'p', 0, G_OPTION_ARG_STRING, &port_text, "UDP port (default 10000)", "PORT" },
+    { "source", 's', 0, G_OPTION_ARG_STRING_ARRAY, &source_values,
+      "Receive only from this sender (source-specific multicast); repeatable", "ADDR" },
+    { "exclude-source", 'x', 0, G_OPTION_ARG_STRING_ARRAY, &exclude_values,
+      "Keep out what this sender sends to the groups; repeatable", "ADDR" },
     { "reply", 'r', 0, G_OPTION_ARG_STRING, &reply,
       "Answer with TEXT (default “ack”)", "TEXT" },
     { "interface", 'I', 0, G_OPTION_ARG_STRING, &interface,
@@ -1200,7 +1315,8 @@ command_receive (int    argc,
   g_autoptr(GOptionContext) context =
     g_option_context_new ("— join a group, show and answer what arrives");
   g_autoptr(GError) error = NULL;
-  g_autoptr(ChorusGroup) group = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
+  ChorusGroup *group;
   g_autoptr(ChorusReceiver) receiver = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   guint16 port = CHORUS_DEFAULT_PORT;
@@ -1233,7 +1349,11 @@ command_receive (int    argc,
       return invalid ("receive", error);
     }
 
-  if (!(group = chorus_group_parse (group_text ? group_text : CHORUS_DEFAULT_GROUP, &error))
+  group_text = join_values (group_values, CHORUS_DEFAULT_GROUP);
+  sources = join_values (source_values, "");
+  excluded = join_values (exclude_values, "");
+
+  if (!(groups = chorus_group_parse_list (group_text, CHORUS_RECEIVER_MAX_GROUPS, &error))
       || (port_text && !chorus_parse_port (port_text, &port, &error))
       || (count_text && !chorus_parse_count (count_text, &count, &error))
       || (rate_text && !chorus_parse_rate (rate_text, &rate, &error))
@@ -1242,6 +1362,9 @@ command_receive (int    argc,
           && !chorus_parse_seconds (report_text, _("Report interval"), 0.1, &report_every, &error))
       || !chorus_parse_interface (interface, &ifindex, &error))
     return invalid ("receive", error);
+
+  /* The reply's size limit is the family's, the same for every group. */
+  group = g_ptr_array_index (groups, 0);
 
   if (name != NULL && !g_utf8_validate (name, -1, NULL))
     {
@@ -1263,11 +1386,24 @@ command_receive (int    argc,
       return invalid ("receive", error);
     }
 
-  g_free (group_text);
-  group_text = chorus_group_to_string (group);
+  /* As Chorus reads them: ranges become their groups. */
+  {
+    GString *texts = g_string_new (NULL);
+
+    for (guint i = 0; i < groups->len; i++)
+      {
+        g_autofree char *text = chorus_group_to_string (g_ptr_array_index (groups, i));
+
+        g_string_append_printf (texts, "%s%s", i > 0 ? "," : "", text);
+      }
+    g_free (group_text);
+    group_text = g_string_free (texts, FALSE);
+  }
 
   receiver = g_object_new (CHORUS_TYPE_RECEIVER,
                            "group", group_text,
+                           "include-sources", sources,
+                           "exclude-sources", excluded,
                            "port", (guint) port,
                            "reply", reply ? reply : CHORUS_DEFAULT_REPLY,
                            "answer", !no_reply,
@@ -1292,12 +1428,17 @@ command_receive (int    argc,
 
   if (!chorus_receiver_start (receiver, &error))
     {
-      g_printerr ("chorus-cli receive: %s\n", error->message);
       g_source_remove (signal_ids[0]);
       g_source_remove (signal_ids[1]);
       g_clear_handle_id (&run.output_watch, g_source_remove);
+      if (is_invalid_input (error))
+        return invalid ("receive", error);
+      g_printerr ("chorus-cli receive: %s\n", error->message);
       return 1;
     }
+
+  if (!print_join_problems (receiver, &run))
+    output_failed (&run, G_OBJECT (receiver));
 
   g_signal_connect (receiver, "message-received", G_CALLBACK (on_message_received), &run);
   g_signal_connect (receiver, "notify::running", G_CALLBACK (on_running_changed), &run);

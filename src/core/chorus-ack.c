@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "chorus-ack-private.h"
+#include "chorus-socket-private.h"
 #include "chorus-text.h"
 
 struct _ChorusAck
@@ -212,7 +213,8 @@ chorus_ack_get_from (ChorusAck *self)
 /**
  * chorus_ack_get_address:
  *
- * Returns: the responder's IP address as text
+ * Returns: the responder's IP address as text, with its zone if it is
+ *   a link-local IPv6 address ("fe80::1%eth0")
  */
 const char *
 chorus_ack_get_address (ChorusAck *self)
@@ -220,7 +222,7 @@ chorus_ack_get_address (ChorusAck *self)
   g_return_val_if_fail (CHORUS_IS_ACK (self), NULL);
 
   if (self->address == NULL)
-    self->address = g_inet_address_to_string (g_inet_socket_address_get_address (self->from));
+    self->address = _chorus_socket_address_to_string (self->from);
 
   return self->address;
 }

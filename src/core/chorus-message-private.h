@@ -18,6 +18,8 @@ ChorusMessage *_chorus_message_new_native (const struct sockaddr *from,
                                            int                    ttl,
                                            guint64                serial);
 
+void           _chorus_message_set_group  (ChorusMessage         *self,
+                                           const char            *group);
 void           _chorus_message_set_probe  (ChorusMessage         *self,
                                            guint64                session,
                                            guint32                seq);

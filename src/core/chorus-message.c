@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "chorus-message-private.h"
+#include "chorus-socket-private.h"
 #include "chorus-text.h"
 
 struct _ChorusMessage
@@ -30,6 +31,8 @@ struct _ChorusMessage
   gint64 arrival_usec;
   int ttl;
   guint64 serial;
+  /* The group it was sent to (interned), or NULL when unknown. */
+  const char *group;
   /* A Chorus probe: its payload is the probe's text. */
   gboolean probe;
   guint64 session;
@@ -47,6 +50,7 @@ enum {
   PROP_ARRIVAL,
   PROP_TTL,
   PROP_SERIAL,
+  PROP_GROUP,
   N_PROPS
 };
 
@@ -96,6 +100,9 @@ chorus_message_get_property (GObject    *object,
     case PROP_SERIAL:
       g_value_set_uint64 (value, self->serial);
       break;
+    case PROP_GROUP:
+      g_value_set_string (value, self->group);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -129,6 +136,9 @@ chorus_message_class_init (ChorusMessageClass *klass)
                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_SERIAL] =
     g_param_spec_uint64 ("serial", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_GROUP] =
+    g_param_spec_string ("group", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -221,16 +231,9 @@ chorus_message_get_address (ChorusMessage *self)
 {
   g_return_val_if_fail (CHORUS_IS_MESSAGE (self), NULL);
 
+  /* A link-local sender comes with its zone: "fe80::1%eth0". */
   if (self->address == NULL)
-    {
-      char text[INET6_ADDRSTRLEN] = "";
-
-      if (self->native.any.sa_family == AF_INET6)
-        inet_ntop (AF_INET6, &self->native.in6.sin6_addr, text, sizeof text);
-      else
-        inet_ntop (AF_INET, &self->native.in.sin_addr, text, sizeof text);
-      self->address = g_strdup (text);
-    }
+    self->address = _chorus_sockaddr_to_string (&self->native.any, sizeof self->native);
 
   return self->address;
 }
@@ -308,6 +311,29 @@ chorus_message_get_serial (ChorusMessage *self)
   g_return_val_if_fail (CHORUS_IS_MESSAGE (self), 0);
 
   return self->serial;
+}
+
+/* @group: an interned string, see g_intern_string() */
+void
+_chorus_message_set_group (ChorusMessage *self,
+                           const char    *group)
+{
+  self->group = group;
+}
+
+/**
+ * chorus_message_get_group:
+ *
+ * Returns: (nullable): the group the datagram was sent to, as the
+ *   receiver was given it (one of its groups), or %NULL if the system did
+ *   not say
+ */
+const char *
+chorus_message_get_group (ChorusMessage *self)
+{
+  g_return_val_if_fail (CHORUS_IS_MESSAGE (self), NULL);
+
+  return self->group;
 }
 
 void

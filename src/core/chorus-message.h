@@ -27,6 +27,7 @@ const char         *chorus_message_get_text     (ChorusMessage      *self);
 gint64              chorus_message_get_arrival  (ChorusMessage      *self);
 int                 chorus_message_get_ttl      (ChorusMessage      *self);
 guint64             chorus_message_get_serial   (ChorusMessage      *self);
+const char         *chorus_message_get_group    (ChorusMessage      *self);
 /* A Chorus probe: its session and sequence number; its text is the
  * probe's text. */
 gboolean            chorus_message_get_probe    (ChorusMessage      *self);

@@ -14,6 +14,7 @@
 
 #include "chorus-address.h"
 #include "chorus-error.h"
+#include "chorus-membership-private.h"
 #include "chorus-message-private.h"
 #include "chorus-receiver.h"
 #include "chorus-reply-guard.h"
@@ -59,6 +60,36 @@ typedef struct
   int ttl;
 } ChorusHeld;
 
+/* One socket of a run. All are bound to the port; there are more than
+ * one only when the groups are more than the system lets one socket join
+ * (for IPv4, net.ipv4.igmp_max_memberships: 20 by default). */
+typedef struct
+{
+  ChorusReceiver *self;
+  GSocket *socket;
+  GSource *source;
+  ChorusPace pace;
+} ChorusListener;
+
+/* One group of a run: how it is joined and what it received. */
+typedef struct
+{
+  ChorusGroup *group;
+  /* The group as text, interned: messages point at it. */
+  const char *text;
+  ChorusMembership *membership;
+  /* The interface it is joined on, 0 for the routing table's choice. */
+  guint ifindex;
+  /* The listener's socket it is joined on (not owned), NULL if joining
+   * failed. */
+  GSocket *socket;
+  /* Counted since the last announcement. */
+  gboolean dirty;
+  /* The destination address that means this group: its size, then the
+   * address, zero-padded; the key of the receiver's join table. */
+  guint8 key[17];
+} ChorusJoin;
+
 struct _ChorusReceiver
 {
   GObject parent_instance;
@@ -75,14 +106,18 @@ struct _ChorusReceiver
   gboolean allow_larger;
   guint update_interval;
   char *name;
+  char *include_sources;
+  char *exclude_sources;
 
   /* While running */
+  GPtrArray *listeners;
+  /* The first listener's socket, which answers leave by (all are bound
+   * to the port, so any would do). */
   GSocket *socket;
-  GSource *socket_source;
+  GMainContext *context;
   GCancellable *cancellable;
   ChorusBatch *batch;
   ChorusReplies *replies;
-  ChorusPace pace;
   /* Messages read but not yet in the model nor announced, and the timer
    * that will put them there (see ChorusReceiver:update-interval). */
   GPtrArray *staged;
@@ -92,7 +127,13 @@ struct _ChorusReceiver
   guint64 notified_replied;
   guint64 notified_ignored;
   guint64 notified_unanswered;
-  GInetAddress *group_address;
+  /* The groups of the run (ChorusJoin), also by destination address. */
+  GPtrArray *joins;
+  GHashTable *join_table;
+  /* Sources to receive from (source-specific joins), or to keep out,
+   * GInetAddress; empty for neither. */
+  GPtrArray *include;
+  GPtrArray *exclude;
   ChorusReplyGuard *guard;
   ChorusLinkWatch *link_watch;
   /* Answers waiting for their time: a binary heap on ChorusHeld.due, and
@@ -118,6 +159,8 @@ struct _ChorusReceiver
   /* Probers heard this run, by address, port and session. */
   GHashTable *source_table;
   GListStore *sources;
+  /* The run's groups, ChorusMembership, in the order given. */
+  GListStore *memberships;
   /* n_received when this run started: the limit counts per run. */
   guint64 n_received_at_start;
 };
@@ -146,6 +189,9 @@ enum {
   PROP_UPDATE_INTERVAL,
   PROP_NAME,
   PROP_SOURCES,
+  PROP_INCLUDE_SOURCES,
+  PROP_EXCLUDE_SOURCES,
+  PROP_GROUPS,
   N_PROPS
 };
 
@@ -158,16 +204,59 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void
+listener_free (ChorusListener *listener)
+{
+  if (listener->source != NULL)
+    {
+      g_source_destroy (listener->source);
+      g_source_unref (listener->source);
+    }
+
+  /* Closing the socket leaves its groups. */
+  g_socket_close (listener->socket, NULL);
+  g_object_unref (listener->socket);
+  g_free (listener);
+}
+
+static void
+join_free (ChorusJoin *join)
+{
+  chorus_group_unref (join->group);
+  g_object_unref (join->membership);
+  g_free (join);
+}
+
+static guint
+join_key_hash (gconstpointer key)
+{
+  const guint8 *bytes = key;
+  guint hash = 5381;
+
+  for (guint i = 0; i < 17; i++)
+    hash = hash * 33 + bytes[i];
+
+  return hash;
+}
+
+static gboolean
+join_key_equal (gconstpointer a,
+                gconstpointer b)
+{
+  return memcmp (a, b, 17) == 0;
+}
+
+static void
 clear_socket (ChorusReceiver *self)
 {
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
 
-  if (self->socket_source != NULL)
-    {
-      g_source_destroy (self->socket_source);
-      g_clear_pointer (&self->socket_source, g_source_unref);
-    }
+  self->socket = NULL;
+  g_clear_pointer (&self->listeners, g_ptr_array_unref);
+  g_clear_pointer (&self->join_table, g_hash_table_unref);
+  g_clear_pointer (&self->joins, g_ptr_array_unref);
+  g_clear_pointer (&self->include, g_ptr_array_unref);
+  g_clear_pointer (&self->exclude, g_ptr_array_unref);
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->batch, _chorus_batch_free);
@@ -182,14 +271,7 @@ clear_socket (ChorusReceiver *self)
       g_clear_pointer (&self->held_source, g_source_unref);
     }
 
-  /* Closing the socket leaves the group. */
-  if (self->socket != NULL)
-    {
-      g_socket_close (self->socket, NULL);
-      g_clear_object (&self->socket);
-    }
-
-  g_clear_object (&self->group_address);
+  g_clear_pointer (&self->context, g_main_context_unref);
 }
 
 static void
@@ -226,7 +308,10 @@ chorus_receiver_finalize (GObject *object)
   g_clear_pointer (&self->staged, g_ptr_array_unref);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->source_table, g_hash_table_unref);
+  g_clear_pointer (&self->include_sources, g_free);
+  g_clear_pointer (&self->exclude_sources, g_free);
   g_clear_object (&self->sources);
+  g_clear_object (&self->memberships);
   g_clear_object (&self->messages);
 
   G_OBJECT_CLASS (chorus_receiver_parent_class)->finalize (object);
@@ -302,6 +387,15 @@ chorus_receiver_get_property (GObject    *object,
     case PROP_SOURCES:
       g_value_set_object (value, self->sources);
       break;
+    case PROP_INCLUDE_SOURCES:
+      g_value_set_string (value, self->include_sources);
+      break;
+    case PROP_EXCLUDE_SOURCES:
+      g_value_set_string (value, self->exclude_sources);
+      break;
+    case PROP_GROUPS:
+      g_value_set_object (value, self->memberships);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -353,6 +447,12 @@ chorus_receiver_set_property (GObject      *object,
     case PROP_NAME:
       chorus_receiver_set_name (self, g_value_get_string (value));
       break;
+    case PROP_INCLUDE_SOURCES:
+      chorus_receiver_set_include_sources (self, g_value_get_string (value));
+      break;
+    case PROP_EXCLUDE_SOURCES:
+      chorus_receiver_set_exclude_sources (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -370,6 +470,14 @@ chorus_receiver_class_init (ChorusReceiverClass *klass)
   object_class->get_property = chorus_receiver_get_property;
   object_class->set_property = chorus_receiver_set_property;
 
+  /**
+   * ChorusReceiver:group:
+   *
+   * The groups to join, all on the port: one ("239.1.1.1",
+   * "ff02::4242%eth0"), or several of one family, separated by commas or
+   * spaces, with ranges ("239.1.1.1+9" is ten groups); at most
+   * %CHORUS_RECEIVER_MAX_GROUPS. See #ChorusReceiver:groups.
+   */
   properties[PROP_GROUP] = g_param_spec_string ("group", NULL, NULL, CHORUS_DEFAULT_GROUP, rw);
   properties[PROP_PORT] =
     g_param_spec_uint ("port", NULL, NULL, 1, G_MAXUINT16, CHORUS_DEFAULT_PORT, rw);
@@ -462,6 +570,30 @@ chorus_receiver_class_init (ChorusReceiverClass *klass)
    */
   properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, "", rw);
   properties[PROP_SOURCES] = g_param_spec_object ("sources", NULL, NULL, G_TYPE_LIST_MODEL, ro);
+  /**
+   * ChorusReceiver:include-sources:
+   *
+   * Source-specific multicast: the only senders to receive the groups
+   * from, addresses separated by commas or spaces; empty for any sender.
+   * Source-specific groups (232.0.0.0/8, ff3x::) need at least one.
+   * Takes effect at the next start, which checks it.
+   */
+  properties[PROP_INCLUDE_SOURCES] = g_param_spec_string ("include-sources", NULL, NULL, "", rw);
+  /**
+   * ChorusReceiver:exclude-sources:
+   *
+   * Senders whose datagrams to the groups are kept out, addresses
+   * separated by commas or spaces; not for source-specific groups, and
+   * not together with #ChorusReceiver:include-sources.
+   */
+  properties[PROP_EXCLUDE_SOURCES] = g_param_spec_string ("exclude-sources", NULL, NULL, "", rw);
+  /**
+   * ChorusReceiver:groups:
+   *
+   * A #GListModel of #ChorusMembership: the groups of the current or last
+   * run, whether each could be joined, and what each received.
+   */
+  properties[PROP_GROUPS] = g_param_spec_object ("groups", NULL, NULL, G_TYPE_LIST_MODEL, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -489,6 +621,9 @@ chorus_receiver_init (ChorusReceiver *self)
   self->name = g_strdup ("");
   self->source_table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->sources = g_list_store_new (CHORUS_TYPE_SOURCE);
+  self->memberships = g_list_store_new (CHORUS_TYPE_MEMBERSHIP);
+  self->include_sources = g_strdup ("");
+  self->exclude_sources = g_strdup ("");
 }
 
 ChorusReceiver *
@@ -837,7 +972,7 @@ arm_held (ChorusReceiver *self)
   self->held_source = g_timeout_source_new (0);
   g_source_set_ready_time (self->held_source, due);
   g_source_set_callback (self->held_source, on_held_due, self, NULL);
-  g_source_attach (self->held_source, g_source_get_context (self->socket_source));
+  g_source_attach (self->held_source, self->context);
   self->held_source_due = due;
 }
 
@@ -848,7 +983,7 @@ follow_source (ChorusReceiver       *self,
                const ChorusProbe    *probe)
 {
   g_autoptr(GInetSocketAddress) from = _chorus_datagram_dup_from (d);
-  g_autofree char *address = g_inet_address_to_string (g_inet_socket_address_get_address (from));
+  g_autofree char *address = _chorus_socket_address_to_string (from);
   guint16 port = g_inet_socket_address_get_port (from);
   g_autofree char *key = g_strdup_printf ("%s %u %" G_GINT64_MODIFIER "x", address, port,
                                           probe->session);
@@ -948,6 +1083,17 @@ flush_staged (ChorusReceiver *self)
       _chorus_source_flush (source);
     }
 
+  for (guint i = 0; self->joins != NULL && i < self->joins->len; i++)
+    {
+      ChorusJoin *join = g_ptr_array_index (self->joins, i);
+
+      if (join->dirty)
+        {
+          join->dirty = FALSE;
+          _chorus_membership_flush (join->membership);
+        }
+    }
+
   g_object_freeze_notify (G_OBJECT (self));
   if (self->n_received != self->notified_received)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_RECEIVED]);
@@ -980,19 +1126,36 @@ on_flush_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The group a datagram was sent to; NULL if it is none of ours. */
+static ChorusJoin *
+lookup_join (ChorusReceiver       *self,
+             const ChorusDatagram *d)
+{
+  guint8 key[17] = { 0 };
+
+  /* Without the system's word, a receiver of one group takes it as
+   * sent to that group. */
+  if (d->destination_size == 0)
+    return self->joins->len == 1 ? g_ptr_array_index (self->joins, 0) : NULL;
+
+  key[0] = d->destination_size;
+  memcpy (key + 1, d->destination, MIN (d->destination_size, 16));
+
+  return g_hash_table_lookup (self->join_table, key);
+}
+
 static gboolean
 on_socket_readable (GSocket      *socket,
                     GIOCondition  condition,
                     gpointer      user_data)
 {
-  ChorusReceiver *self = CHORUS_RECEIVER (user_data);
+  ChorusListener *listener = user_data;
+  ChorusReceiver *self = listener->self;
   /* A handler may drop the last reference to us. */
   g_autoptr(ChorusReceiver) hold = g_object_ref (self);
   GPtrArray *fresh = g_ptr_array_new_with_free_func (g_object_unref);
   guint serial = self->run_serial;
   gint64 started = g_get_monotonic_time ();
-  const guint8 *group = g_inet_address_to_bytes (self->group_address);
-  gsize group_size = g_inet_address_get_native_size (self->group_address);
   gsize reply_size = strlen (self->reply);
   guint handled = 0;
   gsize bytes = 0;
@@ -1019,32 +1182,37 @@ on_socket_readable (GSocket      *socket,
           const ChorusDatagram *d = _chorus_batch_get (self->batch, i);
           ChorusWireKind kind;
           ChorusProbe probe;
+          ChorusJoin *join;
+          ChorusMessage *message;
 
           bytes += d->size;
 
           /* The socket is bound to the wildcard address so that replies
            * leave from the group's port, as the article's receiver does;
-           * so it could also hear unicast to that port. Keep to the group. */
-          if (d->destination_size != 0
-              && (d->destination_size != group_size
-                  || memcmp (d->destination, group, group_size) != 0))
+           * so it could also hear unicast to that port. Keep to the groups. */
+          join = lookup_join (self, d);
+          if (join == NULL && d->destination_size != 0)
             {
               self->n_ignored++;
               continue;
             }
 
           self->n_received++;
+          if (join != NULL)
+            {
+              _chorus_membership_count (join->membership);
+              join->dirty = TRUE;
+            }
           kind = chorus_wire_get_kind (d->data, d->size);
 
           if (kind == CHORUS_WIRE_PROBE && chorus_probe_parse (d->data, d->size, &probe))
             {
-              ChorusMessage *message;
-
               message = _chorus_message_new_native ((const struct sockaddr *) &d->from,
                                                     d->from_size,
                                                     g_bytes_new (probe.text, probe.text_size),
                                                     d->arrival_usec, d->ttl, self->n_received);
               _chorus_message_set_probe (message, probe.session, probe.seq);
+              _chorus_message_set_group (message, join != NULL ? join->text : NULL);
               g_ptr_array_add (fresh, message);
               follow_source (self, d, &probe);
 
@@ -1056,11 +1224,11 @@ on_socket_readable (GSocket      *socket,
               continue;
             }
 
-          g_ptr_array_add (fresh, _chorus_message_new_native ((const struct sockaddr *) &d->from,
-                                                              d->from_size,
-                                                              _chorus_datagram_dup_payload (d),
-                                                              d->arrival_usec, d->ttl,
-                                                              self->n_received));
+          message = _chorus_message_new_native ((const struct sockaddr *) &d->from, d->from_size,
+                                                _chorus_datagram_dup_payload (d),
+                                                d->arrival_usec, d->ttl, self->n_received);
+          _chorus_message_set_group (message, join != NULL ? join->text : NULL);
+          g_ptr_array_add (fresh, message);
 
           /* Another's Chorus answer, sent to the group: nothing to say. */
           if (self->answer && kind != CHORUS_WIRE_ANSWER)
@@ -1082,65 +1250,188 @@ on_socket_readable (GSocket      *socket,
       /* On the context the socket is read on. */
       self->flush_source = g_timeout_source_new (self->update_interval);
       g_source_set_callback (self->flush_source, on_flush_timeout, self, NULL);
-      g_source_attach (self->flush_source, g_source_get_context (self->socket_source));
+      g_source_attach (self->flush_source, self->context);
     }
 
   if (self->running && self->run_serial == serial && limit_reached (self))
     chorus_receiver_stop (self);
 
   if (self->running && self->run_serial == serial)
-    _chorus_pace_after_dispatch (&self->pace, self->socket_source, started, handled,
+    _chorus_pace_after_dispatch (&listener->pace, listener->source, started, handled,
                                  handled >= MAX_PER_DISPATCH || bytes >= CHORUS_DISPATCH_BYTES
                                    || g_get_monotonic_time () - started >= CHORUS_DISPATCH_USEC);
 
   return G_SOURCE_CONTINUE;
 }
 
-static gboolean
-open_socket (ChorusReceiver  *self,
-             ChorusGroup     *group,
-             GError         **error)
+/* Another socket on the port, for the groups the others have no room for. */
+static ChorusListener *
+add_listener (ChorusReceiver  *self,
+              GSocketFamily    family,
+              GError         **error)
 {
-  GSocketFamily family = chorus_group_get_family (group);
   g_autoptr(GInetAddress) any = g_inet_address_new_any (family);
   g_autoptr(GSocketAddress) local = g_inet_socket_address_new (any, self->port);
   g_autoptr(GError) local_error = NULL;
-  guint ifindex;
+  g_autoptr(GSocket) socket = NULL;
+  ChorusListener *listener;
 
-  if (!chorus_parse_interface (self->interface, &ifindex, error))
-    return FALSE;
+  socket = _chorus_socket_new_udp (family, error);
+  if (socket == NULL)
+    return NULL;
 
-  self->ifindex = ifindex;
-  self->socket = _chorus_socket_new_udp (family, error);
-  if (self->socket == NULL)
-    return FALSE;
-
-#ifdef IP_MULTICAST_ALL
-  /* Linux hands a wildcard-bound socket every group that any socket on
-   * the host joined; this one wants only its own. */
-  if (family == G_SOCKET_FAMILY_IPV4)
-    g_socket_set_option (self->socket, IPPROTO_IP, IP_MULTICAST_ALL, 0, NULL);
-#endif
+  /* Each socket hears only the groups it joined itself, by the sources
+   * it chose. */
+  _chorus_socket_set_multicast_all (socket, FALSE);
 
   /* Shared, so that several receivers on one host can use the port. */
-  if (!g_socket_bind (self->socket, local, TRUE, &local_error))
+  if (!g_socket_bind (socket, local, TRUE, &local_error))
     {
       g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK,
                    _("Could not listen on port %u: %s"), self->port, local_error->message);
-      return FALSE;
+      return NULL;
     }
 
   /* The own-group filter depends on it. */
-  if (family == G_SOCKET_FAMILY_IPV4
-      && _chorus_socket_get_int (self->socket, IPPROTO_IP, IP_PKTINFO) <= 0)
+  if ((family == G_SOCKET_FAMILY_IPV4
+       && _chorus_socket_get_int (socket, IPPROTO_IP, IP_PKTINFO) <= 0)
+      || (family == G_SOCKET_FAMILY_IPV6
+          && _chorus_socket_get_int (socket, IPPROTO_IPV6, IPV6_RECVPKTINFO) <= 0))
     {
       g_set_error_literal (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK,
                            _("The system cannot tell this receiver which address a datagram "
                              "was sent to"));
+      return NULL;
+    }
+
+  listener = g_new0 (ChorusListener, 1);
+  listener->self = self;
+  listener->socket = g_steal_pointer (&socket);
+  g_ptr_array_add (self->listeners, listener);
+  if (self->socket == NULL)
+    self->socket = listener->socket;
+
+  return listener;
+}
+
+/* Joins @join on @socket: for each of the included sources, or for any
+ * source with the excluded ones kept out. The group is joined if any
+ * join worked; the first failure is its problem. */
+static gboolean
+join_on (ChorusReceiver  *self,
+         ChorusJoin      *join,
+         GSocket         *socket,
+         guint            ifindex,
+         gboolean        *no_room,
+         GError         **error)
+{
+  GInetAddress *address = chorus_group_get_address (join->group);
+  g_autoptr(GError) first_error = NULL;
+  gboolean joined = FALSE;
+
+  *no_room = FALSE;
+
+  if (self->include->len == 0)
+    {
+      if (!_chorus_socket_join (socket, address, NULL, ifindex, no_room, error))
+        return FALSE;
+
+      for (guint i = 0; i < self->exclude->len; i++)
+        if (!_chorus_socket_block_source (socket, address, g_ptr_array_index (self->exclude, i),
+                                          ifindex, first_error ? NULL : &first_error))
+          continue;
+
+      _chorus_membership_set_problem (join->membership,
+                                      first_error ? first_error->message : NULL);
+      return TRUE;
+    }
+
+  for (guint i = 0; i < self->include->len; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      gboolean full = FALSE;
+
+      if (_chorus_socket_join (socket, address, g_ptr_array_index (self->include, i), ifindex,
+                               &full, &local_error))
+        {
+          joined = TRUE;
+          continue;
+        }
+
+      /* No room for the group at all: another socket may have some. */
+      if (full && !joined && i == 0)
+        {
+          *no_room = TRUE;
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+
+      if (first_error == NULL)
+        first_error = g_steal_pointer (&local_error);
+    }
+
+  if (!joined)
+    {
+      g_propagate_error (error, g_steal_pointer (&first_error));
       return FALSE;
     }
 
-  return _chorus_socket_join (self->socket, chorus_group_get_address (group), ifindex, error);
+  _chorus_membership_set_problem (join->membership, first_error ? first_error->message : NULL);
+  return TRUE;
+}
+
+/* Joins every group of the run, opening sockets as needed. A group that
+ * cannot be joined is reported in its membership and the others go on;
+ * only when none can be joined, or a socket cannot be had at all, does
+ * this fail. */
+static gboolean
+join_all (ChorusReceiver  *self,
+          GSocketFamily    family,
+          GError         **error)
+{
+  g_autoptr(GError) first_error = NULL;
+  guint n_joined = 0;
+
+  if (add_listener (self, family, error) == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < self->joins->len; i++)
+    {
+      ChorusJoin *join = g_ptr_array_index (self->joins, i);
+      ChorusListener *listener = g_ptr_array_index (self->listeners, self->listeners->len - 1);
+      g_autoptr(GError) local_error = NULL;
+      gboolean no_room;
+
+      if (!join_on (self, join, listener->socket, join->ifindex, &no_room, &local_error)
+          && no_room)
+        {
+          g_clear_error (&local_error);
+          listener = add_listener (self, family, error);
+          if (listener == NULL)
+            return FALSE;
+          join_on (self, join, listener->socket, join->ifindex, &no_room, &local_error);
+        }
+
+      if (local_error != NULL)
+        {
+          _chorus_membership_set_problem (join->membership, local_error->message);
+          if (first_error == NULL)
+            first_error = g_steal_pointer (&local_error);
+          continue;
+        }
+
+      join->socket = listener->socket;
+      _chorus_membership_set_joined (join->membership, TRUE);
+      n_joined++;
+    }
+
+  if (n_joined == 0)
+    {
+      g_propagate_error (error, g_steal_pointer (&first_error));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static void
@@ -1197,18 +1488,146 @@ on_links_changed (gpointer user_data)
     return G_SOURCE_CONTINUE;
 
   /* The kernel keeps a membership across down and up but not across the
-   * interface's removal; leaving first makes both cases one. */
-  _chorus_socket_leave (self->socket, self->group_address, self->ifindex);
-  if (!_chorus_socket_join (self->socket, self->group_address, ifindex, &error))
+   * interface's removal; leaving first makes both cases one. Groups that
+   * could not be joined at the start stay as they are. */
+  for (guint i = 0; i < self->joins->len; i++)
+    {
+      ChorusJoin *join = g_ptr_array_index (self->joins, i);
+      g_autoptr(GError) local_error = NULL;
+      gboolean no_room;
+
+      if (join->socket == NULL)
+        continue;
+
+      _chorus_socket_leave (join->socket, chorus_group_get_address (join->group), join->ifindex);
+      join->ifindex = ifindex;
+      if (!join_on (self, join, join->socket, ifindex, &no_room, &local_error) && error == NULL)
+        error = g_steal_pointer (&local_error);
+    }
+
+  self->ifindex = ifindex;
+  if (error != NULL)
     {
       set_problem (self, g_strdup (error->message));
       return G_SOURCE_CONTINUE;
     }
 
-  self->ifindex = ifindex;
   set_problem (self, NULL);
 
   return G_SOURCE_CONTINUE;
+}
+
+/* Addresses separated by commas or white space, each of @family. */
+static GPtrArray *
+parse_sources (const char     *text,
+               GSocketFamily   family,
+               GError        **error)
+{
+  g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func (g_object_unref);
+  g_auto(GStrv) words = g_strsplit_set (text != NULL ? text : "", ", \t\n", -1);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      GInetAddress *source;
+
+      if (words[i][0] == '\0')
+        continue;
+
+      source = chorus_parse_source (words[i], family, error);
+      if (source == NULL)
+        return NULL;
+      g_ptr_array_add (sources, source);
+    }
+
+  return g_steal_pointer (&sources);
+}
+
+/* Everything about the settings that can be wrong before a socket is
+ * opened: groups, interface, sources. Fills the run's joins. */
+static gboolean
+prepare_run (ChorusReceiver  *self,
+             GSocketFamily   *family,
+             GError         **error)
+{
+  g_autoptr(GPtrArray) groups = NULL;
+  guint ifindex;
+
+  groups = chorus_group_parse_list (self->group, CHORUS_RECEIVER_MAX_GROUPS, error);
+  if (groups == NULL)
+    return FALSE;
+
+  if (!chorus_parse_interface (self->interface, &ifindex, error))
+    return FALSE;
+
+  *family = chorus_group_get_family (g_ptr_array_index (groups, 0));
+  self->include = parse_sources (self->include_sources, *family, error);
+  if (self->include == NULL)
+    return FALSE;
+  self->exclude = parse_sources (self->exclude_sources, *family, error);
+  if (self->exclude == NULL)
+    return FALSE;
+
+  if (self->include->len > 0 && self->exclude->len > 0)
+    {
+      g_set_error_literal (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
+                           _("Give either the sources to receive from or the sources to keep "
+                             "out, not both"));
+      return FALSE;
+    }
+
+  self->ifindex = ifindex;
+  self->joins = g_ptr_array_new_with_free_func ((GDestroyNotify) join_free);
+  self->join_table = g_hash_table_new (join_key_hash, join_key_equal);
+
+  for (guint i = 0; i < groups->len; i++)
+    {
+      ChorusGroup *group = g_ptr_array_index (groups, i);
+      GInetAddress *address = chorus_group_get_address (group);
+      g_autofree char *text = chorus_group_to_string (group);
+      gsize size = g_inet_address_get_native_size (address);
+      guint group_ifindex = ifindex != 0 ? ifindex : chorus_group_get_ifindex (group);
+      ChorusJoin *join;
+
+      if (!chorus_check_group_interface (group, group_ifindex, error))
+        return FALSE;
+
+      if (chorus_group_is_source_specific (group) && self->include->len == 0)
+        {
+          g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
+                       _("%s is a source-specific group: name the sources to receive it from"),
+                       text);
+          return FALSE;
+        }
+
+      if (chorus_group_is_source_specific (group) && self->exclude->len > 0)
+        {
+          g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
+                       _("%s is a source-specific group: it is received from the sources "
+                         "named for it, and none can be kept out"),
+                       text);
+          return FALSE;
+        }
+
+      join = g_new0 (ChorusJoin, 1);
+      join->group = chorus_group_ref (group);
+      join->text = g_intern_string (text);
+      join->membership = _chorus_membership_new (text);
+      join->ifindex = group_ifindex;
+      join->key[0] = size;
+      memcpy (join->key + 1, g_inet_address_to_bytes (address), MIN (size, 16));
+
+      /* The same group twice is one membership. */
+      if (g_hash_table_contains (self->join_table, join->key))
+        {
+          join_free (join);
+          continue;
+        }
+
+      g_ptr_array_add (self->joins, join);
+      g_hash_table_insert (self->join_table, join->key, join);
+    }
+
+  return TRUE;
 }
 
 /**
@@ -1224,9 +1643,9 @@ gboolean
 chorus_receiver_start (ChorusReceiver  *self,
                        GError         **error)
 {
-  g_autoptr(ChorusGroup) group = NULL;
+  g_autoptr(GPtrArray) memberships = NULL;
   g_autoptr(GError) local_error = NULL;
-  GMainContext *context;
+  GSocketFamily family;
 
   g_return_val_if_fail (CHORUS_IS_RECEIVER (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -1237,17 +1656,20 @@ chorus_receiver_start (ChorusReceiver  *self,
       return FALSE;
     }
 
-  group = chorus_group_parse (self->group, error);
-  if (group == NULL)
-    return FALSE;
-
-  if (!open_socket (self, group, error))
+  self->listeners = g_ptr_array_new_with_free_func ((GDestroyNotify) listener_free);
+  if (!prepare_run (self, &family, error) || !join_all (self, family, error))
     {
       clear_socket (self);
       return FALSE;
     }
 
-  self->group_address = g_object_ref (chorus_group_get_address (group));
+  memberships = g_ptr_array_new ();
+  for (guint i = 0; i < self->joins->len; i++)
+    g_ptr_array_add (memberships, ((ChorusJoin *) g_ptr_array_index (self->joins, i))->membership);
+  g_list_store_splice (self->memberships, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->memberships)),
+                       memberships->pdata, memberships->len);
+
   self->n_received_at_start = self->n_received;
   self->cancellable = g_cancellable_new ();
   self->batch = _chorus_batch_new (BATCH_SLOTS, G_MAXUINT16 + 1);
@@ -1266,12 +1688,17 @@ chorus_receiver_start (ChorusReceiver  *self,
   if (self->link_watch == NULL)
     g_debug ("%s", local_error->message);
 
-  context = g_main_context_ref_thread_default ();
-  self->socket_source = g_socket_create_source (self->socket, G_IO_IN, self->cancellable);
-  _chorus_pace_init (&self->pace, self->socket_source);
-  g_source_set_callback (self->socket_source, G_SOURCE_FUNC (on_socket_readable), self, NULL);
-  g_source_attach (self->socket_source, context);
-  g_main_context_unref (context);
+  self->context = g_main_context_ref_thread_default ();
+  for (guint i = 0; i < self->listeners->len; i++)
+    {
+      ChorusListener *listener = g_ptr_array_index (self->listeners, i);
+
+      listener->source = g_socket_create_source (listener->socket, G_IO_IN, self->cancellable);
+      _chorus_pace_init (&listener->pace, listener->source);
+      g_source_set_callback (listener->source, G_SOURCE_FUNC (on_socket_readable), listener,
+                             NULL);
+      g_source_attach (listener->source, self->context);
+    }
 
   self->running = TRUE;
   self->run_serial++;
@@ -1523,4 +1950,62 @@ chorus_receiver_get_sources (ChorusReceiver *self)
   g_return_val_if_fail (CHORUS_IS_RECEIVER (self), NULL);
 
   return G_LIST_MODEL (self->sources);
+}
+
+const char *
+chorus_receiver_get_include_sources (ChorusReceiver *self)
+{
+  g_return_val_if_fail (CHORUS_IS_RECEIVER (self), NULL);
+
+  return self->include_sources;
+}
+
+/**
+ * chorus_receiver_set_include_sources:
+ * @sources: (nullable): see #ChorusReceiver:include-sources
+ */
+void
+chorus_receiver_set_include_sources (ChorusReceiver *self,
+                                     const char     *sources)
+{
+  g_return_if_fail (CHORUS_IS_RECEIVER (self));
+
+  if (_chorus_set_str (&self->include_sources, sources != NULL ? sources : ""))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INCLUDE_SOURCES]);
+}
+
+const char *
+chorus_receiver_get_exclude_sources (ChorusReceiver *self)
+{
+  g_return_val_if_fail (CHORUS_IS_RECEIVER (self), NULL);
+
+  return self->exclude_sources;
+}
+
+/**
+ * chorus_receiver_set_exclude_sources:
+ * @sources: (nullable): see #ChorusReceiver:exclude-sources
+ */
+void
+chorus_receiver_set_exclude_sources (ChorusReceiver *self,
+                                     const char     *sources)
+{
+  g_return_if_fail (CHORUS_IS_RECEIVER (self));
+
+  if (_chorus_set_str (&self->exclude_sources, sources != NULL ? sources : ""))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXCLUDE_SOURCES]);
+}
+
+/**
+ * chorus_receiver_get_groups:
+ *
+ * Returns: (transfer none): a #GListModel of #ChorusMembership: the
+ *   groups of the current or last run, in the order given
+ */
+GListModel *
+chorus_receiver_get_groups (ChorusReceiver *self)
+{
+  g_return_val_if_fail (CHORUS_IS_RECEIVER (self), NULL);
+
+  return G_LIST_MODEL (self->memberships);
 }

@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "chorus-membership.h"
 #include "chorus-message.h"
 #include "chorus-reply-guard.h"
 #include "chorus-source.h"
@@ -16,6 +17,8 @@ G_BEGIN_DECLS
 #define CHORUS_TYPE_RECEIVER (chorus_receiver_get_type ())
 
 #define CHORUS_RECEIVER_DEFAULT_CAPACITY 10000
+/* Groups one receiver joins at most. */
+#define CHORUS_RECEIVER_MAX_GROUPS 1024
 
 G_DECLARE_FINAL_TYPE (ChorusReceiver, chorus_receiver, CHORUS, RECEIVER, GObject)
 
@@ -66,5 +69,14 @@ void            chorus_receiver_set_name       (ChorusReceiver  *self,
                                                 const char      *name);
 /* Probers heard (ChorusSource), one per session, in order first heard. */
 GListModel     *chorus_receiver_get_sources    (ChorusReceiver  *self);
+/* Source-specific multicast: addresses separated by commas or spaces. */
+const char     *chorus_receiver_get_include_sources (ChorusReceiver *self);
+void            chorus_receiver_set_include_sources (ChorusReceiver *self,
+                                                     const char     *sources);
+const char     *chorus_receiver_get_exclude_sources (ChorusReceiver *self);
+void            chorus_receiver_set_exclude_sources (ChorusReceiver *self,
+                                                     const char     *sources);
+/* The run's groups (ChorusMembership): joined or not, and their counts. */
+GListModel     *chorus_receiver_get_groups     (ChorusReceiver  *self);
 
 G_END_DECLS

@@ -835,11 +835,12 @@ can_be_answer (ChorusSender         *self,
  * new hosts are counted, not listed. A host answering both ways (a
  * Chorus receiver and a classic one) is two responders. */
 static ChorusResponder *
-lookup_responder (ChorusSender *self,
-                  GInetAddress *address,
-                  gboolean      tagged)
+lookup_responder (ChorusSender       *self,
+                  GInetSocketAddress *address,
+                  gboolean            tagged)
 {
-  g_autofree char *text = g_inet_address_to_string (address);
+  /* With its zone, for a link-local responder. */
+  g_autofree char *text = _chorus_socket_address_to_string (address);
   g_autofree char *key = g_strconcat (text, tagged ? "" : " classic", NULL);
   ChorusResponder *responder = g_hash_table_lookup (self->responders, key);
   guint32 sent = self->send_times->len;
@@ -938,7 +939,7 @@ take_answer (ChorusSender         *self,
   from = _chorus_datagram_dup_from (d);
   payload = _chorus_datagram_dup_payload (d);
 
-  responder = lookup_responder (self, g_inet_socket_address_get_address (from), tagged);
+  responder = lookup_responder (self, from, tagged);
   if (responder != NULL)
     {
       verdict = _chorus_responder_answer (responder, seq, self->send_times->len, rtt,
@@ -1245,19 +1246,37 @@ on_probe_timer (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/*
+ * The interface a run sends by way of: the one asked for, else the
+ * group's zone ("ff02::1%eth0"), else 0 for the routing table's choice.
+ * A group whose scope ends at the link (or the host) has no route to
+ * choose: without an interface it is an error, before anything is sent.
+ */
+static gboolean
+pick_interface (ChorusSender  *self,
+                ChorusGroup   *group,
+                guint         *ifindex,
+                GError       **error)
+{
+  if (!chorus_parse_interface (self->interface, ifindex, error))
+    return FALSE;
+
+  if (*ifindex == 0)
+    *ifindex = chorus_group_get_ifindex (group);
+
+  return chorus_check_group_interface (group, *ifindex, error);
+}
+
 static gboolean
 open_socket (ChorusSender  *self,
              ChorusGroup   *group,
+             guint          ifindex,
              GError       **error)
 {
   GSocketFamily family = chorus_group_get_family (group);
   g_autoptr(GInetAddress) any = g_inet_address_new_any (family);
   g_autoptr(GSocketAddress) local = g_inet_socket_address_new (any, 0);
   g_autoptr(GError) local_error = NULL;
-  guint ifindex;
-
-  if (!chorus_parse_interface (self->interface, &ifindex, error))
-    return FALSE;
 
   self->socket = _chorus_socket_new_udp (family, error);
   if (self->socket == NULL)
@@ -1266,14 +1285,12 @@ open_socket (ChorusSender  *self,
   if (ifindex != 0 && !_chorus_socket_set_multicast_interface (self->socket, ifindex, error))
     return FALSE;
 
+  /* For IPv6 these are the hop limit and IPV6_MULTICAST_LOOP. */
   g_socket_set_multicast_ttl (self->socket, self->ttl);
   g_socket_set_multicast_loopback (self->socket, self->loopback);
 
-#ifdef IP_MULTICAST_ALL
   /* Answers come by unicast; no group anyone on this host joined is ours. */
-  if (family == G_SOCKET_FAMILY_IPV4)
-    g_socket_set_option (self->socket, IPPROTO_IP, IP_MULTICAST_ALL, 0, NULL);
-#endif
+  _chorus_socket_set_multicast_all (self->socket, FALSE);
 
   if (!g_socket_bind (self->socket, local, FALSE, &local_error))
     {
@@ -1333,6 +1350,7 @@ chorus_sender_start (ChorusSender  *self,
 {
   g_autoptr(ChorusGroup) group = NULL;
   GMainContext *context;
+  guint ifindex;
   guint serial;
 
   g_return_val_if_fail (CHORUS_IS_SENDER (self), FALSE);
@@ -1348,7 +1366,8 @@ chorus_sender_start (ChorusSender  *self,
   if (group == NULL)
     return FALSE;
 
-  if (!chorus_check_payload_size (group, probe_size (self), error))
+  if (!chorus_check_payload_size (group, probe_size (self), error)
+      || !pick_interface (self, group, &ifindex, error))
     return FALSE;
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -1371,7 +1390,7 @@ chorus_sender_start (ChorusSender  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SENT]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_IGNORED]);
 
-  if (!open_socket (self, group, error))
+  if (!open_socket (self, group, ifindex, error))
     {
       clear_run (self);
       g_object_thaw_notify (G_OBJECT (self));
@@ -1396,7 +1415,12 @@ chorus_sender_start (ChorusSender  *self,
     }
   self->broadcasts = _chorus_link_get_broadcasts ();
   self->batch = _chorus_batch_new (BATCH_SLOTS, G_MAXUINT16 + 1);
-  self->destination = g_inet_socket_address_new (chorus_group_get_address (group), self->port);
+  /* A link-scope group is only defined together with its link. */
+  self->destination = g_object_new (G_TYPE_INET_SOCKET_ADDRESS,
+                                    "address", chorus_group_get_address (group),
+                                    "port", self->port,
+                                    "scope-id", chorus_group_needs_interface (group) ? ifindex : 0,
+                                    NULL);
 
   /* Draining acks outranks drawing: a burst is read into memory first and
    * the views catch up afterwards. */

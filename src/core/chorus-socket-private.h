@@ -69,10 +69,19 @@ GSocket              *_chorus_socket_new_udp      (GSocketFamily    family,
 gboolean              _chorus_socket_set_multicast_interface (GSocket  *socket,
                                                               guint     ifindex,
                                                               GError  **error);
+void                  _chorus_socket_set_multicast_all (GSocket  *socket,
+                                                        gboolean  all);
 gboolean              _chorus_socket_join      (GSocket         *socket,
                                                 GInetAddress    *group,
+                                                GInetAddress    *source,
                                                 guint            ifindex,
+                                                gboolean        *no_room,
                                                 GError         **error);
+gboolean              _chorus_socket_block_source (GSocket      *socket,
+                                                   GInetAddress *group,
+                                                   GInetAddress *source,
+                                                   guint         ifindex,
+                                                   GError      **error);
 void                  _chorus_socket_leave     (GSocket         *socket,
                                                 GInetAddress    *group,
                                                 guint            ifindex);
@@ -116,6 +125,9 @@ void                  _chorus_datagram_parse_control (ChorusDatagram *d,
 const guint8         *_chorus_datagram_get_source (const ChorusDatagram *d,
                                                    gsize                *size,
                                                    guint16              *port);
+char                 *_chorus_sockaddr_to_string  (const struct sockaddr *address,
+                                                   gsize                  size);
+char                 *_chorus_socket_address_to_string (GInetSocketAddress *address);
 GInetSocketAddress   *_chorus_datagram_dup_from   (const ChorusDatagram *d);
 GBytes               *_chorus_datagram_dup_payload (const ChorusDatagram *d);
 

@@ -17,9 +17,15 @@
 #include <linux/rtnetlink.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <arpa/inet.h>
 
 #include "chorus-error.h"
 #include "chorus-socket-private.h"
+
+/* Linux 4.20 and later; older headers may lack the name. */
+#ifndef IPV6_MULTICAST_ALL
+#define IPV6_MULTICAST_ALL 29
+#endif
 
 /* Room for the control messages a datagram brings: a timestamp, the TTL
  * or hop limit, and where it was sent to. */
@@ -88,8 +94,35 @@ _chorus_socket_new_udp (GSocketFamily   family,
       g_socket_set_option (socket, IPPROTO_IP, IP_RECVTTL, 1, NULL);
       g_socket_set_option (socket, IPPROTO_IP, IP_PKTINFO, 1, NULL);
     }
+  else
+    {
+      /* IPv6 only: an IPv4 datagram would come as a mapped address,
+       * without the IPv4 destination the group filter needs. */
+      g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, 1, NULL);
+      g_socket_set_option (socket, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, NULL);
+      g_socket_set_option (socket, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, NULL);
+    }
 
   return g_steal_pointer (&socket);
+}
+
+/*
+ * _chorus_socket_set_multicast_all:
+ *
+ * Off, a socket gets only the groups it joined itself: Linux otherwise
+ * hands a wildcard-bound socket every group any socket on the host
+ * joined. Off also keeps a socket's own source filter its own.
+ */
+void
+_chorus_socket_set_multicast_all (GSocket  *socket,
+                                  gboolean  all)
+{
+#ifdef IP_MULTICAST_ALL
+  if (g_socket_get_family (socket) == G_SOCKET_FAMILY_IPV4)
+    g_socket_set_option (socket, IPPROTO_IP, IP_MULTICAST_ALL, all, NULL);
+  else
+#endif
+    g_socket_set_option (socket, IPPROTO_IPV6, IPV6_MULTICAST_ALL, all, NULL);
 }
 
 /* GSocket has no call for IP_MULTICAST_IF. */
@@ -99,16 +132,18 @@ _chorus_socket_set_multicast_interface (GSocket  *socket,
                                         GError  **error)
 {
   struct ip_mreqn mreq = { .imr_ifindex = (int) ifindex };
+  int index6 = (int) ifindex;
   char name[IF_NAMESIZE] = "";
+  int result;
 
-  if (g_socket_get_family (socket) != G_SOCKET_FAMILY_IPV4)
-    {
-      g_set_error_literal (error, CHORUS_ERROR, CHORUS_ERROR_UNSUPPORTED,
-                           _("Choosing the interface is supported for IPv4 only so far"));
-      return FALSE;
-    }
+  if (g_socket_get_family (socket) == G_SOCKET_FAMILY_IPV4)
+    result = setsockopt (g_socket_get_fd (socket), IPPROTO_IP, IP_MULTICAST_IF, &mreq,
+                         sizeof mreq);
+  else
+    result = setsockopt (g_socket_get_fd (socket), IPPROTO_IPV6, IPV6_MULTICAST_IF, &index6,
+                         sizeof index6);
 
-  if (setsockopt (g_socket_get_fd (socket), IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof mreq) < 0)
+  if (result < 0)
     {
       int saved_errno = errno;
 
@@ -121,75 +156,161 @@ _chorus_socket_set_multicast_interface (GSocket  *socket,
   return TRUE;
 }
 
+/* The group (and source) as the protocol-independent requests take them. */
+static void
+fill_storage (struct sockaddr_storage *storage,
+              GInetAddress            *address)
+{
+  memset (storage, 0, sizeof *storage);
+
+  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4)
+    {
+      struct sockaddr_in *in = (struct sockaddr_in *) storage;
+
+      in->sin_family = AF_INET;
+      memcpy (&in->sin_addr, g_inet_address_to_bytes (address), sizeof in->sin_addr);
+    }
+  else
+    {
+      struct sockaddr_in6 *in6 = (struct sockaddr_in6 *) storage;
+
+      in6->sin6_family = AF_INET6;
+      memcpy (&in6->sin6_addr, g_inet_address_to_bytes (address), sizeof in6->sin6_addr);
+    }
+}
+
+static int
+level_of (GInetAddress *group)
+{
+  return g_inet_address_get_family (group) == G_SOCKET_FAMILY_IPV4 ? IPPROTO_IP : IPPROTO_IPV6;
+}
+
+/* option on (group, source), or on the group alone when source is NULL. */
+static int
+group_request (GSocket      *socket,
+               int           option,
+               GInetAddress *group,
+               GInetAddress *source,
+               guint         ifindex)
+{
+  if (source == NULL)
+    {
+      struct group_req request = { .gr_interface = ifindex };
+
+      fill_storage (&request.gr_group, group);
+      return setsockopt (g_socket_get_fd (socket), level_of (group), option, &request,
+                         sizeof request);
+    }
+  else
+    {
+      struct group_source_req request = { .gsr_interface = ifindex };
+
+      fill_storage (&request.gsr_group, group);
+      fill_storage (&request.gsr_source, source);
+      return setsockopt (g_socket_get_fd (socket), level_of (group), option, &request,
+                         sizeof request);
+    }
+}
+
 /*
  * _chorus_socket_join:
+ * @source: (nullable): join for this source only (source-specific
+ *   multicast); %NULL for any source
  * @ifindex: the interface to join on, or 0 for the routing table's choice
  *
  * Joins by interface index rather than name, so that an interface that
  * went away since it was checked fails the join (ENODEV) instead of
- * quietly becoming "any interface".
+ * quietly becoming "any interface". Joining a group again for another
+ * source adds that source.
+ *
+ * @no_room (out) (optional) is set when the join failed because the socket
+ * holds as many groups (or sources) as the system allows one socket
+ * (net.ipv4.igmp_max_memberships, 20 by default): another socket can
+ * take more.
  */
 gboolean
 _chorus_socket_join (GSocket       *socket,
                      GInetAddress  *group,
+                     GInetAddress  *source,
                      guint          ifindex,
+                     gboolean      *no_room,
                      GError       **error)
 {
-  struct ip_mreqn mreq = { .imr_ifindex = (int) ifindex };
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *group_text = g_inet_address_to_string (group);
+  g_autofree char *source_text = source ? g_inet_address_to_string (source) : NULL;
+  char name[IF_NAMESIZE] = "?";
+  int saved_errno;
 
-  if (ifindex == 0 || g_inet_address_get_family (group) != G_SOCKET_FAMILY_IPV4)
-    {
-      if (ifindex != 0)
-        {
-          g_set_error_literal (error, CHORUS_ERROR, CHORUS_ERROR_UNSUPPORTED,
-                               _("Choosing the interface is supported for IPv4 only so far"));
-          return FALSE;
-        }
+  if (no_room != NULL)
+    *no_room = FALSE;
 
-      if (g_socket_join_multicast_group (socket, group, FALSE, NULL, &local_error))
-        return TRUE;
+  if (group_request (socket, source ? MCAST_JOIN_SOURCE_GROUP : MCAST_JOIN_GROUP, group, source,
+                     ifindex) == 0)
+    return TRUE;
 
-      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK,
-                   _("Could not join %s: %s (does a route cover multicast?)"), group_text,
-                   local_error->message);
-      return FALSE;
-    }
+  saved_errno = errno;
+  if (no_room != NULL)
+    *no_room = saved_errno == ENOBUFS;
+  if (ifindex != 0)
+    if_indextoname (ifindex, name);
 
-  memcpy (&mreq.imr_multiaddr, g_inet_address_to_bytes (group), sizeof mreq.imr_multiaddr);
+  if (source != NULL && ifindex != 0)
+    g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK,
+                 _("Could not join %s for the source %s on %s: %s"), group_text, source_text,
+                 name, g_strerror (saved_errno));
+  else if (source != NULL)
+    g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK,
+                 _("Could not join %s for the source %s: %s (does a route cover multicast?)"),
+                 group_text, source_text, g_strerror (saved_errno));
+  else if (ifindex != 0)
+    g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK, _("Could not join %s on %s: %s"),
+                 group_text, name, g_strerror (saved_errno));
+  else
+    g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK,
+                 _("Could not join %s: %s (does a route cover multicast?)"), group_text,
+                 g_strerror (saved_errno));
 
-  if (setsockopt (g_socket_get_fd (socket), IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof mreq) < 0)
-    {
-      int saved_errno = errno;
-      char name[IF_NAMESIZE] = "?";
-
-      if_indextoname (ifindex, name);
-      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK, _("Could not join %s on %s: %s"),
-                   group_text, name, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  return TRUE;
+  return FALSE;
 }
 
-/* Leaves what _chorus_socket_join() joined, also on an interface that has
- * gone away since; errors do not matter here. */
+/*
+ * _chorus_socket_block_source:
+ *
+ * Stops one source of a group joined for any source from reaching this
+ * socket (the group's filter goes to exclude mode).
+ */
+gboolean
+_chorus_socket_block_source (GSocket       *socket,
+                             GInetAddress  *group,
+                             GInetAddress  *source,
+                             guint          ifindex,
+                             GError       **error)
+{
+  int saved_errno;
+  g_autofree char *group_text = NULL;
+  g_autofree char *source_text = NULL;
+
+  if (group_request (socket, MCAST_BLOCK_SOURCE, group, source, ifindex) == 0)
+    return TRUE;
+
+  saved_errno = errno;
+  group_text = g_inet_address_to_string (group);
+  source_text = g_inet_address_to_string (source);
+  g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK,
+               _("Could not keep out the source %s of %s: %s"), source_text, group_text,
+               g_strerror (saved_errno));
+
+  return FALSE;
+}
+
+/* Leaves what _chorus_socket_join() joined, every source of it, also on
+ * an interface that has gone away since; errors do not matter here. */
 void
 _chorus_socket_leave (GSocket      *socket,
                       GInetAddress *group,
                       guint         ifindex)
 {
-  struct ip_mreqn mreq = { .imr_ifindex = (int) ifindex };
-
-  if (g_inet_address_get_family (group) != G_SOCKET_FAMILY_IPV4)
-    {
-      g_socket_leave_multicast_group (socket, group, FALSE, NULL, NULL);
-      return;
-    }
-
-  memcpy (&mreq.imr_multiaddr, g_inet_address_to_bytes (group), sizeof mreq.imr_multiaddr);
-  setsockopt (g_socket_get_fd (socket), IPPROTO_IP, IP_DROP_MEMBERSHIP, &mreq, sizeof mreq);
+  group_request (socket, MCAST_LEAVE_GROUP, group, NULL, ifindex);
 }
 
 /*
@@ -636,6 +757,52 @@ _chorus_datagram_get_source (const ChorusDatagram *d,
   *size = 0;
   *port = 0;
   return NULL;
+}
+
+/*
+ * _chorus_sockaddr_to_string:
+ * @address: a struct sockaddr_in or sockaddr_in6
+ *
+ * The address as people write it; a link-local IPv6 address gets its
+ * zone, the interface it is on: "fe80::1%eth0" (the index when the
+ * interface has no name any more).
+ */
+char *
+_chorus_sockaddr_to_string (const struct sockaddr *address,
+                            gsize                  size)
+{
+  char text[INET6_ADDRSTRLEN] = "";
+
+  if (address->sa_family == AF_INET6 && size >= sizeof (struct sockaddr_in6))
+    {
+      const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *) (const void *) address;
+      char name[IF_NAMESIZE];
+
+      inet_ntop (AF_INET6, &in6->sin6_addr, text, sizeof text);
+      if (in6->sin6_scope_id == 0)
+        return g_strdup (text);
+      if (if_indextoname (in6->sin6_scope_id, name) != NULL)
+        return g_strdup_printf ("%s%%%s", text, name);
+      return g_strdup_printf ("%s%%%u", text, in6->sin6_scope_id);
+    }
+
+  if (address->sa_family == AF_INET && size >= sizeof (struct sockaddr_in))
+    inet_ntop (AF_INET, &((const struct sockaddr_in *) (const void *) address)->sin_addr, text,
+               sizeof text);
+
+  return g_strdup (text);
+}
+
+/* The same for an address object. */
+char *
+_chorus_socket_address_to_string (GInetSocketAddress *address)
+{
+  struct sockaddr_storage native;
+
+  if (!g_socket_address_to_native (G_SOCKET_ADDRESS (address), &native, sizeof native, NULL))
+    return g_inet_address_to_string (g_inet_socket_address_get_address (address));
+
+  return _chorus_sockaddr_to_string ((const struct sockaddr *) &native, sizeof native);
 }
 
 GInetSocketAddress *
