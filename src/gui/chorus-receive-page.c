@@ -54,6 +54,8 @@ struct _ChorusReceivePage
   GtkNoSelection    *selection;
   GtkWidget         *sources_box;
   GtkNoSelection    *sources_selection;
+  GtkWidget         *groups_box;
+  GtkNoSelection    *groups_selection;
 };
 
 G_DEFINE_FINAL_TYPE (ChorusReceivePage, chorus_receive_page, ADW_TYPE_BIN)
@@ -66,8 +68,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* Groups one receiver joins at most: the receiver's own bound. */
-#define MAX_GROUPS 1024
+#define MAX_GROUPS CHORUS_RECEIVER_MAX_GROUPS
 
 static const char *
 field_text (ChorusField *field)
@@ -246,6 +247,36 @@ chorus_receive_page_push_name (ChorusReceivePage *self)
 
   if (strlen (name) <= CHORUS_WIRE_NAME_MAX)
     chorus_receiver_set_name (self->receiver, name);
+}
+
+/* The counts per group, for a run of more than one. */
+static void
+on_groups_changed (ChorusReceivePage *self)
+{
+  GListModel *groups = chorus_receiver_get_groups (self->receiver);
+
+  gtk_widget_set_visible (self->groups_box, g_list_model_get_n_items (groups) > 1);
+}
+
+/* What the page says it listens on: the group and port, or how many
+ * groups on which port. */
+static char *
+chorus_receive_page_format_listening (ChorusReceivePage *self)
+{
+  GListModel *groups = chorus_receiver_get_groups (self->receiver);
+  guint n_groups = g_list_model_get_n_items (groups);
+  guint port = chorus_receiver_get_port (self->receiver);
+  g_autoptr(ChorusMembership) first = NULL;
+
+  if (n_groups > 1)
+    /* Translators: %u are a number of groups, then a port */
+    return g_strdup_printf (ngettext ("%u group on port %u", "%u groups on port %u", n_groups),
+                            n_groups, port);
+
+  first = n_groups == 1 ? g_list_model_get_item (groups, 0) : NULL;
+  return _chorus_format_endpoint (first != NULL ? chorus_membership_get_group (first)
+                                                : chorus_receiver_get_group (self->receiver),
+                                  port);
 }
 
 static void
@@ -448,8 +479,7 @@ on_problem_changed (ChorusReceivePage *self)
     }
   else
     {
-      endpoint = _chorus_format_endpoint (chorus_receiver_get_group (self->receiver),
-                                          chorus_receiver_get_port (self->receiver));
+      endpoint = chorus_receive_page_format_listening (self);
       /* Translators: %s is a group and port, such as 224.3.29.71:10000 */
       status = g_strdup_printf (_("Listening on %s"), endpoint);
       gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "warning");
@@ -479,8 +509,7 @@ on_running_changed (ChorusReceivePage *self)
       gtk_widget_remove_css_class (button, "suggested-action");
       gtk_widget_add_css_class (button, "destructive-action");
 
-      endpoint = _chorus_format_endpoint (chorus_receiver_get_group (self->receiver),
-                                          chorus_receiver_get_port (self->receiver));
+      endpoint = chorus_receive_page_format_listening (self);
       /* Translators: %s is a group and port, such as 224.3.29.71:10000 */
       status = g_strdup_printf (_("Listening on %s"), endpoint);
       gtk_label_set_text (self->status_label, status);
@@ -524,6 +553,8 @@ chorus_receive_page_toggle_action (GtkWidget  *widget,
   chorus_receiver_set_group (self->receiver,
                              gtk_editable_get_text (GTK_EDITABLE (self->group.row)));
   chorus_receiver_set_port (self->receiver, port);
+  chorus_receiver_set_include_sources (self->receiver, field_text (&self->sources));
+  chorus_receiver_set_exclude_sources (self->receiver, field_text (&self->exclude));
   chorus_receiver_set_reply (self->receiver,
                              gtk_editable_get_text (GTK_EDITABLE (self->reply.row)));
 
@@ -720,6 +751,7 @@ chorus_receive_page_class_init (ChorusReceivePageClass *klass)
 
   g_type_ensure (CHORUS_TYPE_INTERFACE_ROW);
   g_type_ensure (CHORUS_TYPE_MESSAGE);
+  g_type_ensure (CHORUS_TYPE_MEMBERSHIP);
   g_type_ensure (CHORUS_TYPE_SOURCE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -753,6 +785,8 @@ chorus_receive_page_class_init (ChorusReceivePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, warning_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, sources_box);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, sources_selection);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, groups_box);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, groups_selection);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, answer_row);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, answer_switch);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, errors_label);
@@ -896,7 +930,12 @@ chorus_receive_page_init (ChorusReceivePage *self)
 
   chorus_receive_page_push_reply (self);
   chorus_receive_page_push_name (self);
+  gtk_no_selection_set_model (self->groups_selection, chorus_receiver_get_groups (self->receiver));
+  g_signal_connect_object (chorus_receiver_get_groups (self->receiver), "items-changed",
+                           G_CALLBACK (on_groups_changed), self, G_CONNECT_SWAPPED);
+
   on_sources_changed (self);
+  on_groups_changed (self);
   on_running_changed (self);
   chorus_receive_page_update_counts (self);
   on_dropped_changed (self);
