@@ -7,6 +7,8 @@
 
 #include <adwaita.h>
 
+#include "chorus-address.h"
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -29,5 +31,14 @@ void      _chorus_show_toast          (GtkWidget    *widget,
 char     *_chorus_format_clock        (gint64        wall_usec);
 char     *_chorus_format_endpoint     (const char   *address,
                                        guint         port);
+gboolean  _chorus_check_interface     (ChorusGroup  *group,
+                                       guint         ifindex,
+                                       GError      **error);
+void      _chorus_explain_group       (GtkLabel     *explain,
+                                       GtkLabel     *warning,
+                                       ChorusGroup  *group,
+                                       guint         n_groups,
+                                       guint         mtu,
+                                       gsize         payload);
 
 G_END_DECLS

@@ -5,8 +5,11 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
+#include "chorus-error.h"
+#include "chorus-explain.h"
 #include "chorus-gui-utils-private.h"
 
 /*
@@ -201,4 +204,99 @@ _chorus_format_endpoint (const char *address,
     return g_strdup_printf ("[%s]:%u", address, port);
 
   return g_strdup_printf ("%s:%u", address, port);
+}
+
+/*
+ * _chorus_check_interface:
+ * @group: a valid group
+ * @ifindex: the index of the interface chosen on the page, or 0
+ *
+ * Whether @group can be used with the interface chosen: a link-local or
+ * interface-local IPv6 group needs one. The core's message speaks of the
+ * command line's -I; the window has a row for it.
+ */
+gboolean
+_chorus_check_interface (ChorusGroup  *group,
+                         guint         ifindex,
+                         GError      **error)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *address = NULL;
+
+  g_return_val_if_fail (group != NULL, FALSE);
+
+  if (ifindex != 0 || chorus_group_get_ifindex (group) != 0
+      || !chorus_group_needs_interface (group))
+    return chorus_check_group_interface (group, ifindex, error);
+
+  text = chorus_group_to_string (group);
+  address = g_inet_address_to_string (chorus_group_get_address (group));
+  if (chorus_group_get_scope (group) == CHORUS_SCOPE_INTERFACE_LOCAL)
+    g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_INTERFACE,
+                 /* Translators: %s are an IPv6 group, then its address, as in ff01::1 */
+                 _("%s is interface-local: choose an interface below, or write it as %s%%eth0"),
+                 text, address);
+  else
+    g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_INTERFACE,
+                 /* Translators: %s are an IPv6 group, then its address, as in ff02::1 */
+                 _("%s is link-local: choose an interface below, or write it as %s%%eth0"), text,
+                 address);
+
+  return FALSE;
+}
+
+/*
+ * _chorus_explain_group:
+ * @explain: the line under the group field that says what the group is
+ * @warning: the line under it for what to know before using it
+ * @group: (nullable): the group typed, or its first one; %NULL while the
+ *   field is not valid, whose error then says enough
+ * @n_groups: how many groups were typed
+ * @mtu: the chosen interface's MTU, or 0 when unknown
+ * @payload: the size of what is sent, or 0 when unknown
+ */
+void
+_chorus_explain_group (GtkLabel    *explain,
+                       GtkLabel    *warning,
+                       ChorusGroup *group,
+                       guint        n_groups,
+                       guint        mtu,
+                       gsize        payload)
+{
+  g_autoptr(ChorusExplanation) explanation = NULL;
+  g_autofree char *summary = NULL;
+  const char *const *warnings;
+
+  g_return_if_fail (GTK_IS_LABEL (explain));
+  g_return_if_fail (GTK_IS_LABEL (warning));
+
+  if (group == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (explain), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (warning), FALSE);
+      return;
+    }
+
+  /* A size the group cannot carry is the message field's error already. */
+  if (payload > chorus_group_get_max_payload (group))
+    payload = 0;
+
+  explanation = chorus_explain (group, mtu, payload);
+  summary = chorus_explanation_get_summary (explanation);
+  if (n_groups > 1)
+    {
+      g_autofree char *first = g_steal_pointer (&summary);
+
+      /* Translators: %u is a number of groups, more than one; %s says
+       * what the first one is */
+      summary = g_strdup_printf (ngettext ("%u group; the first: %s", "%u groups; the first: %s",
+                                           n_groups),
+                                 n_groups, first);
+    }
+  gtk_label_set_text (explain, summary);
+  gtk_widget_set_visible (GTK_WIDGET (explain), TRUE);
+
+  warnings = chorus_explanation_get_warnings (explanation);
+  gtk_label_set_text (warning, warnings[0] != NULL ? warnings[0] : "");
+  gtk_widget_set_visible (GTK_WIDGET (warning), warnings[0] != NULL);
 }

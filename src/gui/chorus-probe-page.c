@@ -14,6 +14,7 @@
 #include "chorus-error.h"
 #include "chorus-export.h"
 #include "chorus-gui-utils-private.h"
+#include "chorus-interface-row.h"
 #include "chorus-probe-page.h"
 #include "chorus-probe.h"
 #include "chorus-rtt-chart.h"
@@ -46,6 +47,9 @@ struct _ChorusProbePage
   ChorusField         spread;
   ChorusField         wait;
 
+  ChorusInterfaceRow *interface_row;
+  GtkLabel           *explain_label;
+  GtkLabel           *warning_label;
   AdwExpanderRow     *timing_row;
   GtkWidget          *controls_box;
   guint               reveal_id;
@@ -65,6 +69,14 @@ struct _ChorusProbePage
 };
 
 G_DEFINE_FINAL_TYPE (ChorusProbePage, chorus_probe_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_INTERFACES,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /* What the fields say, once every one of them is valid. */
 typedef struct
@@ -161,6 +173,12 @@ chorus_probe_page_check (ChorusProbePage *self,
                             &wait_error))
     check_at_most (request->wait, MAX_SECONDS, _("Wait time"), &wait_error);
 
+  if (request->group != NULL
+      && !_chorus_check_interface (request->group,
+                                   chorus_interface_row_get_ifindex (self->interface_row),
+                                   &group_error))
+    g_clear_pointer (&request->group, chorus_group_unref);
+
   /* A probe carries the message after its own fields; it is padded to
    * at least this size, which covers them. */
   if (request->group != NULL)
@@ -168,6 +186,14 @@ chorus_probe_page_check (ChorusProbePage *self,
                                strlen (field_text (&self->message))
                                  + CHORUS_WIRE_PROBE_MIN_SIZE,
                                &message_error);
+
+  {
+    ChorusInterface *interface = chorus_interface_row_get_interface (self->interface_row);
+
+    _chorus_explain_group (self->explain_label, self->warning_label, request->group, 1,
+                           interface != NULL ? chorus_interface_get_mtu (interface) : 0,
+                           strlen (field_text (&self->message)) + CHORUS_WIRE_PROBE_MIN_SIZE);
+  }
 
   {
     ChorusField *const fields[] = { &self->group, &self->port, &self->ttl, &self->message,
@@ -851,6 +877,42 @@ chorus_probe_page_finalize (GObject *object)
   G_OBJECT_CLASS (chorus_probe_page_parent_class)->finalize (object);
 }
 
+static void
+chorus_probe_page_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  ChorusProbePage *self = CHORUS_PROBE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_INTERFACES:
+      g_value_set_object (value, chorus_interface_row_get_interfaces (self->interface_row));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+chorus_probe_page_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  ChorusProbePage *self = CHORUS_PROBE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_INTERFACES:
+      chorus_interface_row_set_interfaces (self->interface_row, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 #define BIND_FIELD(name)                                                                      \
   G_STMT_START                                                                                \
   {                                                                                           \
@@ -869,10 +931,19 @@ chorus_probe_page_class_init (ChorusProbePageClass *klass)
 
   object_class->dispose = chorus_probe_page_dispose;
   object_class->finalize = chorus_probe_page_finalize;
+  object_class->get_property = chorus_probe_page_get_property;
+  object_class->set_property = chorus_probe_page_set_property;
   widget_class->map = chorus_probe_page_map;
   widget_class->unmap = chorus_probe_page_unmap;
 
+  /* The host's interfaces, to choose the one to probe on. */
+  properties[PROP_INTERFACES] =
+    g_param_spec_object ("interfaces", NULL, NULL, CHORUS_TYPE_INTERFACE_LIST,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
   g_type_ensure (CHORUS_TYPE_RESPONDER);
+  g_type_ensure (CHORUS_TYPE_INTERFACE_ROW);
   g_type_ensure (CHORUS_TYPE_RTT_CHART);
   g_type_ensure (CHORUS_TYPE_CLOCK);
 
@@ -886,6 +957,9 @@ chorus_probe_page_class_init (ChorusProbePageClass *klass)
   BIND_FIELD (count);
   BIND_FIELD (spread);
   BIND_FIELD (wait);
+  gtk_widget_class_bind_template_child (widget_class, ChorusProbePage, interface_row);
+  gtk_widget_class_bind_template_child (widget_class, ChorusProbePage, explain_label);
+  gtk_widget_class_bind_template_child (widget_class, ChorusProbePage, warning_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusProbePage, timing_row);
   gtk_widget_class_bind_template_child (widget_class, ChorusProbePage, controls_box);
   gtk_widget_class_bind_template_child (widget_class, ChorusProbePage, errors_label);
@@ -968,6 +1042,10 @@ chorus_probe_page_init (ChorusProbePage *self)
   g_settings_bind (self->settings, "probe-spread", self->spread.row, "text",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "probe-wait", self->wait.row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "probe-interface", self->interface_row, "interface-name",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_object_bind_property (self->interface_row, "interface-name", self->sender, "interface",
+                          G_BINDING_SYNC_CREATE);
 
   on_field_changed (self);
   on_running_changed (self);

@@ -12,6 +12,7 @@
 #include "chorus-error.h"
 #include "chorus-probe.h"
 #include "chorus-gui-utils-private.h"
+#include "chorus-interface-row.h"
 #include "chorus-receive-page.h"
 #include "chorus-ring-model.h"
 
@@ -27,6 +28,12 @@ struct _ChorusReceivePage
   ChorusField        port;
   ChorusField        reply;
   ChorusField        name;
+  ChorusField        sources;
+  ChorusField        exclude;
+
+  ChorusInterfaceRow *interface_row;
+  GtkLabel          *explain_label;
+  GtkLabel          *warning_label;
 
   AdwActionRow      *answer_row;
   GtkSwitch         *answer_switch;
@@ -47,38 +54,149 @@ struct _ChorusReceivePage
   GtkNoSelection    *selection;
   GtkWidget         *sources_box;
   GtkNoSelection    *sources_selection;
+  GtkWidget         *groups_box;
+  GtkNoSelection    *groups_selection;
 };
 
 G_DEFINE_FINAL_TYPE (ChorusReceivePage, chorus_receive_page, ADW_TYPE_BIN)
 
+enum {
+  PROP_0,
+  PROP_INTERFACES,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+#define MAX_GROUPS CHORUS_RECEIVER_MAX_GROUPS
+
+static const char *
+field_text (ChorusField *field)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (field->row));
+}
+
+/* Checks a list of source addresses, separated by commas or spaces, as
+ * the receiver reads them. Returns how many there are, or -1 with
+ * @error set. */
+static int
+check_sources (const char     *text,
+               GSocketFamily   family,
+               GError        **error)
+{
+  g_auto(GStrv) items = g_strsplit_set (text, ", \t\n", -1);
+  int n_sources = 0;
+
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      g_autoptr(GInetAddress) address = NULL;
+
+      if (items[i][0] == '\0')
+        continue;
+      address = chorus_parse_source (items[i], family, error);
+      if (address == NULL)
+        return -1;
+      n_sources++;
+    }
+
+  return n_sources;
+}
+
+/* The sources say whom to receive from, or whom to keep out; a
+ * source-specific group needs the former and cannot have the latter. */
+static void
+check_source_fields (ChorusReceivePage  *self,
+                     GPtrArray          *groups,
+                     GError            **sources_error,
+                     GError            **exclude_error)
+{
+  ChorusGroup *specific = NULL;
+  GSocketFamily family;
+  int n_sources;
+  int n_excluded;
+
+  /* Until the groups are valid, their family is not known. */
+  if (groups == NULL)
+    return;
+
+  family = chorus_group_get_family (g_ptr_array_index (groups, 0));
+  for (guint i = 0; i < groups->len && specific == NULL; i++)
+    if (chorus_group_is_source_specific (g_ptr_array_index (groups, i)))
+      specific = g_ptr_array_index (groups, i);
+
+  n_sources = check_sources (field_text (&self->sources), family, sources_error);
+  n_excluded = check_sources (field_text (&self->exclude), family, exclude_error);
+
+  if (n_sources == 0 && specific != NULL)
+    {
+      g_autofree char *text = chorus_group_to_string (specific);
+
+      g_set_error (sources_error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
+                   /* Translators: %s is a group, such as 232.1.1.1 */
+                   _("%s is a source-specific group: enter the senders to receive it from"),
+                   text);
+    }
+
+  if (n_excluded > 0 && specific != NULL)
+    {
+      g_autofree char *text = chorus_group_to_string (specific);
+
+      g_set_error (exclude_error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
+                   /* Translators: %s is a group, such as 232.1.1.1 */
+                   _("%s is a source-specific group: it comes from its sources only, so none "
+                     "can be excluded"),
+                   text);
+    }
+  else if (n_excluded > 0 && n_sources > 0)
+    {
+      g_set_error_literal (exclude_error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
+                           _("Enter either the sources to receive from or the sources to "
+                             "exclude, not both"));
+    }
+}
+
 /* Checks every field and marks the invalid ones. Returns whether all are
- * valid, with the group and port in @group and @port. */
+ * valid, with the groups and port in @groups and @port. */
 static gboolean
 chorus_receive_page_check (ChorusReceivePage  *self,
-                           ChorusGroup       **group,
+                           GPtrArray         **groups,
                            guint16            *port)
 {
   g_autoptr(GError) group_error = NULL;
   g_autoptr(GError) port_error = NULL;
+  g_autoptr(GError) sources_error = NULL;
+  g_autoptr(GError) exclude_error = NULL;
   g_autoptr(GError) reply_error = NULL;
   g_autoptr(GError) name_error = NULL;
+  guint ifindex = chorus_interface_row_get_ifindex (self->interface_row);
+  ChorusInterface *interface = chorus_interface_row_get_interface (self->interface_row);
 
-  if (strlen (gtk_editable_get_text (GTK_EDITABLE (self->name.row))) > CHORUS_WIRE_NAME_MAX)
+  if (strlen (field_text (&self->name)) > CHORUS_WIRE_NAME_MAX)
     g_set_error (&name_error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
                  /* Translators: %d is a number of bytes */
                  _("The answer name is at most %d bytes long"), CHORUS_WIRE_NAME_MAX);
 
-  *group = chorus_group_parse (gtk_editable_get_text (GTK_EDITABLE (self->group.row)),
-                               &group_error);
-  chorus_parse_port (gtk_editable_get_text (GTK_EDITABLE (self->port.row)), port, &port_error);
-  if (*group != NULL)
-    chorus_check_payload_size (*group,
-                               strlen (gtk_editable_get_text (GTK_EDITABLE (self->reply.row))),
+  *groups = chorus_group_parse_list (field_text (&self->group), MAX_GROUPS, &group_error);
+  for (guint i = 0; *groups != NULL && i < (*groups)->len; i++)
+    if (!_chorus_check_interface (g_ptr_array_index (*groups, i), ifindex, &group_error))
+      g_clear_pointer (groups, g_ptr_array_unref);
+
+  chorus_parse_port (field_text (&self->port), port, &port_error);
+  check_source_fields (self, *groups, &sources_error, &exclude_error);
+  if (*groups != NULL)
+    chorus_check_payload_size (g_ptr_array_index (*groups, 0), strlen (field_text (&self->reply)),
                                &reply_error);
 
+  _chorus_explain_group (self->explain_label, self->warning_label,
+                         *groups != NULL ? g_ptr_array_index (*groups, 0) : NULL,
+                         *groups != NULL ? (*groups)->len : 0,
+                         interface != NULL ? chorus_interface_get_mtu (interface) : 0, 0);
+
   {
-    ChorusField *const fields[] = { &self->group, &self->port, &self->reply, &self->name };
-    const GError *const errors[] = { group_error, port_error, reply_error, name_error };
+    ChorusField *const fields[] = { &self->group, &self->port, &self->sources, &self->exclude,
+                                    &self->reply, &self->name };
+    const GError *const errors[] = { group_error, port_error, sources_error, exclude_error,
+                                     reply_error, name_error };
 
     return _chorus_fields_report (fields, errors, G_N_ELEMENTS (fields), self->errors_label);
   }
@@ -87,11 +205,11 @@ chorus_receive_page_check (ChorusReceivePage  *self,
 static void
 chorus_receive_page_update_action (ChorusReceivePage *self)
 {
-  g_autoptr(ChorusGroup) group = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
   gboolean valid;
   guint16 port;
 
-  valid = chorus_receive_page_check (self, &group, &port);
+  valid = chorus_receive_page_check (self, &groups, &port);
 
   /* Stopping is always possible. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "receive.toggle",
@@ -113,10 +231,11 @@ static void
 chorus_receive_page_push_reply (ChorusReceivePage *self)
 {
   const char *reply = gtk_editable_get_text (GTK_EDITABLE (self->reply.row));
-  g_autoptr(ChorusGroup) group = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
 
-  group = chorus_group_parse (gtk_editable_get_text (GTK_EDITABLE (self->group.row)), NULL);
-  if (group != NULL && chorus_check_payload_size (group, strlen (reply), NULL))
+  groups = chorus_group_parse_list (field_text (&self->group), MAX_GROUPS, NULL);
+  if (groups != NULL
+      && chorus_check_payload_size (g_ptr_array_index (groups, 0), strlen (reply), NULL))
     chorus_receiver_set_reply (self->receiver, reply);
 }
 
@@ -128,6 +247,36 @@ chorus_receive_page_push_name (ChorusReceivePage *self)
 
   if (strlen (name) <= CHORUS_WIRE_NAME_MAX)
     chorus_receiver_set_name (self->receiver, name);
+}
+
+/* The counts per group, for a run of more than one. */
+static void
+on_groups_changed (ChorusReceivePage *self)
+{
+  GListModel *groups = chorus_receiver_get_groups (self->receiver);
+
+  gtk_widget_set_visible (self->groups_box, g_list_model_get_n_items (groups) > 1);
+}
+
+/* What the page says it listens on: the group and port, or how many
+ * groups on which port. */
+static char *
+chorus_receive_page_format_listening (ChorusReceivePage *self)
+{
+  GListModel *groups = chorus_receiver_get_groups (self->receiver);
+  guint n_groups = g_list_model_get_n_items (groups);
+  guint port = chorus_receiver_get_port (self->receiver);
+  g_autoptr(ChorusMembership) first = NULL;
+
+  if (n_groups > 1)
+    /* Translators: %u are a number of groups, then a port */
+    return g_strdup_printf (ngettext ("%u group on port %u", "%u groups on port %u", n_groups),
+                            n_groups, port);
+
+  first = n_groups == 1 ? g_list_model_get_item (groups, 0) : NULL;
+  return _chorus_format_endpoint (first != NULL ? chorus_membership_get_group (first)
+                                                : chorus_receiver_get_group (self->receiver),
+                                  port);
 }
 
 static void
@@ -299,6 +448,15 @@ chorus_receive_page_update_sensitivity (ChorusReceivePage *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->port.row),
                             !running && g_settings_is_writable (self->settings,
                                                                 "receive-port"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->interface_row),
+                            !running && g_settings_is_writable (self->settings,
+                                                                "receive-interface"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sources.row),
+                            !running && g_settings_is_writable (self->settings,
+                                                                "receive-sources"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->exclude.row),
+                            !running && g_settings_is_writable (self->settings,
+                                                                "receive-exclude-sources"));
 }
 
 /* The interface went away or down under the running receiver: say so
@@ -321,8 +479,7 @@ on_problem_changed (ChorusReceivePage *self)
     }
   else
     {
-      endpoint = _chorus_format_endpoint (chorus_receiver_get_group (self->receiver),
-                                          chorus_receiver_get_port (self->receiver));
+      endpoint = chorus_receive_page_format_listening (self);
       /* Translators: %s is a group and port, such as 224.3.29.71:10000 */
       status = g_strdup_printf (_("Listening on %s"), endpoint);
       gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "warning");
@@ -352,8 +509,7 @@ on_running_changed (ChorusReceivePage *self)
       gtk_widget_remove_css_class (button, "suggested-action");
       gtk_widget_add_css_class (button, "destructive-action");
 
-      endpoint = _chorus_format_endpoint (chorus_receiver_get_group (self->receiver),
-                                          chorus_receiver_get_port (self->receiver));
+      endpoint = chorus_receive_page_format_listening (self);
       /* Translators: %s is a group and port, such as 224.3.29.71:10000 */
       status = g_strdup_printf (_("Listening on %s"), endpoint);
       gtk_label_set_text (self->status_label, status);
@@ -381,7 +537,7 @@ chorus_receive_page_toggle_action (GtkWidget  *widget,
                                    GVariant   *parameter)
 {
   ChorusReceivePage *self = CHORUS_RECEIVE_PAGE (widget);
-  g_autoptr(ChorusGroup) group = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
   g_autoptr(GError) error = NULL;
   guint16 port;
 
@@ -391,12 +547,14 @@ chorus_receive_page_toggle_action (GtkWidget  *widget,
       return;
     }
 
-  if (!chorus_receive_page_check (self, &group, &port))
+  if (!chorus_receive_page_check (self, &groups, &port))
     return;
 
   chorus_receiver_set_group (self->receiver,
                              gtk_editable_get_text (GTK_EDITABLE (self->group.row)));
   chorus_receiver_set_port (self->receiver, port);
+  chorus_receiver_set_include_sources (self->receiver, field_text (&self->sources));
+  chorus_receiver_set_exclude_sources (self->receiver, field_text (&self->exclude));
   chorus_receiver_set_reply (self->receiver,
                              gtk_editable_get_text (GTK_EDITABLE (self->reply.row)));
 
@@ -539,6 +697,42 @@ chorus_receive_page_finalize (GObject *object)
 }
 
 static void
+chorus_receive_page_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  ChorusReceivePage *self = CHORUS_RECEIVE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_INTERFACES:
+      g_value_set_object (value, chorus_interface_row_get_interfaces (self->interface_row));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+chorus_receive_page_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  ChorusReceivePage *self = CHORUS_RECEIVE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_INTERFACES:
+      chorus_interface_row_set_interfaces (self->interface_row, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 chorus_receive_page_class_init (ChorusReceivePageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -546,8 +740,18 @@ chorus_receive_page_class_init (ChorusReceivePageClass *klass)
 
   object_class->dispose = chorus_receive_page_dispose;
   object_class->finalize = chorus_receive_page_finalize;
+  object_class->get_property = chorus_receive_page_get_property;
+  object_class->set_property = chorus_receive_page_set_property;
 
+  /* The host's interfaces, to choose the one to join on. */
+  properties[PROP_INTERFACES] =
+    g_param_spec_object ("interfaces", NULL, NULL, CHORUS_TYPE_INTERFACE_LIST,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (CHORUS_TYPE_INTERFACE_ROW);
   g_type_ensure (CHORUS_TYPE_MESSAGE);
+  g_type_ensure (CHORUS_TYPE_MEMBERSHIP);
   g_type_ensure (CHORUS_TYPE_SOURCE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -568,8 +772,21 @@ chorus_receive_page_class_init (ChorusReceivePageClass *klass)
                                              G_STRUCT_OFFSET (ChorusReceivePage, name.row));
   gtk_widget_class_bind_template_child_full (widget_class, "name_icon", FALSE,
                                              G_STRUCT_OFFSET (ChorusReceivePage, name.icon));
+  gtk_widget_class_bind_template_child_full (widget_class, "sources_row", FALSE,
+                                             G_STRUCT_OFFSET (ChorusReceivePage, sources.row));
+  gtk_widget_class_bind_template_child_full (widget_class, "sources_icon", FALSE,
+                                             G_STRUCT_OFFSET (ChorusReceivePage, sources.icon));
+  gtk_widget_class_bind_template_child_full (widget_class, "exclude_row", FALSE,
+                                             G_STRUCT_OFFSET (ChorusReceivePage, exclude.row));
+  gtk_widget_class_bind_template_child_full (widget_class, "exclude_icon", FALSE,
+                                             G_STRUCT_OFFSET (ChorusReceivePage, exclude.icon));
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, interface_row);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, explain_label);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, warning_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, sources_box);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, sources_selection);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, groups_box);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, groups_selection);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, answer_row);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, answer_switch);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, errors_label);
@@ -671,6 +888,23 @@ chorus_receive_page_init (ChorusReceivePage *self)
   g_signal_connect_object (self->settings, "writable-changed::receive-port",
                            G_CALLBACK (chorus_receive_page_update_sensitivity), self,
                            G_CONNECT_SWAPPED);
+  g_settings_bind (self->settings, "receive-interface", self->interface_row, "interface-name",
+                   G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_NO_SENSITIVITY);
+  g_settings_bind (self->settings, "receive-sources", self->sources.row, "text",
+                   G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_NO_SENSITIVITY);
+  g_settings_bind (self->settings, "receive-exclude-sources", self->exclude.row, "text",
+                   G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_NO_SENSITIVITY);
+  g_signal_connect_object (self->settings, "writable-changed::receive-interface",
+                           G_CALLBACK (chorus_receive_page_update_sensitivity), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "writable-changed::receive-sources",
+                           G_CALLBACK (chorus_receive_page_update_sensitivity), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "writable-changed::receive-exclude-sources",
+                           G_CALLBACK (chorus_receive_page_update_sensitivity), self,
+                           G_CONNECT_SWAPPED);
+  g_object_bind_property (self->interface_row, "interface-name", self->receiver, "interface",
+                          G_BINDING_SYNC_CREATE);
   g_settings_bind (self->settings, "receive-reply", self->reply.row, "text",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "receive-name", self->name.row, "text",
@@ -696,7 +930,12 @@ chorus_receive_page_init (ChorusReceivePage *self)
 
   chorus_receive_page_push_reply (self);
   chorus_receive_page_push_name (self);
+  gtk_no_selection_set_model (self->groups_selection, chorus_receiver_get_groups (self->receiver));
+  g_signal_connect_object (chorus_receiver_get_groups (self->receiver), "items-changed",
+                           G_CALLBACK (on_groups_changed), self, G_CONNECT_SWAPPED);
+
   on_sources_changed (self);
+  on_groups_changed (self);
   on_running_changed (self);
   chorus_receive_page_update_counts (self);
   on_dropped_changed (self);

@@ -10,6 +10,7 @@
 
 #include "chorus-address.h"
 #include "chorus-gui-utils-private.h"
+#include "chorus-interface-row.h"
 #include "chorus-send-page.h"
 
 struct _ChorusSendPage
@@ -28,6 +29,9 @@ struct _ChorusSendPage
   ChorusField     message;
   ChorusField     wait;
 
+  ChorusInterfaceRow *interface_row;
+  GtkLabel       *explain_label;
+  GtkLabel       *warning_label;
   GtkSwitch      *loopback_switch;
   GtkLabel       *errors_label;
   GtkProgressBar *progress_bar;
@@ -41,6 +45,14 @@ struct _ChorusSendPage
 };
 
 G_DEFINE_FINAL_TYPE (ChorusSendPage, chorus_send_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_INTERFACES,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /* What the fields say, once every one of them is valid. */
 typedef struct
@@ -58,6 +70,17 @@ send_request_clear (SendRequest *request)
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SendRequest, send_request_clear)
+
+static void
+chorus_send_page_explain (ChorusSendPage *self,
+                          ChorusGroup    *group,
+                          gsize           payload)
+{
+  ChorusInterface *interface = chorus_interface_row_get_interface (self->interface_row);
+
+  _chorus_explain_group (self->explain_label, self->warning_label, group, 1,
+                         interface != NULL ? chorus_interface_get_mtu (interface) : 0, payload);
+}
 
 /* Checks every field, marks the invalid ones and fills @request.
  * Returns whether all are valid. */
@@ -81,9 +104,16 @@ chorus_send_page_check (ChorusSendPage *self,
   chorus_parse_seconds (gtk_editable_get_text (GTK_EDITABLE (self->wait.row)), _("Wait time"), 0,
                         &request->wait, &wait_error);
 
+  if (request->group != NULL
+      && !_chorus_check_interface (request->group,
+                                   chorus_interface_row_get_ifindex (self->interface_row),
+                                   &group_error))
+    g_clear_pointer (&request->group, chorus_group_unref);
+
   text = gtk_editable_get_text (GTK_EDITABLE (self->message.row));
   if (request->group != NULL)
     chorus_check_payload_size (request->group, strlen (text), &message_error);
+  chorus_send_page_explain (self, request->group, strlen (text));
 
   {
     ChorusField *const fields[] = { &self->group, &self->port, &self->ttl, &self->message,
@@ -296,6 +326,42 @@ chorus_send_page_finalize (GObject *object)
 }
 
 static void
+chorus_send_page_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  ChorusSendPage *self = CHORUS_SEND_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_INTERFACES:
+      g_value_set_object (value, chorus_interface_row_get_interfaces (self->interface_row));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+chorus_send_page_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  ChorusSendPage *self = CHORUS_SEND_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_INTERFACES:
+      chorus_interface_row_set_interfaces (self->interface_row, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 chorus_send_page_class_init (ChorusSendPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -303,8 +369,17 @@ chorus_send_page_class_init (ChorusSendPageClass *klass)
 
   object_class->dispose = chorus_send_page_dispose;
   object_class->finalize = chorus_send_page_finalize;
+  object_class->get_property = chorus_send_page_get_property;
+  object_class->set_property = chorus_send_page_set_property;
+
+  /* The host's interfaces, to choose the one to send on. */
+  properties[PROP_INTERFACES] =
+    g_param_spec_object ("interfaces", NULL, NULL, CHORUS_TYPE_INTERFACE_LIST,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CHORUS_TYPE_ACK);
+  g_type_ensure (CHORUS_TYPE_INTERFACE_ROW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/chorusapp/Chorus/ui/chorus-send-page.ui");
@@ -328,6 +403,9 @@ chorus_send_page_class_init (ChorusSendPageClass *klass)
                                              G_STRUCT_OFFSET (ChorusSendPage, wait.row));
   gtk_widget_class_bind_template_child_full (widget_class, "wait_icon", FALSE,
                                              G_STRUCT_OFFSET (ChorusSendPage, wait.icon));
+  gtk_widget_class_bind_template_child (widget_class, ChorusSendPage, interface_row);
+  gtk_widget_class_bind_template_child (widget_class, ChorusSendPage, explain_label);
+  gtk_widget_class_bind_template_child (widget_class, ChorusSendPage, warning_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusSendPage, loopback_switch);
   gtk_widget_class_bind_template_child (widget_class, ChorusSendPage, errors_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusSendPage, progress_bar);
@@ -382,6 +460,10 @@ chorus_send_page_init (ChorusSendPage *self)
   g_settings_bind (self->settings, "send-wait", self->wait.row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "send-loopback", self->loopback_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "send-interface", self->interface_row, "interface-name",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_object_bind_property (self->interface_row, "interface-name", self->sender, "interface",
+                          G_BINDING_SYNC_CREATE);
 
   on_field_changed (self);
   chorus_send_page_update_results (self);

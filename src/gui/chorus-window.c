@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "chorus-interface-list.h"
 #include "chorus-probe-page.h"
 #include "chorus-receive-page.h"
 #include "chorus-send-page.h"
@@ -20,6 +21,7 @@ struct _ChorusWindow
 
   AdwViewStack         *stack;
   AdwToastOverlay      *toast_overlay;
+  ChorusInterfaceList  *interfaces;
 };
 
 G_DEFINE_FINAL_TYPE (ChorusWindow, chorus_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -73,6 +75,7 @@ chorus_window_class_init (ChorusWindowClass *klass)
   object_class->dispose = chorus_window_dispose;
   object_class->finalize = chorus_window_finalize;
 
+  g_type_ensure (CHORUS_TYPE_INTERFACE_LIST);
   g_type_ensure (CHORUS_TYPE_SEND_PAGE);
   g_type_ensure (CHORUS_TYPE_RECEIVE_PAGE);
   g_type_ensure (CHORUS_TYPE_PROBE_PAGE);
@@ -81,6 +84,7 @@ chorus_window_class_init (ChorusWindowClass *klass)
                                                "/io/github/chorusapp/Chorus/ui/chorus-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ChorusWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, ChorusWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, ChorusWindow, interfaces);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s",
                                    chorus_window_show_page_action);

@@ -85,6 +85,135 @@ test_validation (void)
   gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (page)));
 }
 
+static const char *
+label_text (GtkWidget  *page,
+            const char *name)
+{
+  GtkWidget *label = CHILD (page, name);
+
+  return gtk_widget_get_visible (label) ? gtk_label_get_text (GTK_LABEL (label)) : NULL;
+}
+
+/* What the group is, under its field: one group, or the first of many. */
+static void
+test_explain (void)
+{
+  GtkWidget *page = gui_test_window (chorus_receive_page_new ());
+
+  set_text (page, "group_row", "224.0.0.251");
+  g_assert_nonnull (strstr (label_text (page, "explain_label"), "mDNS"));
+  g_assert_nonnull (strstr (label_text (page, "explain_label"), "link-local"));
+
+  set_text (page, "group_row", "239.255.1.1");
+  g_assert_nonnull (strstr (label_text (page, "explain_label"), "site-local"));
+
+  set_text (page, "group_row", "ff05::4242");
+  g_assert_nonnull (strstr (label_text (page, "explain_label"), "site-local"));
+  g_assert_nonnull (strstr (label_text (page, "explain_label"), "33:33:00:00:42:42"));
+
+  /* Warnings, in their own line. */
+  set_text (page, "group_row", "224.3.29.71");
+  g_assert_nonnull (strstr (label_text (page, "warning_label"), "01:00:5e:03:1d:47"));
+  g_assert_true (gtk_widget_has_css_class (CHILD (page, "warning_label"), "warning"));
+
+  set_text (page, "group_row", "239.1.1.1+9");
+  g_assert_true (g_str_has_prefix (label_text (page, "explain_label"), "10 groups; the first: "));
+  g_assert_false (gtk_widget_has_css_class (CHILD (page, "group_row"), "error"));
+
+  set_text (page, "group_row", "239.1.1.1, 239.1.1.2");
+  g_assert_true (g_str_has_prefix (label_text (page, "explain_label"), "2 groups; the first: "));
+
+  /* An invalid group has its error, and no explanation. */
+  set_text (page, "group_row", "239.1.1.1+2000");
+  g_assert_true (gtk_widget_has_css_class (CHILD (page, "group_row"), "error"));
+  g_assert_null (label_text (page, "explain_label"));
+  g_assert_null (label_text (page, "warning_label"));
+
+  /* A link-local IPv6 group needs an interface, chosen or in its zone. */
+  set_text (page, "group_row", "ff02::4242");
+  g_assert_true (gtk_widget_has_css_class (CHILD (page, "group_row"), "error"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (CHILD (page, "group_icon")),
+                            "ff02::4242 is link-local: choose an interface"));
+  g_assert_false (gtk_widget_get_sensitive (CHILD (page, "toggle_button")));
+  set_text (page, "group_row", "ff02::4242%lo");
+  g_assert_false (gtk_widget_has_css_class (CHILD (page, "group_row"), "error"));
+
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (page)));
+
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+    g_settings_reset (settings, "receive-group");
+  }
+}
+
+/* The senders to receive from, or to exclude: addresses of the groups'
+ * family; a source-specific group needs some and cannot exclude any. */
+static void
+test_sources (void)
+{
+  GtkWidget *page = gui_test_window (chorus_receive_page_new ());
+  GtkWidget *button = CHILD (page, "toggle_button");
+  GtkWidget *sources = CHILD (page, "sources_row");
+  GtkWidget *exclude = CHILD (page, "exclude_row");
+
+  set_text (page, "group_row", "239.1.2.3");
+  g_assert_false (gtk_widget_has_css_class (sources, "error"));
+  g_assert_true (gtk_widget_get_sensitive (button));
+
+  /* Missing for a source-specific group. */
+  set_text (page, "group_row", "232.1.1.1");
+  g_assert_true (gtk_widget_has_css_class (sources, "error"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (CHILD (page, "sources_icon")),
+                            "232.1.1.1 is a source-specific group"));
+  g_assert_false (gtk_widget_get_sensitive (button));
+
+  set_text (page, "sources_row", "192.0.2.1, 192.0.2.2");
+  g_assert_false (gtk_widget_has_css_class (sources, "error"));
+  g_assert_true (gtk_widget_get_sensitive (button));
+
+  /* The wrong family. */
+  set_text (page, "sources_row", "2001:db8::1");
+  g_assert_true (gtk_widget_has_css_class (sources, "error"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (CHILD (page, "sources_icon")),
+                            "2001:db8::1 is IPv6"));
+  g_assert_false (gtk_widget_get_sensitive (button));
+
+  set_text (page, "group_row", "ff3e::1234");
+  g_assert_false (gtk_widget_has_css_class (sources, "error"));
+  g_assert_true (gtk_widget_get_sensitive (button));
+
+  set_text (page, "sources_row", "not-an-address");
+  g_assert_true (gtk_widget_has_css_class (sources, "error"));
+  g_assert_false (gtk_widget_get_sensitive (button));
+
+  /* Nothing to exclude from a source-specific group. */
+  set_text (page, "sources_row", "2001:db8::1");
+  set_text (page, "exclude_row", "2001:db8::2");
+  g_assert_true (gtk_widget_has_css_class (exclude, "error"));
+  g_assert_false (gtk_widget_get_sensitive (button));
+
+  /* Either list, not both. */
+  set_text (page, "group_row", "ff15::1234");
+  g_assert_true (gtk_widget_has_css_class (exclude, "error"));
+  set_text (page, "sources_row", "");
+  g_assert_false (gtk_widget_has_css_class (exclude, "error"));
+  g_assert_true (gtk_widget_get_sensitive (button));
+
+  set_text (page, "exclude_row", "192.0.2.9");
+  g_assert_true (gtk_widget_has_css_class (exclude, "error"));
+
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (page)));
+
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+    g_settings_reset (settings, "receive-group");
+    g_settings_reset (settings, "receive-sources");
+    g_settings_reset (settings, "receive-exclude-sources");
+  }
+}
+
 static void
 on_reply_changed (ChorusReceiver *receiver)
 {
@@ -468,6 +597,8 @@ main (int   argc,
 
   g_test_add_func ("/receive-page/validation", test_validation);
   g_test_add_func ("/receive-page/reply-too-long", test_reply_too_long);
+  g_test_add_func ("/receive-page/explain", test_explain);
+  g_test_add_func ("/receive-page/sources", test_sources);
   g_test_add_func ("/receive-page/settings", test_settings);
   g_test_add_func ("/receive-page/messages-view", test_messages_view);
   g_test_add_func ("/receive-page/dropped", test_dropped);

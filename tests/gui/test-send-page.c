@@ -269,6 +269,41 @@ test_acks_view (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Under the group, what it is; a link-local IPv6 group needs an
+ * interface. */
+static void
+test_explain (void)
+{
+  GtkWidget *page = gui_test_window (chorus_send_page_new ());
+  GtkWidget *explain = CHILD (page, "explain_label");
+  GtkWidget *warning = CHILD (page, "warning_label");
+
+  set_text (page, "group_row", "224.0.0.251");
+  g_assert_true (gtk_widget_get_visible (explain));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (explain)), "mDNS"));
+
+  set_text (page, "group_row", "ff0e::4242");
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (explain)), "global"));
+
+  /* A permanent IPv6 group that is not assigned warns. */
+  set_text (page, "group_row", "ff05::4242");
+  g_assert_true (gtk_widget_get_visible (warning));
+  g_assert_true (gtk_widget_has_css_class (warning, "warning"));
+
+  set_text (page, "group_row", "ff02::4242");
+  g_assert_true (gtk_widget_has_css_class (CHILD (page, "group_row"), "error"));
+  g_assert_false (gtk_widget_get_visible (explain));
+  g_assert_false (gtk_widget_get_sensitive (CHILD (page, "send_button")));
+
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (page)));
+
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+    g_settings_reset (settings, "send-group");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -277,6 +312,7 @@ main (int   argc,
 
   g_test_add_func ("/send-page/validation", test_validation);
   g_test_add_func ("/send-page/settings", test_settings);
+  g_test_add_func ("/send-page/explain", test_explain);
   g_test_add_func ("/send-page/empty-state", test_empty_state);
   g_test_add_func ("/send-page/acks-view", test_acks_view);
 

@@ -53,6 +53,15 @@ fi
 testlan_isolate
 testlan_build 5
 
+# IPv6 on every host: the addresses are set by hand (addrgenmode none),
+# link-local and unique local, without duplicate address detection so
+# that they are usable at once; every IPv6 group goes out by eth0.
+for ((host = 1; host <= 5; host++)); do
+  printf '%s\n' "addr add fe80::$host/64 dev eth0 nodad" "addr add fd77::$host/64 dev eth0 nodad" \
+    "route replace ff00::/8 dev eth0" | ip -n "chorus-h$host" -batch - ||
+    skip "cannot give the test LAN's hosts IPv6 addresses"
+done
+
 pids=()
 private=
 cleanup () {

@@ -374,8 +374,119 @@ def run():
                 and port.getState().contains(pyatspi.STATE_SENSITIVE), 3),
        'the group and port can change again once stopped')
 
+    networks(receive_page)
     probe(app, 'probe.png')
     return app
+
+
+def cli_send(host, *args):
+    cli = os.path.join(os.environ['CHORUS_E2E_BUILD'], 'src', 'cli', 'chorus-cli')
+    return subprocess.run(['nsenter', '--net=' + NETNS % host, cli, 'send', '--json', '-w', '0.5']
+                          + list(args), capture_output=True, text=True, timeout=30)
+
+
+def receive_on(receive_page, group_text, sources=''):
+    """Starts the Receive page on GROUP_TEXT, port 10002, with SOURCES;
+    returns its Stop button, or None."""
+    fields = {name: find(receive_page, 'text', name)
+              for name in ['Group', 'Port', 'Sources', 'Exclude Sources']}
+    if not ok(all(fields.values()), 'the Receive page has Group, Port, Sources and '
+              'Exclude Sources fields', repr(fields)):
+        return None
+    set_text(fields['Group'], group_text)
+    set_text(fields['Port'], '10002')
+    set_text(fields['Sources'], sources)
+    set_text(fields['Exclude Sources'], '')
+    start = find(receive_page, 'push button', 'Start Receiving')
+    if start is None or not wait_for(lambda: start.getState().contains(pyatspi.STATE_SENSITIVE), 3):
+        ok(False, 'Start Receiving is enabled for %s' % group_text, texts(receive_page))
+        return None
+    click(start)
+    return find(receive_page, 'push button', 'Stop Receiving', timeout=5)
+
+
+def networks(receive_page):
+    """5. IPv6, a source-specific group and many groups, through the
+    window, with messages sent by chorus-cli on the other hosts."""
+    ok(descendants(receive_page, lambda n: n.name == 'Interface'),
+       'the Receive page has an Interface chooser')
+
+    # A site-local IPv6 group: out by the route for ff00::/8 on eth0.
+    fields_group = find(receive_page, 'text', 'Group')
+    set_text(fields_group, 'ff02::4242')
+    ok(wait_for(lambda: any('link-local: choose an interface' in t
+                            for t in texts(receive_page)), 3),
+       'a link-local IPv6 group without an interface says to choose one', texts(receive_page))
+    set_text(fields_group, 'ff05::4242')
+    ok(wait_for(lambda: any(t.startswith('Permanent groups') and 'site-local' in t
+                            for t in texts(receive_page)), 3),
+       'under the group, what it is: a site-local IPv6 group', texts(receive_page))
+    stop = receive_on(receive_page, 'ff05::4242')
+    ok(stop is not None, 'the window receives on ff05::4242')
+    if stop is not None:
+        ok(wait_for(lambda: 'Listening on [ff05::4242]:10002' in texts(receive_page), 3),
+           'it says it listens on [ff05::4242]:10002', texts(receive_page))
+        sender = cli_send(2, '-g', 'ff05::4242', '-p', '10002', '-I', 'eth0', 'hello over IPv6')
+        ok('"from":"fd77::1"' in sender.stdout, 'host 2 gets the window’s ack over IPv6',
+           sender.stdout + sender.stderr)
+        ok(wait_for(lambda: 'hello over IPv6' in texts(receive_page)
+                    and any(t.startswith('[fd77::2]:') for t in texts(receive_page)), 10),
+           'the message over IPv6 appears with its sender', texts(receive_page))
+        path = screenshot('receive-ipv6.png')
+        ok(os.path.exists(path), 'screenshot ' + path)
+        click(stop)
+        find(receive_page, 'push button', 'Start Receiving', timeout=5)
+
+    # Source-specific: only host 2 is heard, though host 3 sends too.
+    group = find(receive_page, 'text', 'Group')
+    set_text(group, '232.1.1.1')
+    set_text(find(receive_page, 'text', 'Sources'), '')
+    ok(wait_for(lambda: any('232.1.1.1 is a source-specific group: enter the senders' in t
+                            for t in texts(receive_page)), 3),
+       'a source-specific group without sources says to enter them', texts(receive_page))
+    stop = receive_on(receive_page, '232.1.1.1', '10.77.0.2')
+    ok(stop is not None, 'the window receives 232.1.1.1 from 10.77.0.2')
+    if stop is not None:
+        cli_send(3, '-g', '232.1.1.1', '-p', '10002', 'ssm from host 3')
+        sender = cli_send(2, '-g', '232.1.1.1', '-p', '10002', 'ssm from host 2')
+        ok('"from":"10.77.0.1"' in sender.stdout, 'the source gets the window’s ack',
+           sender.stdout + sender.stderr)
+        ok(wait_for(lambda: 'ssm from host 2' in texts(receive_page), 10),
+           'the source’s message appears', texts(receive_page))
+        time.sleep(0.5)
+        ok('ssm from host 3' not in texts(receive_page), 'another sender is not heard',
+           texts(receive_page))
+        path = screenshot('receive-ssm.png')
+        ok(os.path.exists(path), 'screenshot ' + path)
+        click(stop)
+        find(receive_page, 'push button', 'Start Receiving', timeout=5)
+
+    # A range of three groups: a count for each.
+    stop = receive_on(receive_page, '239.7.7.1+2')
+    ok(stop is not None, 'the window receives on the range 239.7.7.1+2')
+    if stop is not None:
+        ok(wait_for(lambda: 'Listening on 3 groups on port 10002' in texts(receive_page), 3),
+           'it says it listens on 3 groups', texts(receive_page))
+        for group_text in ['239.7.7.1', '239.7.7.1', '239.7.7.3']:
+            cli_send(2, '-g', group_text, '-p', '10002', 'to ' + group_text)
+
+        def counts():
+            shown = texts(receive_page)
+            if 'Groups' not in shown:
+                return None
+            # The table's cells, read in order after its heading.
+            table = shown[shown.index('Groups'):]
+            pairs = list(zip(table, table[1:]))
+            return all(pair in pairs for pair in [('239.7.7.1', '2'), ('239.7.7.2', '0'),
+                                                  ('239.7.7.3', '1')]) and shown
+        ok(wait_for(counts, 10), 'the Groups table shows each group and its count',
+           texts(receive_page))
+        path = screenshot('receive-groups.png')
+        ok(os.path.exists(path), 'screenshot ' + path)
+        click(stop)
+        find(receive_page, 'push button', 'Start Receiving', timeout=5)
+    set_text(find(receive_page, 'text', 'Group'), '224.3.29.71')
+    set_text(find(receive_page, 'text', 'Port'), '10000')
 
 
 def probe(app, shot):
