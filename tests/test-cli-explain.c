@@ -77,7 +77,11 @@ test_json (void)
   g_assert_true (json_node_is_null (json_object_get_member (object, "name")));
   g_assert_false (json_object_get_boolean_member (object, "source_specific"));
   g_assert_cmpstr (json_object_get_string_member (object, "mac"), ==, "01:00:5e:40:01:01");
+  /* Every IPv4 group shares its Ethernet address with 31 others: a
+   * note, nothing to act on. */
   warnings = json_object_get_array_member (object, "warnings");
+  g_assert_cmpuint (json_array_get_length (warnings), ==, 0);
+  warnings = json_object_get_array_member (object, "notes");
   g_assert_cmpuint (json_array_get_length (warnings), ==, 1);
   g_assert_nonnull (strstr (json_array_get_string_element (warnings, 0), "31 other groups"));
 }

@@ -73,6 +73,7 @@ print_json (ChorusExplanation *explanation)
                         chorus_explanation_is_source_specific (explanation));
   chorus_json_add_string (line, "mac", chorus_explanation_get_mac (explanation));
   chorus_json_add_strv (line, "warnings", chorus_explanation_get_warnings (explanation));
+  chorus_json_add_strv (line, "notes", chorus_explanation_get_notes (explanation));
 
   return chorus_json_print (line);
 }
@@ -84,6 +85,7 @@ print_text (ChorusExplanation *explanation)
   g_autofree char *text = chorus_group_to_string (group);
   const char *name = chorus_explanation_get_name (explanation);
   const char *const *warnings = chorus_explanation_get_warnings (explanation);
+  const char *const *notes = chorus_explanation_get_notes (explanation);
   gboolean printed;
 
   printed = chorus_cli_print ("%s\n"
@@ -104,6 +106,8 @@ print_text (ChorusExplanation *explanation)
 
   for (guint i = 0; printed && warnings[i] != NULL; i++)
     printed = chorus_cli_print ("  warning: %s\n", warnings[i]);
+  for (guint i = 0; printed && notes[i] != NULL; i++)
+    printed = chorus_cli_print ("  note: %s\n", notes[i]);
 
   return printed;
 }

@@ -26,6 +26,9 @@ struct _ChorusExplanation
   char *name;
   char mac[18];
   GPtrArray *warnings;
+  /* Facts worth knowing that call for nothing: every IPv4 group shares
+   * its MAC with 31 others, so that is no warning. */
+  GPtrArray *notes;
 };
 
 #define IPV4(a, b, c, d) (((guint32) (a) << 24) | ((b) << 16) | ((c) << 8) | (d))
@@ -216,7 +219,8 @@ explain_ipv4 (ChorusExplanation *self,
     g_autofree char *second = g_strdup_printf ("%u.%u.%u.%u", bytes[0], bytes[1] ^ 0x80,
                                                bytes[2], bytes[3]);
 
-    warn (self, g_strdup_printf (_("%u other groups share the Ethernet address %s, such as %s "
+    g_ptr_array_add (self->notes,
+                     g_strdup_printf (_("%u other groups share the Ethernet address %s, such as %s "
                                    "and %s: hosts that join one of them get this group’s "
                                    "frames too, and drop them in software"),
                                  31, self->mac, first, second));
@@ -392,6 +396,7 @@ chorus_explain (ChorusGroup *group,
   self->group = chorus_group_ref (group);
   self->scope = chorus_group_get_scope (group);
   self->warnings = g_ptr_array_new_with_free_func (g_free);
+  self->notes = g_ptr_array_new_with_free_func (g_free);
 
   ipv6 = chorus_group_get_family (group) == G_SOCKET_FAMILY_IPV6;
   bytes = g_inet_address_to_bytes (chorus_group_get_address (group));
@@ -430,6 +435,7 @@ chorus_explain (ChorusGroup *group,
     }
 
   g_ptr_array_add (self->warnings, NULL);
+  g_ptr_array_add (self->notes, NULL);
 
   return self;
 }
@@ -444,6 +450,7 @@ chorus_explanation_free (ChorusExplanation *self)
   g_free (self->block);
   g_free (self->name);
   g_ptr_array_unref (self->warnings);
+  g_ptr_array_unref (self->notes);
   g_free (self);
 }
 
@@ -574,4 +581,19 @@ chorus_explanation_get_warnings (ChorusExplanation *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   return (const char *const *) self->warnings->pdata;
+}
+
+/**
+ * chorus_explanation_get_notes:
+ *
+ * Returns: (transfer none) (array zero-terminated=1): facts about the
+ *   group that call for nothing (the other groups that share its
+ *   Ethernet address), translated, perhaps none
+ */
+const char *const *
+chorus_explanation_get_notes (ChorusExplanation *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return (const char *const *) self->notes->pdata;
 }

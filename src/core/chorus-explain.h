@@ -35,6 +35,7 @@ gboolean            chorus_explanation_is_source_specific   (ChorusExplanation *
 const char         *chorus_explanation_get_mac              (ChorusExplanation *self);
 char               *chorus_explanation_get_summary          (ChorusExplanation *self);
 const char *const  *chorus_explanation_get_warnings         (ChorusExplanation *self);
+const char *const  *chorus_explanation_get_notes            (ChorusExplanation *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChorusExplanation, chorus_explanation_free)
 
