@@ -363,7 +363,7 @@ chorus_mping_server_init (ChorusMpingServer *self)
   self->family = G_SOCKET_FAMILY_INVALID;
   self->rate = CHORUS_MPING_SERVER_DEFAULT_RATE;
   self->burst = CHORUS_MPING_SERVER_DEFAULT_BURST;
-  self->client_table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->client_table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->clients = g_list_store_new (CHORUS_TYPE_MPING_CLIENT_SESSION);
 }
 
@@ -522,11 +522,14 @@ fill_group_address (struct sockaddr_storage *to,
 
 /* Clients */
 
+/* The client that sent @d; a new one (not yet listed, *fresh set) if
+ * @create and there is room. */
 static ChorusMpingClientSession *
 lookup_client (ChorusMpingServer     *self,
                const ChorusDatagram  *d,
                ChorusMpingGeneration  generation,
-               gboolean               create)
+               gboolean               create,
+               gboolean              *fresh)
 {
   g_autofree char *address = _chorus_sockaddr_to_string ((const struct sockaddr *) &d->from,
                                                          d->from_size);
@@ -535,6 +538,7 @@ lookup_client (ChorusMpingServer     *self,
   g_autofree char *key = NULL;
   ChorusMpingClientSession *client;
 
+  *fresh = FALSE;
   _chorus_datagram_get_source (d, &source_size, &port);
   key = g_strdup_printf ("%s %u %d", address, port, generation);
   client = g_hash_table_lookup (self->client_table, key);
@@ -544,8 +548,7 @@ lookup_client (ChorusMpingServer     *self,
 
   client = _chorus_mping_client_session_new (address, port, generation, d->arrival_usec);
   g_hash_table_insert (self->client_table, g_steal_pointer (&key), client);
-  g_list_store_append (self->clients, client);
-  g_object_unref (client);
+  *fresh = TRUE;
 
   return client;
 }
@@ -731,11 +734,18 @@ count_client (ChorusMpingServer     *self,
               GInetAddress          *group,
               gboolean               answered)
 {
-  ChorusMpingClientSession *client = lookup_client (self, d, generation, answered);
   g_autofree char *group_text = group != NULL ? g_inet_address_to_string (group) : NULL;
+  ChorusMpingClientSession *client;
+  gboolean fresh;
 
-  if (client != NULL)
-    _chorus_mping_client_session_query (client, group_text, answered, d->arrival_usec);
+  client = lookup_client (self, d, generation, answered, &fresh);
+  if (client == NULL)
+    return;
+
+  _chorus_mping_client_session_query (client, group_text, answered, d->arrival_usec);
+  /* Listed once it has its group: whoever watches the list sees it whole. */
+  if (fresh)
+    g_list_store_append (self->clients, client);
 }
 
 /* Encodes @message and sends it back to where @d came from; FALSE if it
