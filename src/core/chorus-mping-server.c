@@ -45,6 +45,11 @@
 #define MAX_PER_DISPATCH 4096
 /* RFC 6450 sessions remembered at once, and how long an idle one is. */
 #define MAX_SESSIONS     4096
+/* Answers to clients whose link address is still being resolved wait in
+ * the kernel, charged to the socket: a flood of queries from forged
+ * neighbours would otherwise fill the send buffer, and every answer,
+ * real clients' too, would fail until resolution gives up (seconds). */
+#define SEND_BUFFER_WANTED (4 * 1024 * 1024)
 #define SESSION_IDLE_USEC (5 * 60 * G_USEC_PER_SEC)
 
 typedef struct
@@ -749,7 +754,8 @@ count_client (ChorusMpingServer     *self,
 }
 
 /* Encodes @message and sends it back to where @d came from; FALSE if it
- * could not be encoded or the reply guard refused it (counted). */
+ * could not be encoded or the reply guard refused it (counted), or the
+ * system would not send it. */
 static gboolean
 answer_unicast (ChorusMpingServer        *self,
                 ChorusListener           *listener,
@@ -767,8 +773,7 @@ answer_unicast (ChorusMpingServer        *self,
   if (!may_answer (self, d, *size))
     return FALSE;
 
-  send_answer (listener->socket, d, &d->from, d->from_size, self->answer, *size);
-  return TRUE;
+  return send_answer (listener->socket, d, &d->from, d->from_size, self->answer, *size);
 }
 
 /* An RFC 6450 query in a session we do not know: the client is told,
@@ -1010,6 +1015,11 @@ add_listener (ChorusMpingServer  *self,
                    _("Could not listen on port %u: %s"), self->port, local_error->message);
       return FALSE;
     }
+
+#ifdef SO_SNDBUFFORCE
+  if (!g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUFFORCE, SEND_BUFFER_WANTED, NULL))
+#endif
+    g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUF, SEND_BUFFER_WANTED, NULL);
 
   if (family == G_SOCKET_FAMILY_IPV4)
     {
