@@ -283,7 +283,8 @@ read_option (ChorusMpingMessage  *out,
         if (out->prefix_length > full * 8 || length - width - 1 > full
             || (length - width - 1) * 8 < out->prefix_length)
           return fail (error, CHORUS_ERROR_INVALID_VALUE, "The Prefix option's length does not match its prefix");
-        memcpy (out->prefix.bytes, value + width + 1, length - width - 1);
+        out->prefix_size = length - width - 1;
+        memcpy (out->prefix.bytes, value + width + 1, out->prefix_size);
         return TRUE;
       }
     case CHORUS_MPING_OPTION_SESSION_ID:
@@ -406,6 +407,14 @@ chorus_mping_parse (const guint8        *data,
   return TRUE;
 }
 
+/* Address bytes a Prefix option carries: as many as parsed, and at
+ * least enough for its length. */
+static gsize
+prefix_bytes (const ChorusMpingMessage *msg)
+{
+  return MAX (msg->prefix_size, (gsize) (msg->prefix_length + 7) / 8);
+}
+
 /* Value length of known option @type in @msg; FALSE if @msg's value
  * cannot be written. */
 static gboolean
@@ -454,9 +463,9 @@ option_length (const ChorusMpingMessage *msg,
       {
         gsize full = address_size (msg->prefix.family);
 
-        if (full == 0 || msg->prefix_length > full * 8)
+        if (full == 0 || msg->prefix_length > full * 8 || prefix_bytes (msg) > full)
           return FALSE;
-        *length = width + 1 + (msg->prefix_length + 7) / 8;
+        *length = width + 1 + prefix_bytes (msg);
         break;
       }
     case CHORUS_MPING_OPTION_SESSION_ID:
@@ -615,7 +624,7 @@ write_option (guint8                   *p,
     case CHORUS_MPING_OPTION_PREFIX:
       p = write_address (p, msg->generation, &msg->prefix, 0);
       *p++ = msg->prefix_length;
-      p = write_bytes (p, msg->prefix.bytes, (msg->prefix_length + 7) / 8);
+      p = write_bytes (p, msg->prefix.bytes, prefix_bytes (msg));
       break;
     case CHORUS_MPING_OPTION_SESSION_ID:
       p = write_bytes (p, msg->session_id, length);
@@ -711,6 +720,41 @@ chorus_mping_message_set_group (ChorusMpingMessage *msg,
   return TRUE;
 }
 
+/* Drops the options in @mask, values and all. */
+static void
+clear_options (ChorusMpingMessage *msg,
+               guint               mask)
+{
+  ChorusMpingMessage empty = { 0 };
+
+  if (mask & BIT (CHORUS_MPING_OPTION_SERVER_INFO))
+    {
+      msg->server_info = NULL;
+      msg->server_info_size = 0;
+    }
+  if (mask & BIT (CHORUS_MPING_OPTION_PAD))
+    {
+      msg->pad = NULL;
+      msg->pad_size = 0;
+    }
+  if (mask & BIT (CHORUS_MPING_OPTION_PREFIX))
+    {
+      msg->prefix = empty.prefix;
+      msg->prefix_length = 0;
+      msg->prefix_size = 0;
+    }
+  if (mask & BIT (CHORUS_MPING_OPTION_SESSION_ID))
+    {
+      msg->session_id = NULL;
+      msg->session_id_size = 0;
+    }
+  if (mask & BIT (CHORUS_MPING_OPTION_TTL))
+    msg->ttl = 0;
+  if (mask & BIT (CHORUS_MPING_OPTION_SERVER_TIMESTAMP))
+    msg->server_sec = msg->server_usec = 0;
+  msg->present &= ~mask;
+}
+
 static void
 set_server_info (ChorusMpingMessage *msg,
                  const char         *server_info)
@@ -743,7 +787,7 @@ chorus_mping_make_answer (const ChorusMpingMessage  *query,
 
   *answer = *query;
   answer->type = CHORUS_MPING_TYPE_ANSWER;
-  answer->present &= ~server_options[query->generation];
+  clear_options (answer, server_options[query->generation]);
 
   if (query->generation == CHORUS_MPING_GENERATION_SSMPING)
     {

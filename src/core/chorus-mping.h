@@ -116,6 +116,7 @@ typedef struct
   guint8                ttl;               /* in answers: the TTL the server sent with */
   ChorusMpingAddress    prefix;
   guint8                prefix_length;     /* bits */
+  gsize                 prefix_size;       /* address bytes carried: at least (prefix_length + 7) / 8 */
   const guint8         *session_id;
   gsize                 session_id_size;
   guint32               server_sec;

@@ -1,0 +1,370 @@
+/* test-mping.c: multicast ping messages of both generations on byte vectors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "chorus-error.h"
+#include "chorus-mping.h"
+
+typedef struct
+{
+  const char *name;
+  const char *hex;
+} Vector;
+
+/* The ssmping 0.9 vectors are our own captures: Debian 12's ssmping
+ * 0.9.1 and ssmpingd in a private namespace LAN (tests/lan/testlan-shell 2),
+ * read off eth0 of the client host with an AF_PACKET socket. */
+static const Vector ssmping_vectors[] = {
+  /* ssmping -4 -c 2 10.77.0.1: client id (pid), seq, timestamp, group 232.43.211.234 */
+  { "ssmping-query-ipv4",
+    "5100010004000022e10002000400000001000300086b0e0037000ce08a0004000501e82bd3ea" },
+  /* ssmpingd's answer to it, unicast and to the group alike: the query with type 'A' */
+  { "ssmping-answer-ipv4",
+    "4100010004000022e10002000400000001000300086b0e0037000ce08a0004000501e82bd3ea" },
+  /* ssmping -4 -v -s 100: an empty option request (5) and size 100 (7) */
+  { "ssmping-query-v-size",
+    "5100010004000022fc0002000400000001000300086b0e0039000cef7d000500000007000200640004000501e82bd3ea" },
+  /* ssmpingd's answer: echo, then server info (6) and pad (8) to 100 bytes */
+  { "ssmping-answer-v-size",
+    "4100010004000022fc0002000400000001000300086b0e0039000cef7d000500000007000200640004000501e82bd3ea"
+    "0006001c302e392e312028323030383034313829205b61736d5d5b73697a655d0008001000000000000000000000000000000000" },
+  /* ssmping -6 -c 1 fd77::1: group ff3e::4321:1234, family 2 in one byte */
+  { "ssmping-query-ipv6",
+    "510001000400003bb30002000400000001000300086b0e00fc000a133f0004001102ff3e0000000000000000000043211234" },
+  { "ssmping-answer-ipv6",
+    "410001000400003bb30002000400000001000300086b0e00fc000a133f0004001102ff3e0000000000000000000043211234" },
+};
+
+/* RFC 6450 vectors, written from its layout: Version option (0, length
+ * 1, value 2) first, 16-bit address family numbers. */
+static const Vector rfc6450_vectors[] = {
+  /* Init: version, client id "c1", option request [server info], prefix 232.0.0.0/8 */
+  { "rfc6450-init",
+    "49" "000000010" "2" "000100026331" "000500020006" "000a0004" "000108e8" },
+  /* Server Response: version, client id, group 232.43.211.234, server info "x", session id */
+  { "rfc6450-response",
+    "53" "0000000102" "000100026331" "0004000600" "01e82bd3ea" "0006000178" "000b0002abcd" },
+  /* Query: version, client id, seq 7, client timestamp, group, option request [server timestamp], session id */
+  { "rfc6450-query",
+    "51" "0000000102" "000100026331" "0002000400000007" "000300080000000100000002"
+    "0004000600" "01e82bd3ea" "00050002000c" "000b0002abcd" },
+  /* Answer: the query's echo without the session id, then TTL 64 and server timestamp */
+  { "rfc6450-answer",
+    "41" "0000000102" "000100026331" "0002000400000007" "000300080000000100000002"
+    "0004000600" "01e82bd3ea" "00050002000c" "0009000140" "000c00080000000300000004" },
+  /* Query, IPv6 group ff3e::4321:1234 and an unknown option 4660 */
+  { "rfc6450-query-ipv6-unknown",
+    "51" "0000000102" "0002000400000001" "000300080000000100000002"
+    "0004001200" "02ff3e0000000000000000000043211234" "12340003616263" },
+};
+
+static GBytes *
+from_hex (const char *hex)
+{
+  gsize n = strlen (hex) / 2;
+  guint8 *data = g_malloc (n);
+
+  g_assert_cmpuint (strlen (hex) % 2, ==, 0);
+  for (gsize i = 0; i < n; i++)
+    data[i] = (guint8) (g_ascii_xdigit_value (hex[2 * i]) << 4 | g_ascii_xdigit_value (hex[2 * i + 1]));
+  return g_bytes_new_take (data, n);
+}
+
+/* Parses @bytes from an exact-size heap copy, so that ASan/valgrind
+ * would see a read past the end. */
+static gboolean
+parse_exact (const guint8        *data,
+             gsize                size,
+             ChorusMpingMessage  *msg,
+             GError             **error)
+{
+  g_autofree guint8 *copy = g_memdup2 (data, size);
+
+  /* The message borrows from @copy: callers only look at its fixed fields. */
+  return chorus_mping_parse (size > 0 ? copy : NULL, size, msg, error);
+}
+
+static void
+check_round_trip (const Vector          *vector,
+                  ChorusMpingGeneration  generation)
+{
+  g_autoptr(GBytes) bytes = from_hex (vector->hex);
+  gsize size;
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+  ChorusMpingMessage msg;
+  g_autoptr(GError) error = NULL;
+  guint8 buffer[512];
+  gsize encoded;
+
+  g_test_message ("%s", vector->name);
+  g_assert_cmpint (chorus_mping_detect (data, size), ==, generation);
+  g_assert_true (chorus_mping_parse (data, size, &msg, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (msg.generation, ==, generation);
+  g_assert_cmpuint (chorus_mping_encoded_size (&msg), ==, size);
+  encoded = chorus_mping_encode (&msg, buffer, sizeof buffer);
+  g_assert_cmpmem (buffer, encoded, data, size);
+  /* One byte short of room: nothing written. */
+  g_assert_cmpuint (chorus_mping_encode (&msg, buffer, size - 1), ==, 0);
+}
+
+static void
+test_round_trip (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (ssmping_vectors); i++)
+    check_round_trip (&ssmping_vectors[i], CHORUS_MPING_GENERATION_SSMPING);
+  for (gsize i = 0; i < G_N_ELEMENTS (rfc6450_vectors); i++)
+    check_round_trip (&rfc6450_vectors[i], CHORUS_MPING_GENERATION_RFC6450);
+}
+
+static void
+test_ssmping_fields (void)
+{
+  g_autoptr(GBytes) bytes = from_hex (ssmping_vectors[3].hex);
+  gsize size;
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+  ChorusMpingMessage msg;
+  g_autoptr(GInetAddress) group = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_true (chorus_mping_parse (data, size, &msg, NULL));
+  g_assert_cmpint (msg.type, ==, CHORUS_MPING_TYPE_ANSWER);
+  g_assert_false (CHORUS_MPING_HAS (&msg, CHORUS_MPING_OPTION_VERSION));
+  g_assert_cmpuint (msg.client_id_size, ==, 4);
+  g_assert_cmpuint (msg.seq, ==, 1);
+  g_assert_cmpuint (msg.client_sec, ==, 0x6b0e0039);
+  g_assert_cmpuint (msg.client_usec, ==, 0x000cef7d);
+  g_assert_cmpuint (msg.size, ==, 100);
+  g_assert_cmpuint (msg.pad_size, ==, 16);
+  g_assert_cmpmem (msg.server_info, msg.server_info_size, "0.9.1 (20080418) [asm][size]", 28);
+  g_assert_true (chorus_mping_message_requests (&msg, CHORUS_MPING_OPTION_SERVER_INFO));
+  group = chorus_mping_message_get_group (&msg);
+  text = g_inet_address_to_string (group);
+  g_assert_cmpstr (text, ==, CHORUS_MPING_GROUP_IPV4);
+}
+
+static void
+check_answer (const Vector *query_vector,
+              const Vector *answer_vector,
+              const char   *server_info,
+              gint64        now_usec)
+{
+  g_autoptr(GBytes) query_bytes = from_hex (query_vector->hex);
+  g_autoptr(GBytes) answer_bytes = from_hex (answer_vector->hex);
+  ChorusMpingMessage query, answer;
+  g_autoptr(GError) error = NULL;
+  guint8 buffer[512];
+  gsize encoded;
+
+  g_assert_true (chorus_mping_parse (g_bytes_get_data (query_bytes, NULL),
+                                     g_bytes_get_size (query_bytes), &query, NULL));
+  g_assert_true (chorus_mping_make_answer (&query, server_info, now_usec, &answer, &error));
+  g_assert_no_error (error);
+  encoded = chorus_mping_encode (&answer, buffer, sizeof buffer);
+  g_assert_cmpmem (buffer, encoded, g_bytes_get_data (answer_bytes, NULL), g_bytes_get_size (answer_bytes));
+
+  /* An answer is not answered. */
+  g_assert_false (chorus_mping_make_answer (&answer, server_info, now_usec, &query, &error));
+  g_assert_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE);
+}
+
+static void
+test_answer (void)
+{
+  /* Byte for byte what ssmpingd 0.9.1 answered. */
+  check_answer (&ssmping_vectors[0], &ssmping_vectors[1], "0.9.1 (20080418) [asm][size]", 0);
+  check_answer (&ssmping_vectors[2], &ssmping_vectors[3], "0.9.1 (20080418) [asm][size]", 0);
+  check_answer (&ssmping_vectors[4], &ssmping_vectors[5], "0.9.1 (20080418) [asm][size]", 0);
+  check_answer (&rfc6450_vectors[2], &rfc6450_vectors[3], "x", 3 * G_USEC_PER_SEC + 4);
+}
+
+static void
+test_server_response (void)
+{
+  g_autoptr(GBytes) init_bytes = from_hex (rfc6450_vectors[0].hex);
+  g_autoptr(GBytes) response_bytes = from_hex (rfc6450_vectors[1].hex);
+  g_autoptr(GInetAddress) group = g_inet_address_new_from_string (CHORUS_MPING_GROUP_IPV4);
+  g_autoptr(GInetAddress) unicast = g_inet_address_new_from_string ("10.0.0.1");
+  static const guint8 session[] = { 0xab, 0xcd };
+  ChorusMpingMessage init, response;
+  g_autoptr(GError) error = NULL;
+  guint8 buffer[512];
+  gsize encoded;
+
+  g_assert_true (chorus_mping_parse (g_bytes_get_data (init_bytes, NULL),
+                                     g_bytes_get_size (init_bytes), &init, NULL));
+  g_assert_cmpuint (init.prefix_length, ==, 8);
+  g_assert_cmpuint (init.prefix.bytes[0], ==, 232);
+  g_assert_true (chorus_mping_make_server_response (&init, group, session, sizeof session, "x",
+                                                    &response, &error));
+  g_assert_no_error (error);
+  encoded = chorus_mping_encode (&response, buffer, sizeof buffer);
+  g_assert_cmpmem (buffer, encoded, g_bytes_get_data (response_bytes, NULL), g_bytes_get_size (response_bytes));
+
+  g_assert_false (chorus_mping_make_server_response (&init, unicast, NULL, 0, NULL, &response, &error));
+  g_assert_error (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP);
+}
+
+/* Every prefix of every vector, from an exact-size heap copy: a prefix
+ * that ends inside an option is rejected, one that ends between options
+ * is rejected only if it lacks a required one. None reads past its end. */
+static void
+test_truncations (void)
+{
+  const Vector *all[G_N_ELEMENTS (ssmping_vectors) + G_N_ELEMENTS (rfc6450_vectors)];
+  gsize n = 0;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (ssmping_vectors); i++)
+    all[n++] = &ssmping_vectors[i];
+  for (gsize i = 0; i < G_N_ELEMENTS (rfc6450_vectors); i++)
+    all[n++] = &rfc6450_vectors[i];
+
+  for (gsize v = 0; v < n; v++)
+    {
+      g_autoptr(GBytes) bytes = from_hex (all[v]->hex);
+      gsize size;
+      const guint8 *data = g_bytes_get_data (bytes, &size);
+
+      for (gsize cut = 0; cut < size; cut++)
+        {
+          ChorusMpingMessage msg;
+          g_autoptr(GError) error = NULL;
+          gboolean ok = parse_exact (data, cut, &msg, &error);
+
+          if (!ok)
+            {
+              g_assert_nonnull (error);
+              g_assert_true (error->domain == CHORUS_ERROR);
+            }
+          else
+            g_assert_cmpuint (chorus_mping_encoded_size (&msg), ==, cut);
+        }
+    }
+}
+
+typedef struct
+{
+  const char *name;
+  const char *hex;
+  int         code;
+} Malformed;
+
+static const Malformed malformed[] = {
+  { "empty", "", CHORUS_ERROR_INVALID_VALUE },
+  { "not a type", "58000000010200020004000000010003000800000001000000020004000600" "01e82bd3ea", CHORUS_ERROR_INVALID_VALUE },
+  { "ssmping init", "4900010004000022e1", CHORUS_ERROR_INVALID_VALUE },
+  { "length past the end", "510002ffff00000001", CHORUS_ERROR_INVALID_VALUE },
+  { "half a header", "5100020004000000010003", CHORUS_ERROR_INVALID_VALUE },
+  { "seq of 3 bytes", "51000200030000010003000800000001000000020004000501e82bd3ea", CHORUS_ERROR_INVALID_VALUE },
+  { "timestamp of 4", "5100020004000000010003000400000001" "0004000501e82bd3ea", CHORUS_ERROR_INVALID_VALUE },
+  { "duplicate seq", "510002000400000001000200040000000200030008000000010000000200040005" "01e82bd3ea", CHORUS_ERROR_INVALID_VALUE },
+  { "unicast group", "5100020004000000010003000800000001000000020004000501" "0a000001", CHORUS_ERROR_INVALID_GROUP },
+  { "group family 3", "51000200040000000100030008000000010000000200040005" "03e82bd3ea", CHORUS_ERROR_INVALID_VALUE },
+  { "ipv6 group of 4 bytes", "51000200040000000100030008000000010000000200040005" "02ff3e0000", CHORUS_ERROR_INVALID_VALUE },
+  { "missing group", "5100020004000000010003000800000001000000020000", CHORUS_ERROR_INVALID_VALUE },
+  { "missing seq", "51000300080000000100000002" "0004000501e82bd3ea", CHORUS_ERROR_INVALID_VALUE },
+  { "odd option request", "510002000400000001000300080000000100000002000500010600040005" "01e82bd3ea", CHORUS_ERROR_INVALID_VALUE },
+  { "version 1", "51000000010100020004000000010003000800000001000000020004000600" "01e82bd3ea", CHORUS_ERROR_UNSUPPORTED },
+  { "version 3", "51000000010300020004000000010003000800000001000000020004000600" "01e82bd3ea", CHORUS_ERROR_UNSUPPORTED },
+  { "version of 2 bytes", "5100000002000200020004000000010003000800000001000000020004000600" "01e82bd3ea", CHORUS_ERROR_INVALID_VALUE },
+  { "duplicate version", "510000000102" "0000000102" "00020004000000010003000800000001000000020004000600" "01e82bd3ea", CHORUS_ERROR_INVALID_VALUE },
+  { "rfc group with 1-byte family", "5100000001020002000400000001000300080000000100000002" "0004000501e82bd3ea", CHORUS_ERROR_INVALID_VALUE },
+  { "empty rfc option request", "5100000001020002000400000001000300080000000100000002000400060001e82bd3ea00050000", CHORUS_ERROR_INVALID_VALUE },
+  { "init without client id", "490000000102", CHORUS_ERROR_INVALID_VALUE },
+  { "empty client id", "4900000001020001000000", CHORUS_ERROR_INVALID_VALUE },
+  { "prefix longer than its bytes", "4900000001020001000163000a0004000110e8", CHORUS_ERROR_INVALID_VALUE },
+  { "prefix /33", "4900000001020001000163000a0008000121e8000000", CHORUS_ERROR_INVALID_VALUE },
+  { "ttl of 2 bytes", "41000000010200020004000000010003000800000001000000020004000600" "01e82bd3ea00090002ffff", CHORUS_ERROR_INVALID_VALUE },
+  { "nine unknown options", "490000000102000100016300200000002000000020000000200000002000000020000000200000002000000020000000200000", CHORUS_ERROR_INVALID_VALUE },
+};
+
+static void
+test_malformed (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (malformed); i++)
+    {
+      g_autoptr(GBytes) bytes = from_hex (malformed[i].hex);
+      ChorusMpingMessage msg;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", malformed[i].name);
+      g_assert_false (parse_exact (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &msg, &error));
+      g_assert_error (error, CHORUS_ERROR, malformed[i].code);
+    }
+}
+
+/* Unknown options are kept, in order, and echoed in the answer. */
+static void
+test_unknown_echoed (void)
+{
+  g_autoptr(GBytes) bytes = from_hex (rfc6450_vectors[4].hex);
+  ChorusMpingMessage query, answer;
+  guint8 buffer[512];
+  gsize encoded;
+  ChorusMpingMessage back;
+
+  g_assert_true (chorus_mping_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &query, NULL));
+  g_assert_cmpuint (query.n_unknown, ==, 1);
+  g_assert_cmpuint (query.unknown[0].type, ==, 0x1234);
+  g_assert_cmpmem (query.unknown[0].value, query.unknown[0].size, "abc", 3);
+  g_assert_true (chorus_mping_make_answer (&query, NULL, 0, &answer, NULL));
+  encoded = chorus_mping_encode (&answer, buffer, sizeof buffer);
+  g_assert_cmpuint (encoded, >, 0);
+  g_assert_true (chorus_mping_parse (buffer, encoded, &back, NULL));
+  g_assert_cmpuint (back.n_unknown, ==, 1);
+  g_assert_cmpuint (back.ttl, ==, CHORUS_MPING_TTL);
+  g_assert_false (CHORUS_MPING_HAS (&back, CHORUS_MPING_OPTION_SERVER_TIMESTAMP));
+  g_assert_cmpmem (back.unknown[0].value, back.unknown[0].size, "abc", 3);
+}
+
+/* A query built by hand, as a client does, parses back. */
+static void
+test_build_query (void)
+{
+  g_autoptr(GInetAddress) group = g_inet_address_new_from_string (CHORUS_MPING_GROUP_IPV6);
+  g_autoptr(GInetAddress) unicast = g_inet_address_new_from_string ("2001:db8::1");
+  ChorusMpingMessage msg, back;
+  guint8 buffer[256];
+  gsize size;
+
+  for (int g = CHORUS_MPING_GENERATION_SSMPING; g <= CHORUS_MPING_GENERATION_RFC6450; g++)
+    {
+      chorus_mping_message_init (&msg, g, CHORUS_MPING_TYPE_QUERY);
+      g_assert_false (chorus_mping_message_set_group (&msg, unicast));
+      g_assert_true (chorus_mping_message_set_group (&msg, group));
+      msg.seq = 42;
+      msg.client_sec = 1;
+      msg.client_usec = 2;
+      msg.present |= CHORUS_MPING_BIT (CHORUS_MPING_OPTION_SEQ)
+                     | CHORUS_MPING_BIT (CHORUS_MPING_OPTION_CLIENT_TIMESTAMP);
+      size = chorus_mping_encode (&msg, buffer, sizeof buffer);
+      g_assert_cmpuint (size, >, 0);
+      g_assert_cmpint (chorus_mping_detect (buffer, size), ==, g);
+      g_assert_true (chorus_mping_parse (buffer, size, &back, NULL));
+      g_assert_cmpuint (back.seq, ==, 42);
+      g_assert_cmpuint (back.group.family, ==, G_SOCKET_FAMILY_IPV6);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/mping/round-trip", test_round_trip);
+  g_test_add_func ("/mping/ssmping-fields", test_ssmping_fields);
+  g_test_add_func ("/mping/answer", test_answer);
+  g_test_add_func ("/mping/server-response", test_server_response);
+  g_test_add_func ("/mping/truncations", test_truncations);
+  g_test_add_func ("/mping/malformed", test_malformed);
+  g_test_add_func ("/mping/unknown-echoed", test_unknown_echoed);
+  g_test_add_func ("/mping/build-query", test_build_query);
+
+  return g_test_run ();
+}
