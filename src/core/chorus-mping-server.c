@@ -821,10 +821,21 @@ handle_query (ChorusMpingServer        *self,
 
   group = group_for (self, d, query);
   if (group == NULL
-      || !chorus_mping_make_answer (query, server_info (), g_get_real_time (), &answer, NULL)
-      || !answer_unicast (self, listener, d, &answer, &size))
+      || !chorus_mping_make_answer (query, server_info (), g_get_real_time (), &answer, NULL))
     {
       /* make_answer only fails on what is no query: parse took it as one. */
+      count_client (self, d, query->generation, group, FALSE);
+      return;
+    }
+
+  /* What the server says of itself is a courtesy (ssmping -v asks for
+   * it): left out rather than let the answer outgrow the query. */
+  if (CHORUS_MPING_HAS (&answer, CHORUS_MPING_OPTION_SERVER_INFO) && !self->allow_larger
+      && chorus_mping_encoded_size (&answer) > d->size)
+    chorus_mping_make_answer (query, NULL, g_get_real_time (), &answer, NULL);
+
+  if (!answer_unicast (self, listener, d, &answer, &size))
+    {
       count_client (self, d, query->generation, group, FALSE);
       return;
     }
