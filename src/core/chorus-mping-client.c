@@ -37,6 +37,8 @@
 /* The server's answers carry the query; queries are small. */
 #define SLOT_SIZE        4096
 #define QUERY_SIZE       1024
+/* What an RFC 6450 init weighs, padded. */
+#define INIT_SIZE        256
 /* What the server sends with: hops are counted down from it. */
 #define SERVER_TTL       64
 /* Statistics settle and are announced this often while running. */
@@ -1073,6 +1075,10 @@ send_init (ChorusMpingClient  *self,
 
   message_init (self, &msg, CHORUS_MPING_GENERATION_RFC6450, CHORUS_MPING_TYPE_INIT);
   chorus_mping_message_set_group (&msg, self->group_address);
+  /* A server that never answers with more than it was sent (chorus-cli
+   * serve) needs room for its response: group, session and its name. */
+  msg.present |= CHORUS_MPING_BIT (CHORUS_MPING_OPTION_PAD);
+  msg.pad_size = INIT_SIZE - chorus_mping_encoded_size (&msg);
   size = chorus_mping_encode (&msg, buffer, sizeof buffer);
   if (size == 0)
     {
