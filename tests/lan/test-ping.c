@@ -247,6 +247,42 @@ test_multicast_broken (Fixture       *fx,
   g_assert_true (said);
 }
 
+/* RFC 6450 between two Chorus instances: auto finds it, and the server
+ * says what TTL it sent with, so unicast hops are exact too. */
+static void
+test_chorus_serve (Fixture       *fx,
+                   gconstpointer  data)
+{
+  ChorusTestProc *server;
+  const char     *servers[] = { SERVER, SERVER6 };
+
+  SKIP_WITHOUT_LAN (fx);
+
+  server = cli_spawn_chorus (fx, 1, "serve", "--json", NULL);
+  if (!chorus_test_proc_wait_line (server, FALSE, "\"ready\"", NULL, READY_TIMEOUT))
+    g_error ("chorus-cli serve is not ready after %d ms", READY_TIMEOUT);
+
+  for (guint i = 0; i < G_N_ELEMENTS (servers); i++)
+    for (guint host = 2; host <= 3; host++)
+      {
+        g_autoptr (GPtrArray) events = run_ping (fx, host, 0, NULL, servers[i]);
+        JsonObject *summary = cli_summary_of (events);
+        gint64      hops = host == 3 ? 1 : 0;
+
+        g_assert_cmpstr (chorus_test_json_get_string (summary, "protocol"), ==, "rfc6450");
+        g_assert_cmpuint (count_replies (events, "unicast", hops), ==, 5);
+        g_assert_cmpuint (count_replies (events, "multicast", hops), ==, 5);
+        for (guint p = 0; p < 2; p++)
+          {
+            JsonObject *path = path_of (summary, p == 0 ? "unicast" : "multicast");
+
+            g_assert_cmpint (chorus_test_json_get_int (path, "received", -1), ==, 5);
+            g_assert_cmpint (chorus_test_json_get_int (path, "hops", -1), ==, hops);
+            g_assert_false (json_object_get_boolean_member (path, "hops_estimated"));
+          }
+      }
+}
+
 /* Invalid input: exit 2, before anything is sent. */
 static void
 test_invalid (Fixture       *fx,
@@ -297,6 +333,7 @@ main (int   argc,
   ADD ("ssmpingd/asm-ipv6", test_asm_ipv6);
   ADD ("ssmpingd/router", test_router);
   ADD ("ssmpingd/multicast-broken", test_multicast_broken);
+  ADD ("chorus-serve", test_chorus_serve);
   ADD ("invalid", test_invalid);
 
 #undef ADD
