@@ -113,6 +113,31 @@ test_strv (void)
 }
 
 static void
+test_object (void)
+{
+  g_autoptr(GString) line = chorus_json_begin ("summary");
+  g_autoptr(JsonObject) object = NULL;
+  GString *inner = chorus_json_object_begin ();
+  GString *empty = chorus_json_object_begin ();
+  JsonObject *nested;
+
+  chorus_json_add_int (inner, "sent", 5);
+  chorus_json_add_string (inner, "path", "multicast");
+  chorus_json_add_object (line, "multicast", inner);
+  chorus_json_add_object (line, "none", empty);
+  chorus_json_add_bool (line, "after", TRUE);
+  g_assert_cmpstr (line->str, ==,
+                   "{\"event\":\"summary\","
+                   "\"multicast\":{\"sent\":5,\"path\":\"multicast\"},"
+                   "\"none\":{},\"after\":true");
+
+  object = parse_line (line);
+  nested = json_object_get_object_member (object, "multicast");
+  g_assert_cmpint (json_object_get_int_member (nested, "sent"), ==, 5);
+  g_assert_cmpuint (json_object_get_size (json_object_get_object_member (object, "none")), ==, 0);
+}
+
+static void
 test_int (void)
 {
   static const gint64 values[] = { 0, 1, -1, 65535, G_MAXINT, G_MININT, G_MAXINT64, G_MININT64 };
@@ -348,6 +373,7 @@ main (int    argc,
   g_test_add_func ("/cli-output/begin", test_begin);
   g_test_add_func ("/cli-output/string", test_string);
   g_test_add_func ("/cli-output/strv", test_strv);
+  g_test_add_func ("/cli-output/object", test_object);
   g_test_add_func ("/cli-output/int", test_int);
   g_test_add_func ("/cli-output/ms", test_ms);
   g_test_add_func ("/cli-output/ms-locale", test_ms_locale);

@@ -16,6 +16,8 @@ int chorus_cli_interfaces (int    argc,
                            char **argv);
 int chorus_cli_explain (int    argc,
                         char **argv);
+int chorus_cli_ping (int    argc,
+                     char **argv);
 int chorus_cli_serve (int    argc,
                       char **argv);
 

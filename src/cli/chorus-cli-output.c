@@ -123,6 +123,24 @@ chorus_json_add_string (GString    *line,
   append_string (line, value);
 }
 
+/* An object nested in a line: the same calls fill it. */
+GString *
+chorus_json_object_begin (void)
+{
+  return g_string_new ("{");
+}
+
+void
+chorus_json_add_object (GString    *line,
+                        const char *key,
+                        GString    *object)
+{
+  add_key (line, key);
+  g_string_append_len (line, object->str, object->len);
+  g_string_append_c (line, '}');
+  g_string_free (object, TRUE);
+}
+
 /* An array of strings, each valid UTF-8; NULL is an empty array. */
 void
 chorus_json_add_strv (GString            *line,

@@ -34,6 +34,12 @@ void     chorus_json_add_ms       (GString    *line,
                                    gint64      usec);
 void     chorus_json_add_payload  (GString    *line,
                                    GBytes     *payload);
+/* @object, begun with chorus_json_object_begin() and filled with the
+ * calls above, as the value of @key; frees @object. */
+GString *chorus_json_object_begin (void);
+void     chorus_json_add_object   (GString    *line,
+                                   const char *key,
+                                   GString    *object);
 /* Both return FALSE once stdout is gone (a closed pipe, a full disk).
  * Lines wait in a buffer; chorus_cli_output_watch() writes them out once
  * per main loop iteration, chorus_cli_flush() at once. */

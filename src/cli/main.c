@@ -1510,6 +1510,7 @@ usage (FILE *out)
            "  chorus-cli receive [OPTION…]          join a group, show and answer what arrives\n"
            "  chorus-cli interfaces [OPTION…]       list the network interfaces\n"
            "  chorus-cli explain [OPTION…] ADDR     what a group address is, what to watch out for\n"
+           "  chorus-cli ping [OPTION…] SERVER      does a multicast ping server's multicast reach us?\n"
            "  chorus-cli serve [OPTION…]            answer ssmping, asmping and RFC 6450 clients\n"
            "\n"
            "Run “chorus-cli COMMAND --help” for the options of a command.\n");
@@ -1551,6 +1552,8 @@ main (int    argc,
     return chorus_cli_interfaces (argc, argv);
   if (g_str_equal (argv[1], "explain"))
     return chorus_cli_explain (argc, argv);
+  if (g_str_equal (argv[1], "ping"))
+    return chorus_cli_ping (argc, argv);
   if (g_str_equal (argv[1], "serve"))
     return chorus_cli_serve (argc, argv);
   if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")
