@@ -396,10 +396,13 @@ chorus_mping_client_class_init (ChorusMpingClientClass *klass)
                   G_TYPE_NONE, 0);
 }
 
+/* The paths have indices of their own (0 and 1, as ChorusMpingPath), so
+ * that a chart of the two draws them in two colours. */
 static ChorusResponder *
-new_path (const char *address)
+new_path (const char      *address,
+          ChorusMpingPath  path)
 {
-  return _chorus_responder_new (address, TRUE, 0, 0, 1);
+  return _chorus_responder_new (address, TRUE, path, 0, 1);
 }
 
 static void
@@ -413,8 +416,8 @@ chorus_mping_client_init (ChorusMpingClient *self)
   self->wait = 1;
   self->send_times = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->wire_times = g_array_new (FALSE, FALSE, sizeof (gint64));
-  self->unicast = new_path ("");
-  self->multicast = new_path ("");
+  self->unicast = new_path ("", CHORUS_MPING_PATH_UNICAST);
+  self->multicast = new_path ("", CHORUS_MPING_PATH_MULTICAST);
 }
 
 ChorusMpingClient *
@@ -1384,8 +1387,8 @@ chorus_mping_client_start (ChorusMpingClient  *self,
 
     g_clear_object (&self->unicast);
     g_clear_object (&self->multicast);
-    self->unicast = new_path (address);
-    self->multicast = new_path (address);
+    self->unicast = new_path (address, CHORUS_MPING_PATH_UNICAST);
+    self->multicast = new_path (address, CHORUS_MPING_PATH_MULTICAST);
   }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNICAST]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MULTICAST]);
