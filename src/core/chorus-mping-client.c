@@ -1212,6 +1212,29 @@ parse_server (const char  *text,
   return g_steal_pointer (&address);
 }
 
+/**
+ * chorus_mping_parse_server:
+ * @text: an address as typed, such as 192.0.2.1 or fe80::1%eth0
+ * @scope_id: (out) (optional): the interface its zone names, 0 for none
+ * @error: a location for a #GError
+ *
+ * Checks a server address as chorus_mping_client_start() does, so that a
+ * form can say what is wrong before the run.
+ *
+ * Returns: (transfer full) (nullable): the address, or %NULL and @error
+ */
+GInetAddress *
+chorus_mping_parse_server (const char  *text,
+                           guint       *scope_id,
+                           GError     **error)
+{
+  guint ignored;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return parse_server (text, scope_id != NULL ? scope_id : &ignored, error);
+}
+
 GInetAddress *
 chorus_mping_default_group (GSocketFamily family)
 {
