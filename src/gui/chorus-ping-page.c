@@ -53,6 +53,9 @@ struct _ChorusPingPage
   GtkLabel           *group_help_label;
   AdwExpanderRow     *timing_row;
   GtkLabel           *errors_label;
+  GtkWidget          *controls_box;
+  guint               reveal_id;
+  guint               reveal_frames;
   GtkLabel           *status_label;
   GtkButton          *toggle_button;
   GtkStack           *results_stack;
@@ -380,6 +383,39 @@ chorus_ping_page_set_status (ChorusPingPage *self,
   gtk_label_set_text (self->status_label, status);
 }
 
+/* Once a run starts, the page scrolls so that the Stop button, the
+ * verdict, the cards and the chart fill the window rather than the
+ * form. Done once the results are laid out. */
+static gboolean
+chorus_ping_page_reveal_results (GtkWidget     *widget,
+                                 GdkFrameClock *frame_clock,
+                                 gpointer       user_data)
+{
+  ChorusPingPage *self = CHORUS_PING_PAGE (widget);
+  /* The page's own child: bound as a template child, it would be
+   * unparented twice on dispose. */
+  GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (adw_bin_get_child (ADW_BIN (self)));
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scroller);
+  GtkWidget *content = gtk_scrolled_window_get_child (scroller);
+  double x, y;
+
+  if (!gtk_widget_translate_coordinates (self->controls_box, content, 0, 0, &x, &y))
+    {
+      self->reveal_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  /* Until the results are laid out, the page is not yet long enough. */
+  if (gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) < y - 6
+      && ++self->reveal_frames < 30)
+    return G_SOURCE_CONTINUE;
+
+  gtk_adjustment_set_value (adjustment, y - 6);
+  self->reveal_id = 0;
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_running_changed (ChorusPingPage *self)
 {
@@ -399,6 +435,14 @@ on_running_changed (ChorusPingPage *self)
                                 chorus_mping_client_get_server (self->client),
                                 chorus_mping_client_get_run_group (self->client));
       chorus_ping_page_set_status (self, status, NULL);
+
+      if (self->reveal_id == 0)
+        {
+          self->reveal_frames = 0;
+          self->reveal_id = gtk_widget_add_tick_callback (GTK_WIDGET (self),
+                                                          chorus_ping_page_reveal_results, NULL,
+                                                          NULL);
+        }
     }
   else
     {
@@ -484,6 +528,7 @@ chorus_ping_page_update_server (ChorusPingPage *self)
   g_autofree char *subtitle = NULL;
 
   if (!chorus_mping_server_get_running (self->server))
+    /* Translators: %u is a UDP port number */
     subtitle = g_strdup_printf (_("Off: port %u is not open"),
                                 chorus_mping_server_get_port (self->server));
   else if (n_clients == 0)
@@ -692,6 +737,7 @@ chorus_ping_page_class_init (ChorusPingPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ChorusPingPage, group_help_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusPingPage, timing_row);
   gtk_widget_class_bind_template_child (widget_class, ChorusPingPage, errors_label);
+  gtk_widget_class_bind_template_child (widget_class, ChorusPingPage, controls_box);
   gtk_widget_class_bind_template_child (widget_class, ChorusPingPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusPingPage, toggle_button);
   gtk_widget_class_bind_template_child (widget_class, ChorusPingPage, results_stack);
