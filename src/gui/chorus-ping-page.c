@@ -114,10 +114,9 @@ chorus_ping_page_explain_group (ChorusPingPage *self,
                                 GInetAddress   *server)
 {
   g_autofree char *text = NULL;
-  const char *group = g_strstrip (g_strdup (field_text (&self->group)));
+  g_autofree char *group = g_strstrip (g_strdup (field_text (&self->group)));
   gboolean empty = group[0] == '\0';
 
-  g_free ((char *) group);
   gtk_widget_set_visible (GTK_WIDGET (self->group_help_label), empty);
   if (!empty)
     return;
