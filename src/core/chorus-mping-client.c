@@ -396,10 +396,13 @@ chorus_mping_client_class_init (ChorusMpingClientClass *klass)
                   G_TYPE_NONE, 0);
 }
 
+/* The paths have indices of their own (0 and 1, as ChorusMpingPath), so
+ * that a chart of the two draws them in two colours. */
 static ChorusResponder *
-new_path (const char *address)
+new_path (const char      *address,
+          ChorusMpingPath  path)
 {
-  return _chorus_responder_new (address, TRUE, 0, 0, 1);
+  return _chorus_responder_new (address, TRUE, path, 0, 1);
 }
 
 static void
@@ -413,8 +416,8 @@ chorus_mping_client_init (ChorusMpingClient *self)
   self->wait = 1;
   self->send_times = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->wire_times = g_array_new (FALSE, FALSE, sizeof (gint64));
-  self->unicast = new_path ("");
-  self->multicast = new_path ("");
+  self->unicast = new_path ("", CHORUS_MPING_PATH_UNICAST);
+  self->multicast = new_path ("", CHORUS_MPING_PATH_MULTICAST);
 }
 
 ChorusMpingClient *
@@ -1209,6 +1212,29 @@ parse_server (const char  *text,
   return g_steal_pointer (&address);
 }
 
+/**
+ * chorus_mping_parse_server:
+ * @text: an address as typed, such as 192.0.2.1 or fe80::1%eth0
+ * @scope_id: (out) (optional): the interface its zone names, 0 for none
+ * @error: a location for a #GError
+ *
+ * Checks a server address as chorus_mping_client_start() does, so that a
+ * form can say what is wrong before the run.
+ *
+ * Returns: (transfer full) (nullable): the address, or %NULL and @error
+ */
+GInetAddress *
+chorus_mping_parse_server (const char  *text,
+                           guint       *scope_id,
+                           GError     **error)
+{
+  guint ignored;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return parse_server (text, scope_id != NULL ? scope_id : &ignored, error);
+}
+
 GInetAddress *
 chorus_mping_default_group (GSocketFamily family)
 {
@@ -1384,8 +1410,8 @@ chorus_mping_client_start (ChorusMpingClient  *self,
 
     g_clear_object (&self->unicast);
     g_clear_object (&self->multicast);
-    self->unicast = new_path (address);
-    self->multicast = new_path (address);
+    self->unicast = new_path (address, CHORUS_MPING_PATH_UNICAST);
+    self->multicast = new_path (address, CHORUS_MPING_PATH_MULTICAST);
   }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNICAST]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MULTICAST]);

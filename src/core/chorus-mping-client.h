@@ -98,5 +98,8 @@ gboolean            chorus_mping_protocol_parse        (const char          *tex
                                                         GError             **error);
 const char         *chorus_mping_path_get_nick         (ChorusMpingPath      path);
 GInetAddress       *chorus_mping_default_group         (GSocketFamily        family);
+GInetAddress       *chorus_mping_parse_server          (const char          *text,
+                                                        guint               *scope_id,
+                                                        GError             **error);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "chorus-interface-list.h"
+#include "chorus-ping-page.h"
 #include "chorus-probe-page.h"
 #include "chorus-receive-page.h"
 #include "chorus-send-page.h"
@@ -79,6 +80,7 @@ chorus_window_class_init (ChorusWindowClass *klass)
   g_type_ensure (CHORUS_TYPE_SEND_PAGE);
   g_type_ensure (CHORUS_TYPE_RECEIVE_PAGE);
   g_type_ensure (CHORUS_TYPE_PROBE_PAGE);
+  g_type_ensure (CHORUS_TYPE_PING_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/chorusapp/Chorus/ui/chorus-window.ui");
@@ -95,6 +97,8 @@ chorus_window_class_init (ChorusWindowClass *klass)
                                        "win.show-page", "s", "receive");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK,
                                        "win.show-page", "s", "probe");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_4, GDK_ALT_MASK,
+                                       "win.show-page", "s", "ping");
 }
 
 static void

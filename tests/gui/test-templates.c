@@ -68,7 +68,7 @@ add_mnemonics (GtkWidget  *widget,
 static void
 check_mnemonics (ChorusWindow *window)
 {
-  const char *const pages[] = { "send", "receive" };
+  const char *const pages[] = { "send", "receive", "ping" };
   GtkWidget *stack = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window),
                                                                 CHORUS_TYPE_WINDOW, "stack"));
 
@@ -114,6 +114,8 @@ on_activate (GApplication *app)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s",
                                              "receive"));
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "receive");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "ping"));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "ping");
 
   /* The window's size persists. */
   gtk_window_set_default_size (GTK_WINDOW (window), 640, 700);

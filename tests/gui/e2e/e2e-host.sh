@@ -36,6 +36,8 @@ window-width=720
 window-height=640
 probe-interval='0.1'
 probe-wait='0.5'
+ping-interval='0.2'
+ping-wait='0.5'
 KEYFILE
 export XDG_CONFIG_HOME=$config
 export GSETTINGS_BACKEND=keyfile

@@ -2,8 +2,9 @@
 # run-e2e.sh BUILDDIR OUTDIR: the real `chorus` window on a private test LAN.
 #
 # Host 1 runs the application with its own Xvfb, D-Bus session and AT-SPI
-# bus; hosts 2 and 3 run the article's Python receiver. test-e2e.py drives
-# the window through AT-SPI and saves screenshots in OUTDIR.
+# bus; hosts 2 and 3 run the article's Python receiver, host 2 also
+# Debian's ssmpingd. test-e2e.py drives the window through AT-SPI and
+# saves screenshots in OUTDIR.
 #
 # Everything happens in a fresh network namespace (unshare -n) built by
 # tests/lan/testlan.sh: nothing is ever sent or joined on the machine's
@@ -35,7 +36,8 @@ skip () {
 }
 
 if [[ -z ${TESTLAN_INSIDE:-} ]]; then
-  for tool in Xvfb dbus-run-session import xwininfo nsenter unshare ip /usr/bin/python3; do
+  for tool in Xvfb dbus-run-session import xwininfo nsenter unshare ip /usr/bin/python3 \
+              /usr/bin/ssmpingd /usr/bin/ssmping; do
     command -v "$tool" >/dev/null 2>&1 || skip "$tool is not installed"
   done
   /usr/bin/python3 -c 'import pyatspi' 2>/dev/null || skip "python3-pyatspi is not installed"
@@ -100,6 +102,11 @@ for host in 2 3 4 5; do
     >/dev/null 2>"$out/chorus-receiver-h$host.log" &
   pids+=($!)
 done
+# Debian's ssmpingd on host 2, for the Ping page.
+nsenter --net="/run/netns/chorus-h2" -- /usr/bin/ssmpingd \
+  >"$out/ssmpingd-h2.log" 2>&1 &
+pids+=($!)
+
 # Host 5 never hears one probe in twelve (nftables on its own link:
 # this kernel has no netem), so that its row and line show losses.
 lan_exec 5 nft -f - <<'NFT' 2>"$out/nft.log" || true

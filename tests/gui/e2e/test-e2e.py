@@ -178,12 +178,13 @@ def main():
 
 
 def narrow():
-    """The Probe page again, in a window 360 pixels wide, as on a phone."""
+    """The Probe and Ping pages again, in a window 360 pixels wide, as on a phone."""
     config = tempfile.mkdtemp()
     os.makedirs(os.path.join(config, 'glib-2.0', 'settings'))
     with open(os.path.join(config, 'glib-2.0', 'settings', 'keyfile'), 'w') as f:
         f.write("[io/github/chorusapp/Chorus]\nwindow-width=360\nwindow-height=720\n"
-                "probe-interval='0.1'\nprobe-wait='0.5'\n")
+                "probe-interval='0.1'\nprobe-wait='0.5'\n"
+                "ping-interval='0.2'\nping-wait='0.5'\n")
     log = os.path.join(OUT, 'chorus-narrow.log')
     env = dict(os.environ, G_DEBUG='fatal-criticals', XDG_CONFIG_HOME=config)
     app_process = subprocess.Popen([sys.argv[1]], stdout=subprocess.DEVNULL,
@@ -192,6 +193,7 @@ def narrow():
         app = find_app('chorus')
         if ok(app is not None, 'the application is on the AT-SPI bus, 360 pixels wide'):
             probe(app, 'probe-narrow.png')
+            ping(app, 'ping-narrow.png', serve=False)
             close_window(app, app_process, log)
     finally:
         if app_process.poll() is None:
@@ -376,6 +378,7 @@ def run():
 
     networks(receive_page)
     probe(app, 'probe.png')
+    ping(app, 'ping.png', serve=True)
     return app
 
 
@@ -539,6 +542,103 @@ def probe(app, shot):
     time.sleep(1)
     path = screenshot(shot)
     ok(os.path.exists(path), 'screenshot ' + path)
+
+
+def do_action(node, names=('click', 'toggle', 'activate', 'press')):
+    action = node.queryAction()
+    available = [action.getName(i) for i in range(action.nActions)]
+    for name in names:
+        if name in available:
+            return action.doAction(available.index(name))
+    raise AssertionError('%s %r has no action among %r' % (node.getRoleName(), node.name,
+                                                            available))
+
+
+def ping(app, shot, serve):
+    """5. Ping Debian's ssmpingd on host 2 from the Ping page: both paths
+    answer, and the verdict says multicast reaches. Then, with serve, the
+    window answers Debian's ssmping from host 3 and lists it."""
+    tab = find(app, 'page tab', 'Ping', timeout=3)
+    if tab is None:
+        tab = find(app, 'toggle button', 'Ping', timeout=3)
+    ok(tab is not None, 'the Ping page has a tab')
+    if tab is None:
+        return
+    click(tab)
+    ping_page = find(app, 'filler', 'ChorusPingPage')
+    ok(ping_page is not None, 'the Ping page is exposed')
+    server = find(ping_page, 'text', 'Server')
+    start = find(ping_page, 'push button', 'Start Pinging')
+    ok(server is not None and start is not None,
+       'the Ping page has a Server field and a “Start Pinging” button')
+    if server is None or start is None:
+        return
+    set_text(server, 'not an address')
+    ok(wait_for(lambda: not start.getState().contains(pyatspi.STATE_SENSITIVE), 3),
+       'an invalid server disables Start Pinging')
+    set_text(server, HOSTS[0])
+    ok(wait_for(lambda: start.getState().contains(pyatspi.STATE_SENSITIVE), 3),
+       'a valid server enables Start Pinging')
+    click(start)
+    stop = find(ping_page, 'push button', 'Stop Pinging', timeout=5)
+    ok(stop is not None, 'the button becomes “Stop Pinging”')
+
+    def answered():
+        """The cards' answered counts, such as ['4/5', '4/5']."""
+        return [t for t in texts(ping_page)
+                if '/' in t and all(part.isdigit() for part in t.split('/'))]
+
+    def both_answer():
+        shown = texts(ping_page)
+        counts = answered()
+        return ('Multicast reaches this computer' in shown and len(counts) >= 2
+                and all(int(c.split('/')[0]) > 0 for c in counts[:2])) and shown
+    shown = wait_for(both_answer, 15)
+    ok(shown, 'ssmpingd answers by unicast and multicast, and the verdict says multicast '
+       'reaches', texts(ping_page))
+    chart = find(ping_page, 'image', 'Round-Trip Chart', timeout=3)
+    ok(chart is not None and 'for 2 hosts' in (chart.description or ''),
+       'the chart draws the two paths', chart.description if chart else None)
+    # Enough queries for the chart to draw two lines.
+    time.sleep(6)
+    if stop is not None:
+        click(stop)
+    ok(find(ping_page, 'push button', 'Start Pinging', timeout=5) is not None,
+       'stopping brings back “Start Pinging”')
+    time.sleep(0.5)
+    path = screenshot(shot)
+    ok(os.path.exists(path), 'screenshot ' + path)
+    if not serve:
+        return
+
+    switch = wait_for(lambda: next(iter(descendants(
+        ping_page, lambda n: n.name == 'Answer Multicast Ping'
+        and n.getRoleName() in ('switch', 'toggle button', 'check box'))), None), 5)
+    ok(switch is not None, 'the Ping page has an “Answer Multicast Ping” switch')
+    if switch is None:
+        return
+    try:
+        switch.queryComponent().grabFocus()
+    except Exception:
+        pass
+    do_action(switch)
+    ok(wait_for(lambda: any(t.startswith('Listening on port 4321') for t in texts(ping_page)), 5),
+       'switched on, the server listens on port 4321', texts(ping_page))
+    ssmping = subprocess.run(['nsenter', '--net=' + NETNS % 3, '/usr/bin/ssmping', '-4',
+                              '-c', '5', SELF], capture_output=True, text=True, timeout=30)
+    ok('multicast from ' + SELF in ssmping.stdout,
+       'Debian’s ssmping on host 3 gets multicast answers from the window',
+       ssmping.stdout + ssmping.stderr)
+    ok(wait_for(lambda: HOSTS[1] in texts(ping_page), 5),
+       'the clients list shows host 3', texts(ping_page))
+    ok(wait_for(lambda: 'ssmping' in texts(ping_page), 3),
+       'and that it speaks ssmping', texts(ping_page))
+    time.sleep(0.5)
+    path = screenshot('ping-serve.png')
+    ok(os.path.exists(path), 'screenshot ' + path)
+    do_action(switch)
+    ok(wait_for(lambda: any(t.startswith('Off') for t in texts(ping_page)), 5),
+       'switched off, the server stops', texts(ping_page))
 
 
 if __name__ == '__main__':
