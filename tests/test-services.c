@@ -658,6 +658,41 @@ test_probe_mode (void)
   g_assert_cmpint (chorus_source_get_stats (source)->ttl, ==, 1);
 }
 
+/* Thousands of probes: the sender lets the send times of long-settled
+ * probes go, and every answer still finds its probe. */
+static void
+test_probe_long_run (void)
+{
+  g_autoptr(ChorusReceiver) receiver = g_object_new (CHORUS_TYPE_RECEIVER,
+                                                     "group", GROUP,
+                                                     "port", 10043,
+                                                     "reply-rate", 0.0,
+                                                     NULL);
+  g_autoptr(ChorusSender) sender = new_sender (GROUP, 10043, 0.05);
+  g_autoptr(ChorusResponder) responder = NULL;
+  g_autoptr(GError) error = NULL;
+  const ChorusResponderStats *stats;
+  const guint count = 2 * CHORUS_SEQ_WINDOW + 500;
+
+  chorus_receiver_start (receiver, &error);
+  g_assert_no_error (error);
+
+  g_object_set (sender, "probe", TRUE, "count", count, "interval", 0.001, "capacity", 16, NULL);
+  run_sender (sender);
+
+  g_assert_cmpuint (chorus_sender_get_n_sent (sender), ==, count);
+  g_assert_cmpuint (chorus_sender_get_n_settled (sender), ==, count);
+  g_assert_cmpuint (chorus_sender_get_n_acks (sender), ==, count);
+  g_assert_cmpuint (chorus_sender_get_n_ignored (sender), ==, 0);
+  responder = g_list_model_get_item (chorus_sender_get_responders (sender), 0);
+  stats = chorus_responder_get_stats (responder);
+  g_assert_cmpuint (stats->sent, ==, count);
+  g_assert_cmpuint (stats->received, ==, count);
+  g_assert_cmpuint (stats->lost, ==, 0);
+  g_assert_cmpuint (stats->late, ==, 0);
+  g_assert_cmpint (chorus_responder_get_history_rtt (responder, count), >=, 0);
+}
+
 static void
 send_answer (int                       fd,
              const struct sockaddr_in *to,
@@ -1079,6 +1114,7 @@ main (int    argc,
   g_test_add_func ("/services/probe-mode", test_probe_mode);
   g_test_add_func ("/services/probe-forged-answers", test_probe_forged_answers);
   g_test_add_func ("/services/probe-until-stopped", test_probe_until_stopped);
+  g_test_add_func ("/services/probe-long-run", test_probe_long_run);
 
   return g_test_run ();
 }

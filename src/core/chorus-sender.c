@@ -77,7 +77,11 @@ struct _ChorusSender
   guint probe_id;
   guint deadline_id;
   /* When each probe went out, on the monotonic clock. */
+  /* When probes times_first .. n_sent went out; older ones are let go
+   * once they are long settled (see trim_send_times()). */
   GArray *send_times;
+  guint32 times_first;
+  guint32 n_sent;
   gint64 deadline;
   int receive_buffer;
   gboolean running;
@@ -481,6 +485,7 @@ chorus_sender_init (ChorusSender *self)
   self->responder_list = g_list_store_new (CHORUS_TYPE_RESPONDER);
   self->update_interval = 250;
   self->send_times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->times_first = 1;
 }
 
 ChorusSender *
@@ -777,7 +782,7 @@ fail (ChorusSender *self,
   if (!self->running || self->run_serial != serial)
     return;
 
-  if (self->send_times->len == 0)
+  if (self->n_sent == 0)
     finish (self);
   else if (self->deadline_id == 0)
     schedule_deadline (self);
@@ -831,6 +836,34 @@ can_be_answer (ChorusSender         *self,
   return TRUE;
 }
 
+/* When probe @seq went out, or -1 if it was never sent or is long gone. */
+static gint64
+send_time_of (ChorusSender *self,
+              guint32       seq)
+{
+  if (seq < self->times_first || seq > self->n_sent)
+    return -1;
+
+  return g_array_index (self->send_times, gint64, seq - self->times_first);
+}
+
+/* A run that probes until stopped would keep a send time per probe for
+ * ever: keep those the statistics can still use (a window's worth before
+ * the last settled probe), letting the rest go a window at a time. */
+static void
+trim_send_times (ChorusSender *self)
+{
+  guint32 keep_from;
+
+  if (self->n_settled <= 2 * CHORUS_SEQ_WINDOW
+      || self->n_settled - 2 * CHORUS_SEQ_WINDOW < self->times_first)
+    return;
+
+  keep_from = self->n_settled - CHORUS_SEQ_WINDOW;
+  g_array_remove_range (self->send_times, 0, keep_from - self->times_first);
+  self->times_first = keep_from;
+}
+
 /* A forged flood must not grow the table without end: past the limit,
  * new hosts are counted, not listed. A host answering both ways (a
  * Chorus receiver and a classic one) is two responders. */
@@ -843,7 +876,7 @@ lookup_responder (ChorusSender       *self,
   g_autofree char *text = _chorus_socket_address_to_string (address);
   g_autofree char *key = g_strconcat (text, tagged ? "" : " classic", NULL);
   ChorusResponder *responder = g_hash_table_lookup (self->responders, key);
-  guint32 sent = self->send_times->len;
+  guint32 sent = self->n_sent;
 
   if (responder != NULL)
     return responder;
@@ -882,9 +915,9 @@ probe_for_arrival (ChorusSender *self,
 {
   for (guint i = self->send_times->len; i > 0; i--)
     if (g_array_index (self->send_times, gint64, i - 1) <= arrival)
-      return i;
+      return self->times_first + i - 1;
 
-  return self->send_times->len > 0 ? 1 : 0;
+  return self->n_sent > 0 ? self->times_first : 0;
 }
 
 /* Reads one answer into an ack and the responder's statistics. FALSE if
@@ -911,8 +944,8 @@ take_answer (ChorusSender         *self,
       /* Chorus speaks; it must be about one of our probes, exactly. */
       if (!chorus_answer_parse (d->data, d->size, &answer)
           || answer.session != self->session
-          || answer.seq > self->send_times->len
-          || answer.sent_usec != g_array_index (self->send_times, gint64, answer.seq - 1))
+          || send_time_of (self, answer.seq) < 0
+          || answer.sent_usec != send_time_of (self, answer.seq))
         return FALSE;
 
       tagged = TRUE;
@@ -921,7 +954,7 @@ take_answer (ChorusSender         *self,
   if (tagged)
     {
       seq = answer.seq;
-      rtt = d->arrival_monotonic - g_array_index (self->send_times, gint64, seq - 1)
+      rtt = d->arrival_monotonic - send_time_of (self, seq)
             - answer.hold_usec;
       hops = answer.ttl >= 0 && answer.ttl <= self->run_ttl ? self->run_ttl - answer.ttl : -1;
     }
@@ -930,7 +963,10 @@ take_answer (ChorusSender         *self,
       /* Classic answers say nothing of their probe: it is the last one
        * sent before they arrived. */
       seq = probe_for_arrival (self, d->arrival_monotonic);
-      rtt = d->arrival_monotonic - g_array_index (self->send_times, gint64, seq - 1);
+      /* Before the first probe went out, nothing can be an answer. */
+      if (seq == 0)
+        return FALSE;
+      rtt = d->arrival_monotonic - send_time_of (self, seq);
       hops = chorus_hops_estimate (d->ttl);
       estimated = hops >= 0;
     }
@@ -942,7 +978,7 @@ take_answer (ChorusSender         *self,
   responder = lookup_responder (self, from, tagged);
   if (responder != NULL)
     {
-      verdict = _chorus_responder_answer (responder, seq, self->send_times->len, rtt,
+      verdict = _chorus_responder_answer (responder, seq, self->n_sent, rtt,
                                           d->arrival_monotonic, self->run_start);
       if (hops >= 0)
         _chorus_responder_set_hops (responder, hops, estimated);
@@ -1055,14 +1091,15 @@ send_probe (ChorusSender  *self,
   gssize sent;
 
   g_array_append_val (self->send_times, now);
-  if (self->send_times->len == 1)
+  self->n_sent++;
+  if (self->n_sent == 1)
     self->run_start = now;
 
   if (self->run_probe)
     {
       ChorusProbe probe = {
         .session = self->session,
-        .seq = self->send_times->len,
+        .seq = self->n_sent,
         .sent_usec = now,
         .ttl = self->run_ttl,
         .spread_ms = (guint32) (self->run_spread * 1000 + 0.5),
@@ -1083,13 +1120,14 @@ send_probe (ChorusSender  *self,
         G_SOCKET_CONNECTABLE (self->destination));
 
       g_array_set_size (self->send_times, self->send_times->len - 1);
+      self->n_sent--;
       g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK, _("Could not send to %s: %s"), where,
                    local_error->message);
       return FALSE;
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SENT]);
-  g_signal_emit (self, signals[PROBE_SENT], 0, self->send_times->len);
+  g_signal_emit (self, signals[PROBE_SENT], 0, self->n_sent);
 
   return TRUE;
 }
@@ -1099,7 +1137,7 @@ static gint64
 settle_time (ChorusSender *self,
              guint32       seq)
 {
-  return g_array_index (self->send_times, gint64, seq - 1)
+  return send_time_of (self, seq)
          + (gint64) ((self->run_spread + self->run_wait) * G_USEC_PER_SEC);
 }
 
@@ -1110,7 +1148,7 @@ settle_until (ChorusSender *self,
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->responder_list));
 
-  while (self->n_settled < self->send_times->len
+  while (self->n_settled < self->n_sent
          && (all || settle_time (self, self->n_settled + 1) <= now))
     {
       self->n_settled++;
@@ -1122,6 +1160,8 @@ settle_until (ChorusSender *self,
           _chorus_responder_settle (responder, self->n_settled);
         }
     }
+
+  trim_send_times (self);
 }
 
 /* Brings the responders' statistics up to date and announces them, at
@@ -1237,7 +1277,7 @@ on_probe_timer (gpointer user_data)
   if (g_source_is_destroyed (current))
     return G_SOURCE_REMOVE;
 
-  if (self->run_count == 0 || self->send_times->len < self->run_count)
+  if (self->run_count == 0 || self->n_sent < self->run_count)
     return G_SOURCE_CONTINUE;
 
   self->probe_id = 0;
@@ -1381,6 +1421,8 @@ chorus_sender_start (ChorusSender  *self,
   self->n_settled = 0;
   self->n_tagged = 0;
   g_array_set_size (self->send_times, 0);
+  self->times_first = 1;
+  self->n_sent = 0;
   self->rtt_min = G_MAXINT64;
   self->rtt_max = self->rtt_sum = 0;
   self->rtt_count = 0;
@@ -1502,7 +1544,7 @@ chorus_sender_get_n_sent (ChorusSender *self)
 {
   g_return_val_if_fail (CHORUS_IS_SENDER (self), 0);
 
-  return self->send_times->len;
+  return self->n_sent;
 }
 
 /**
