@@ -79,22 +79,6 @@ append_ms (GString *line,
   g_string_append_printf (line, ".%03d", (int) (MAX (usec, 0) % 1000));
 }
 
-static const char *
-verdict_name (ChorusAnswerVerdict verdict)
-{
-  switch (verdict)
-    {
-    case CHORUS_ANSWER_DUPLICATE:
-      return "duplicate";
-    case CHORUS_ANSWER_LATE:
-      return "late";
-    case CHORUS_ANSWER_RECEIVED:
-    case CHORUS_ANSWER_INVALID:
-    default:
-      return "received";
-    }
-}
-
 static void
 on_protocol_chosen (ChorusMpingClient *client,
                     int                protocol,
@@ -159,7 +143,7 @@ on_reply_received (ChorusMpingClient *client,
         chorus_json_add_int (line, "ttl", ttl);
       else
         chorus_json_add_null (line, "ttl");
-      chorus_json_add_string (line, "verdict", verdict_name (verdict));
+      chorus_json_add_string (line, "verdict", chorus_answer_verdict_to_string (verdict));
       printed = chorus_json_print (line);
     }
   else

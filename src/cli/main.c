@@ -460,22 +460,6 @@ verdict_note (ChorusAnswerVerdict verdict)
     }
 }
 
-static const char *
-verdict_name (ChorusAnswerVerdict verdict)
-{
-  switch (verdict)
-    {
-    case CHORUS_ANSWER_DUPLICATE:
-      return "duplicate";
-    case CHORUS_ANSWER_LATE:
-      return "late";
-    case CHORUS_ANSWER_RECEIVED:
-    case CHORUS_ANSWER_INVALID:
-    default:
-      return "received";
-    }
-}
-
 static void
 append_ms (GString *line,
            gint64   usec)
@@ -512,7 +496,8 @@ on_probe_ack_received (ChorusSender *sender,
         chorus_json_add_string (line, "name", name);
       else
         chorus_json_add_null (line, "name");
-      chorus_json_add_string (line, "verdict", verdict_name (chorus_ack_get_verdict (ack)));
+      chorus_json_add_string (line, "verdict",
+                              chorus_answer_verdict_to_string (chorus_ack_get_verdict (ack)));
       if (chorus_ack_get_ttl (ack) >= 0)
         chorus_json_add_int (line, "ttl", chorus_ack_get_ttl (ack));
       printed = chorus_json_print (line);

@@ -369,23 +369,6 @@ add_responder (Writer          *writer,
   writer_end_record (writer);
 }
 
-static const char *
-verdict_to_string (ChorusAnswerVerdict verdict)
-{
-  switch (verdict)
-    {
-    case CHORUS_ANSWER_RECEIVED:
-      return "received";
-    case CHORUS_ANSWER_DUPLICATE:
-      return "duplicate";
-    case CHORUS_ANSWER_LATE:
-      return "late";
-    case CHORUS_ANSWER_INVALID:
-    default:
-      return "invalid";
-    }
-}
-
 static void
 add_ack (Writer    *writer,
          ChorusAck *ack)
@@ -400,7 +383,7 @@ add_ack (Writer    *writer,
   writer_add_uint (writer, chorus_ack_get_port (ack));
   writer_add_uint (writer, chorus_ack_get_probe (ack));
   writer_add_bool (writer, chorus_ack_get_tagged (ack));
-  writer_add_text (writer, verdict_to_string (chorus_ack_get_verdict (ack)));
+  writer_add_text (writer, chorus_answer_verdict_to_string (chorus_ack_get_verdict (ack)));
   writer_add_ms (writer, chorus_ack_get_rtt_ms (ack));
 
   if (hops >= 0)

@@ -439,3 +439,26 @@ chorus_hops_estimate (int ttl)
     return 128 - ttl;
   return 255 - ttl;
 }
+
+/**
+ * chorus_answer_verdict_to_string:
+ *
+ * Returns: the verdict as scripts read it in JSON and CSV: "received",
+ *   "duplicate", "late" or "invalid"
+ */
+const char *
+chorus_answer_verdict_to_string (ChorusAnswerVerdict verdict)
+{
+  switch (verdict)
+    {
+    case CHORUS_ANSWER_RECEIVED:
+      return "received";
+    case CHORUS_ANSWER_DUPLICATE:
+      return "duplicate";
+    case CHORUS_ANSWER_LATE:
+      return "late";
+    case CHORUS_ANSWER_INVALID:
+    default:
+      return "invalid";
+    }
+}

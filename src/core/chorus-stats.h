@@ -97,6 +97,8 @@ ChorusAnswerVerdict chorus_sender_stats_probe       (ChorusSenderStats    *stats
                                                      gint64                arrival_usec);
 double              chorus_sender_stats_get_rate    (const ChorusSenderStats *stats);
 
+const char         *chorus_answer_verdict_to_string (ChorusAnswerVerdict verdict);
+
 /* ssmping's estimate: the smallest usual initial TTL (64, 128, 255) at or
  * above @ttl, minus @ttl; -1 for an unknown TTL. */
 int                 chorus_hops_estimate            (int                   ttl);
