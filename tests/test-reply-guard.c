@@ -164,6 +164,64 @@ test_rate (void)
 }
 
 static void
+test_penalty (void)
+{
+  g_autoptr(ChorusReplyGuard) guard = chorus_reply_guard_new ();
+  guint total = 0;
+
+  /* Ten a second, five at once; a flood is shut out for ten seconds. */
+  chorus_reply_guard_set_rate (guard, 10, 5);
+  chorus_reply_guard_set_penalty (guard, 10 * SECOND);
+
+  /* The burst, then five refusals in a row are still a client asking too
+   * fast: 100 ms later it has its next answer. */
+  g_assert_cmpuint (answered (guard, "10.0.0.1", 10, 0), ==, 5);
+  g_assert_cmpuint (answered (guard, "10.0.0.1", 1, SECOND / 10), ==, 1);
+
+  /* A client asking twice its rate is refused every other time and never
+   * penalised: it has what a guard without a penalty gives it. */
+  {
+    g_autoptr(ChorusReplyGuard) lenient = chorus_reply_guard_new ();
+    guint expected = 0;
+
+    chorus_reply_guard_set_rate (lenient, 10, 5);
+    for (gint64 t = SECOND; t < 4 * SECOND; t += SECOND / 20)
+      {
+        total += answered (guard, "10.0.0.2", 1, t);
+        expected += answered (lenient, "10.0.0.2", 1, t);
+      }
+    g_assert_cmpuint (total, ==, expected);
+    g_assert_cmpuint (total, ==, 30 + 4);
+  }
+
+  /* A flood: its burst, then the sixth refusal in a row shuts it out.
+   * Polite queries later in the penalty are refused too, and do not
+   * lengthen it. */
+  g_assert_cmpuint (answered (guard, "10.0.0.3", 1000, 0), ==, 5);
+  g_assert_cmpuint (answered (guard, "10.0.0.3", 1, SECOND), ==, 0);
+  for (gint64 t = 2 * SECOND; t < 10 * SECOND; t += SECOND)
+    g_assert_cmpuint (answered (guard, "10.0.0.3", 1, t), ==, 0);
+  /* Its neighbour is not touched by it. */
+  g_assert_cmpuint (answered (guard, "10.0.0.4", 1, SECOND), ==, 1);
+  /* Ten seconds after the flood, answers again, at the rate. */
+  g_assert_cmpuint (answered (guard, "10.0.0.3", 1, 10 * SECOND), ==, 1);
+  g_assert_cmpuint (answered (guard, "10.0.0.3", 1, 10 * SECOND + SECOND / 10), ==, 1);
+
+  /* A flood that never stops, 100 a second for a minute: its burst, one
+   * more at its rate before the sixth refusal in a row, then one answer
+   * at the end of each penalty (at 110, 120, 130, 140 and 150 s). */
+  total = 0;
+  for (gint64 t = 100 * SECOND; t < 160 * SECOND; t += SECOND / 100)
+    total += answered (guard, "10.0.0.5", 1, t);
+  g_assert_cmpuint (total, ==, 5 + 1 + 5);
+
+  /* No penalty: the rate alone. */
+  chorus_reply_guard_set_penalty (guard, 0);
+  g_assert_cmpuint (answered (guard, "10.0.0.6", 1000, 0), ==, 5);
+  g_assert_cmpuint (answered (guard, "10.0.0.6", 1, SECOND), ==, 1);
+}
+
+static void
 test_many_sources (void)
 {
   g_autoptr(ChorusReplyGuard) guard = chorus_reply_guard_new ();
@@ -213,6 +271,7 @@ main (int    argc,
   g_test_add_func ("/reply-guard/sources", test_sources);
   g_test_add_func ("/reply-guard/size", test_size);
   g_test_add_func ("/reply-guard/rate", test_rate);
+  g_test_add_func ("/reply-guard/penalty", test_penalty);
   g_test_add_func ("/reply-guard/many-sources", test_many_sources);
   g_test_add_func ("/reply-guard/names", test_names);
 

@@ -18,6 +18,12 @@
  *  - each client address has its share of answers (GCRA, see
  *    chorus-reply-guard.c): CHORUS_MPING_SERVER_DEFAULT_RATE a second
  *    after a burst of CHORUS_MPING_SERVER_DEFAULT_BURST;
+ *  - an address that floods (refused more than a burst's worth in a
+ *    row) gets nothing for CHORUS_MPING_SERVER_PENALTY_USEC: a flood
+ *    from a forged address has one burst, then silence. No more is
+ *    possible: an ssmping 0.9 query carries nothing a forger could not
+ *    write, so the first queries of an address are answered as any
+ *    client's would be;
  *  - what is not a valid query is counted and never answered, answers
  *    least of all.
  */
@@ -1107,6 +1113,7 @@ chorus_mping_server_start (ChorusMpingServer  *self,
   self->sessions = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
   self->last_sweep = G_MININT64 / 2;
   self->guard = chorus_reply_guard_new ();
+  chorus_reply_guard_set_penalty (self->guard, CHORUS_MPING_SERVER_PENALTY_USEC);
   chorus_reply_guard_set_rate (self->guard, self->rate, self->burst);
   chorus_reply_guard_set_allow_larger (self->guard, self->allow_larger);
   self->broadcasts = _chorus_link_get_broadcasts ();

@@ -17,6 +17,9 @@ G_BEGIN_DECLS
  * at once, leaves room for several clients behind one address. */
 #define CHORUS_MPING_SERVER_DEFAULT_RATE  10.0
 #define CHORUS_MPING_SERVER_DEFAULT_BURST 10
+/* How long an address that floods (refused more than a burst's worth of
+ * queries in a row) goes unanswered. */
+#define CHORUS_MPING_SERVER_PENALTY_USEC  (10 * G_USEC_PER_SEC)
 /* Clients listed at once; more are answered, not listed. */
 #define CHORUS_MPING_SERVER_MAX_CLIENTS   1024
 

@@ -11,7 +11,12 @@
  *    user allowed more);
  *  - the source has not used up its share: a generic cell rate algorithm
  *    (GCRA) per source address, `burst` answers at once, then `rate` per
- *    second.
+ *    second;
+ *  - the source is not flooding: with a penalty set, a source refused
+ *    more than `burst` times in a row gets nothing at all for `penalty`,
+ *    whatever its rate meanwhile. A flood from a forged address then has
+ *    its first burst and no more; a client that keeps to its rate is
+ *    never refused, let alone penalised.
  *
  * Pure: no sockets, no clock of its own; the caller passes the time.
  */
@@ -30,6 +35,10 @@ typedef struct
    * clock: the source is within its share while this is not further
    * ahead of now than the burst allows. */
   gint64 tat;
+  /* Refusals in a row since the last answer, and whether those have
+   * earned the penalty that is running (tat then lies beyond it). */
+  guint n_refused;
+  gboolean penalised;
 } Source;
 
 struct _ChorusReplyGuard
@@ -40,6 +49,7 @@ struct _ChorusReplyGuard
   /* Derived from rate and burst, in microseconds. */
   gint64 interval;
   gint64 tolerance;
+  gint64 penalty;
 
   GHashTable *sources;
   gint64 last_sweep;
@@ -112,6 +122,25 @@ chorus_reply_guard_set_rate (ChorusReplyGuard *guard,
   guard->interval = per_second > 0 ? MAX ((gint64) (G_USEC_PER_SEC / per_second + 0.5), 1) : 0;
   guard->tolerance = guard->interval * (gint64) (guard->burst - 1);
   g_hash_table_remove_all (guard->sources);
+}
+
+/**
+ * chorus_reply_guard_set_penalty:
+ * @penalty_usec: how long a flooding source goes unanswered; 0 (the
+ *   default) for never
+ *
+ * A source refused for its rate more than `burst` times in a row is
+ * flooding: it is refused everything for @penalty_usec from then on, and
+ * gets its share back one answer at a time after that.
+ */
+void
+chorus_reply_guard_set_penalty (ChorusReplyGuard *guard,
+                                gint64            penalty_usec)
+{
+  g_return_if_fail (guard != NULL);
+  g_return_if_fail (penalty_usec >= 0);
+
+  guard->penalty = penalty_usec;
 }
 
 void
@@ -248,8 +277,19 @@ take_share (ChorusReplyGuard *guard,
 
   tat = MAX (source->tat, now);
   if (tat - now > guard->tolerance)
-    return FALSE;
+    {
+      /* Refusals while a penalty runs do not lengthen it: a client that
+       * flooded once and then keeps to its rate is heard again. */
+      if (guard->penalty > 0 && !source->penalised && ++source->n_refused > guard->burst)
+        {
+          source->penalised = TRUE;
+          source->tat = now + guard->tolerance + guard->penalty;
+        }
+      return FALSE;
+    }
 
+  source->n_refused = 0;
+  source->penalised = FALSE;
   source->tat = tat + guard->interval;
   return TRUE;
 }

@@ -38,6 +38,8 @@ void                chorus_reply_guard_free            (ChorusReplyGuard *guard)
 void                chorus_reply_guard_set_rate        (ChorusReplyGuard *guard,
                                                         double            per_second,
                                                         guint             burst);
+void                chorus_reply_guard_set_penalty     (ChorusReplyGuard *guard,
+                                                        gint64            penalty_usec);
 void                chorus_reply_guard_set_allow_larger (ChorusReplyGuard *guard,
                                                         gboolean          allow);
 void                chorus_reply_guard_set_broadcasts  (ChorusReplyGuard *guard,

@@ -60,7 +60,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
       if (kind >= 0xf0)
         {
-          /* Settings: a rate of 0 to 255 a second (0: none), a burst. */
+          /* Settings: a rate of 0 to 255 a second (0: none), a burst,
+           * larger answers allowed or not, a penalty for floods or none
+           * (a penalty only ever refuses more: the bounds below hold). */
           if (i + 2 > size)
             break;
           rate = data[i];
@@ -69,6 +71,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
           i += 2;
           chorus_reply_guard_set_rate (guard, rate, burst);
           chorus_reply_guard_set_allow_larger (guard, allow_larger);
+          chorus_reply_guard_set_penalty (guard, (kind & 2) != 0 ? G_USEC_PER_SEC : 0);
           /* The guard forgets every share; so does the reference. */
           g_hash_table_remove_all (shares);
           continue;
