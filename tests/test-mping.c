@@ -351,6 +351,84 @@ test_build_query (void)
     }
 }
 
+/* An init (version, client id "c1") with @prefix_hex, a Prefix option's
+ * value, or none; which group a server answers it to. */
+static char *
+choose_for (const char    *prefix_hex,
+            GSocketFamily  family)
+{
+  g_autofree char *hex = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GInetAddress) group = NULL;
+  g_autoptr(GError) error = NULL;
+  ChorusMpingMessage msg;
+
+  if (prefix_hex != NULL)
+    hex = g_strdup_printf ("49" "0000000102" "000100026331" "000a%04zx%s", strlen (prefix_hex) / 2,
+                           prefix_hex);
+  else
+    hex = g_strdup ("49" "0000000102" "000100026331");
+  bytes = from_hex (hex);
+  g_assert_true (chorus_mping_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &msg,
+                                     &error));
+  g_assert_no_error (error);
+
+  group = chorus_mping_message_choose_group (&msg, family);
+  return group != NULL ? g_inet_address_to_string (group) : NULL;
+}
+
+static void
+test_choose_group (void)
+{
+  struct {
+    const char *prefix;
+    GSocketFamily family;
+    const char *group;
+  } cases[] = {
+    /* No prefix: the protocol's group of the family. */
+    { NULL, G_SOCKET_FAMILY_IPV4, "232.43.211.234" },
+    { NULL, G_SOCKET_FAMILY_IPV6, "ff3e::4321:1234" },
+    /* A prefix that covers the default group: the default. */
+    { "000108e8", G_SOCKET_FAMILY_IPV4, "232.43.211.234" },
+    { "000104e0", G_SOCKET_FAMILY_IPV4, "232.43.211.234" },
+    { "000120e82bd3ea", G_SOCKET_FAMILY_IPV4, "232.43.211.234" },
+    { "000200", G_SOCKET_FAMILY_IPV6, "ff3e::4321:1234" },
+    /* One group of the client's own: that one. */
+    { "000120ef010203", G_SOCKET_FAMILY_IPV4, "239.1.2.3" },
+    { "000280ff0e0000000000000000000000000042", G_SOCKET_FAMILY_IPV6, "ff0e::42" },
+    /* A range elsewhere: its first address, the bytes past it cleared. */
+    { "000110ef01ffff", G_SOCKET_FAMILY_IPV4, "239.1.0.0" },
+    { "000114ef01ff", G_SOCKET_FAMILY_IPV4, "239.1.240.0" },
+    /* No multicast group in it, or of the other family: none. */
+    { "0001080a", G_SOCKET_FAMILY_IPV4, NULL },
+    { "000120e82bd3ea", G_SOCKET_FAMILY_IPV6, NULL },
+    { "000280ff0e0000000000000000000000000042", G_SOCKET_FAMILY_IPV4, NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *group = choose_for (cases[i].prefix, cases[i].family);
+
+      g_test_message ("prefix %s", cases[i].prefix != NULL ? cases[i].prefix : "(none)");
+      g_assert_cmpstr (group, ==, cases[i].group);
+    }
+
+  /* A query's Group decides; one of the other family, none. */
+  {
+    g_autoptr(GBytes) bytes = from_hex (rfc6450_vectors[2].hex);
+    g_autoptr(GInetAddress) group = NULL;
+    g_autofree char *text = NULL;
+    ChorusMpingMessage msg;
+
+    g_assert_true (chorus_mping_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                       &msg, NULL));
+    group = chorus_mping_message_choose_group (&msg, G_SOCKET_FAMILY_IPV4);
+    text = g_inet_address_to_string (group);
+    g_assert_cmpstr (text, ==, "232.43.211.234");
+    g_assert_null (chorus_mping_message_choose_group (&msg, G_SOCKET_FAMILY_IPV6));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -365,6 +443,7 @@ main (int    argc,
   g_test_add_func ("/mping/malformed", test_malformed);
   g_test_add_func ("/mping/unknown-echoed", test_unknown_echoed);
   g_test_add_func ("/mping/build-query", test_build_query);
+  g_test_add_func ("/mping/choose-group", test_choose_group);
 
   return g_test_run ();
 }

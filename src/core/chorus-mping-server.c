@@ -650,20 +650,21 @@ refuse (ChorusMpingServer  *self,
   self->n_refused[refusal]++;
 }
 
-/* Asks the reply guard whether @d may have @answer_size bytes back;
- * refusals are counted. */
+/* Asks the reply guard whether @d may have @answer_size bytes back, as
+ * if it were @allowance bytes larger; refusals are counted. */
 static gboolean
 may_answer (ChorusMpingServer    *self,
             const ChorusDatagram *d,
-            gsize                 answer_size)
+            gsize                 answer_size,
+            gsize                 allowance)
 {
   const guint8 *source;
   gsize source_size;
   guint16 port;
 
   source = _chorus_datagram_get_source (d, &source_size, &port);
-  switch (chorus_reply_guard_check (self->guard, source, source_size, port, d->size, answer_size,
-                                    d->arrival_monotonic))
+  switch (chorus_reply_guard_check (self->guard, source, source_size, port, d->size + allowance,
+                                    answer_size, d->arrival_monotonic))
     {
     case CHORUS_REPLY_ANSWER:
       return TRUE;
@@ -714,18 +715,11 @@ group_for (ChorusMpingServer        *self,
            const ChorusDatagram     *d,
            const ChorusMpingMessage *query)
 {
-  gboolean ipv4 = d->from.ss_family == AF_INET;
-  g_autoptr(GInetAddress) group = NULL;
-
-  if (CHORUS_MPING_HAS (query, CHORUS_MPING_OPTION_GROUP))
-    group = chorus_mping_message_get_group (query);
-  else
-    group = g_inet_address_new_from_string (ipv4 ? CHORUS_MPING_GROUP_IPV4
-                                                 : CHORUS_MPING_GROUP_IPV6);
+  GSocketFamily family = d->from.ss_family == AF_INET ? G_SOCKET_FAMILY_IPV4
+                                                      : G_SOCKET_FAMILY_IPV6;
+  g_autoptr(GInetAddress) group = chorus_mping_message_choose_group (query, family);
 
   if (group == NULL
-      || g_inet_address_get_family (group) != (ipv4 ? G_SOCKET_FAMILY_IPV4
-                                                    : G_SOCKET_FAMILY_IPV6)
       || !group_is_allowed (g_inet_address_to_bytes (group),
                             g_inet_address_get_native_size (group)))
     {
@@ -759,14 +753,15 @@ count_client (ChorusMpingServer     *self,
     g_list_store_append (self->clients, client);
 }
 
-/* Encodes @message and sends it back to where @d came from; FALSE if it
- * could not be encoded or the reply guard refused it (counted), or the
- * system would not send it. */
+/* Encodes @message and sends it back to where @d came from, if it is at
+ * most @allowance bytes larger; FALSE if it could not be encoded or the
+ * reply guard refused it (counted), or the system would not send it. */
 static gboolean
 answer_unicast (ChorusMpingServer        *self,
                 ChorusListener           *listener,
                 const ChorusDatagram     *d,
                 const ChorusMpingMessage *message,
+                gsize                     allowance,
                 gsize                    *size)
 {
   *size = chorus_mping_encode (message, self->answer, G_MAXUINT16 + 1);
@@ -776,7 +771,7 @@ answer_unicast (ChorusMpingServer        *self,
       return FALSE;
     }
 
-  if (!may_answer (self, d, *size))
+  if (!may_answer (self, d, *size, allowance))
     return FALSE;
 
   return send_answer (listener->socket, d, &d->from, d->from_size, self->answer, *size);
@@ -799,7 +794,7 @@ reject_session (ChorusMpingServer        *self,
   /* The response is built as for an init of the same client. */
   init.type = CHORUS_MPING_TYPE_INIT;
   if (chorus_mping_make_server_response (&init, NULL, NULL, 0, NULL, &response, NULL))
-    answer_unicast (self, listener, d, &response, &size);
+    answer_unicast (self, listener, d, &response, 0, &size);
 }
 
 static void
@@ -840,7 +835,7 @@ handle_query (ChorusMpingServer        *self,
       && chorus_mping_encoded_size (&answer) > d->size)
     chorus_mping_make_answer (query, NULL, g_get_real_time (), &answer, NULL);
 
-  if (!answer_unicast (self, listener, d, &answer, &size))
+  if (!answer_unicast (self, listener, d, &answer, 0, &size))
     {
       count_client (self, d, query->generation, group, FALSE);
       return;
@@ -867,6 +862,7 @@ handle_init (ChorusMpingServer        *self,
   g_autoptr(GInetAddress) group = NULL;
   ChorusMpingMessage response;
   ChorusSession *session;
+  gboolean ok = TRUE;
   gsize size;
 
   group = group_for (self, d, init);
@@ -883,9 +879,18 @@ handle_init (ChorusMpingServer        *self,
       return;
     }
 
+  /* The response must add a session and the group to what the init
+   * carried, so it may outgrow it by that much; what the server says of
+   * itself is left out rather than outgrow it more. */
   if (!chorus_mping_make_server_response (init, group, (const guint8 *) &session->id,
-                                          sizeof session->id, server_info (), &response, NULL)
-      || !answer_unicast (self, listener, d, &response, &size))
+                                          sizeof session->id, server_info (), &response, NULL))
+    ok = FALSE;
+  else if (CHORUS_MPING_HAS (&response, CHORUS_MPING_OPTION_SERVER_INFO) && !self->allow_larger
+           && chorus_mping_encoded_size (&response) > d->size + CHORUS_MPING_SERVER_RESPONSE_ALLOWANCE)
+    ok = chorus_mping_make_server_response (init, group, (const guint8 *) &session->id,
+                                            sizeof session->id, NULL, &response, NULL);
+  if (!ok || !answer_unicast (self, listener, d, &response, CHORUS_MPING_SERVER_RESPONSE_ALLOWANCE,
+                              &size))
     {
       g_hash_table_remove (self->sessions, &session->id);
       count_client (self, d, init->generation, group, FALSE);

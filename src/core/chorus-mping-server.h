@@ -20,6 +20,10 @@ G_BEGIN_DECLS
 /* How long an address that floods (refused more than a burst's worth of
  * queries in a row) goes unanswered. */
 #define CHORUS_MPING_SERVER_PENALTY_USEC  (10 * G_USEC_PER_SEC)
+/* How much larger than its init an RFC 6450 Server Response may be: it
+ * adds a session (8 bytes here) and the group (up to 16) with their
+ * option headers, which no init carries. */
+#define CHORUS_MPING_SERVER_RESPONSE_ALLOWANCE 40
 /* Clients listed at once; more are answered, not listed. */
 #define CHORUS_MPING_SERVER_MAX_CLIENTS   1024
 

@@ -698,6 +698,76 @@ chorus_mping_message_get_group (const ChorusMpingMessage *msg)
   return g_inet_address_new_from_bytes (msg->group.bytes, msg->group.family);
 }
 
+/* Whether the first @length bits of @a and @b agree. */
+static gboolean
+prefix_matches (const guint8 *a,
+                const guint8 *b,
+                guint         length)
+{
+  guint whole = length / 8, rest = length % 8;
+
+  if (memcmp (a, b, whole) != 0)
+    return FALSE;
+  return rest == 0 || ((a[whole] ^ b[whole]) & (0xff00 >> rest) & 0xff) == 0;
+}
+
+/**
+ * chorus_mping_message_choose_group:
+ * @msg: a query or an init
+ * @family: the family the message came in over
+ *
+ * The group a server answers @msg to: its Group if it has one; else, for
+ * an init with a Multicast Prefix (how an RFC 6450 client says which
+ * groups it can use), the protocol's default group if the prefix covers
+ * it and otherwise the prefix's own address, past its length cleared;
+ * else the default group of @family.
+ *
+ * Returns: (transfer full) (nullable): the group, or %NULL if the group
+ *   the message names is of another family than @family, or the prefix
+ *   holds no multicast group.
+ */
+GInetAddress *
+chorus_mping_message_choose_group (const ChorusMpingMessage *msg,
+                                   GSocketFamily             family)
+{
+  g_autoptr(GInetAddress) fallback = NULL;
+  ChorusMpingAddress address = { 0 };
+  gsize n;
+
+  g_return_val_if_fail (msg != NULL, NULL);
+  g_return_val_if_fail (family == G_SOCKET_FAMILY_IPV4 || family == G_SOCKET_FAMILY_IPV6, NULL);
+
+  fallback = g_inet_address_new_from_string (family == G_SOCKET_FAMILY_IPV4
+                                             ? CHORUS_MPING_GROUP_IPV4
+                                             : CHORUS_MPING_GROUP_IPV6);
+
+  if (msg->present & BIT (CHORUS_MPING_OPTION_GROUP))
+    {
+      if (msg->group.family != family)
+        return NULL;
+      return chorus_mping_message_get_group (msg);
+    }
+
+  if (!(msg->present & BIT (CHORUS_MPING_OPTION_PREFIX)))
+    return g_steal_pointer (&fallback);
+
+  n = address_size (msg->prefix.family);
+  if (msg->prefix.family != family || n == 0 || msg->prefix_length > n * 8)
+    return NULL;
+
+  if (prefix_matches (msg->prefix.bytes, g_inet_address_to_bytes (fallback), msg->prefix_length))
+    return g_steal_pointer (&fallback);
+
+  address.family = family;
+  memcpy (address.bytes, msg->prefix.bytes, MIN (msg->prefix_size, n));
+  for (guint bit = msg->prefix_length; bit < n * 8; bit++)
+    address.bytes[bit / 8] &= (guint8) ~(0x80 >> (bit % 8));
+  if (!is_multicast (&address))
+    return NULL;
+
+  return g_inet_address_new_from_bytes (address.bytes, family);
+}
+
 gboolean
 chorus_mping_message_set_group (ChorusMpingMessage *msg,
                                 GInetAddress       *group)

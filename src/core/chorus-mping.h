@@ -166,6 +166,10 @@ gboolean              chorus_mping_message_requests     (const ChorusMpingMessag
 
 /* The Group as a new GInetAddress, or NULL if @msg has none. */
 GInetAddress         *chorus_mping_message_get_group    (const ChorusMpingMessage *msg);
+/* The group a server answers @msg to (Group, else what an init's Prefix
+ * allows, else the default group of @family); NULL if none fits. */
+GInetAddress         *chorus_mping_message_choose_group (const ChorusMpingMessage *msg,
+                                                         GSocketFamily             family);
 /* Sets the Group (present bit and all) from @group; FALSE (and nothing
  * set) if it is not multicast. */
 gboolean              chorus_mping_message_set_group    (ChorusMpingMessage       *msg,

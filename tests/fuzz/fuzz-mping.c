@@ -110,6 +110,17 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   fuzz_check (inside (msg.server_info, msg.server_info_size, data, size));
   fuzz_check (inside (msg.pad, msg.pad_size, data, size));
   fuzz_check (inside (msg.session_id, msg.session_id_size, data, size));
+
+  /* The group a server would answer: multicast, of the family asked
+   * for, or none. */
+  for (guint f = 0; f < 2; f++)
+    {
+      GSocketFamily family = f == 0 ? G_SOCKET_FAMILY_IPV4 : G_SOCKET_FAMILY_IPV6;
+      g_autoptr(GInetAddress) group = chorus_mping_message_choose_group (&msg, family);
+
+      fuzz_check (group == NULL || (g_inet_address_get_is_multicast (group)
+                                    && g_inet_address_get_family (group) == family));
+    }
   for (guint i = 0; i < msg.n_unknown; i++)
     fuzz_check (inside (msg.unknown[i].value, msg.unknown[i].size, data, size));
 

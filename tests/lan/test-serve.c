@@ -507,6 +507,129 @@ test_hostile (Fixture       *fx,
                    1 + n_spoofed * BURST + 2);
 }
 
+/* The value of option @type in the RFC 6450 message @data (after its
+ * type byte), or NULL; read here with a walk of its own, not the codec
+ * under test. */
+static const guint8 *
+find_option (const guint8 *data,
+             gsize         size,
+             guint16       type,
+             gsize        *length)
+{
+  gsize at = 1;
+
+  while (at + 4 <= size)
+    {
+      guint16 t = (guint16) (data[at] << 8 | data[at + 1]);
+      gsize n = (gsize) (data[at + 2] << 8 | data[at + 3]);
+
+      g_assert_cmpuint (at + 4 + n, <=, size);
+      if (t == type)
+        {
+          *length = n;
+          return data + at + 4;
+        }
+      at += 4 + n;
+    }
+
+  return NULL;
+}
+
+static gsize
+receive_one (GSocket *socket,
+             guint8  *buffer,
+             gsize    size)
+{
+  g_autoptr (GError) error = NULL;
+  gssize n = g_socket_receive (socket, (char *) buffer, size, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (n, >, 0);
+  return (gsize) n;
+}
+
+/* An init as omping writes it names the groups the client can use as a
+ * Multicast Prefix, here one group, 239.7.7.7/32: the Server Response
+ * gives that group and a session; a query in the session is answered
+ * with its own options less the session, and TTL 64; one in a session
+ * the server never gave is told to start again. */
+static void
+test_rfc6450_prefix (Fixture       *fx,
+                     gconstpointer  data)
+{
+  const guint8 init[] = { 'I', 0, 0, 0, 1, 2, 0, 1, 0, 2, 'c', '1', 0, 5, 0, 2, 0, 6,
+                          0, 10, 0, 7, 0, 1, 32, 239, 7, 7, 7 };
+  const guint8 group[] = { 0, 1, 239, 7, 7, 7 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSocket) socket = NULL;
+  g_autoptr (GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) local = g_inet_socket_address_new (any, 0);
+  g_autoptr (GByteArray) query = g_byte_array_new ();
+  g_autoptr (GPtrArray) events = NULL;
+  ChorusTestProc *server;
+  guint8 buffer[2048];
+  const guint8 *value;
+  guint8 session[64];
+  gsize size, length, session_size;
+
+  SKIP_WITHOUT_LAN (fx);
+
+  server = start_server (fx, 1);
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP,
+                         &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (socket, local, FALSE, &error));
+  g_socket_set_timeout (socket, 5);
+
+  send_raw (socket, init, sizeof init);
+  size = receive_one (socket, buffer, sizeof buffer);
+  g_assert_cmpint (buffer[0], ==, 'S');
+  value = find_option (buffer, size, 0, &length);
+  g_assert_nonnull (value);
+  g_assert_cmpmem (value, length, "\x02", 1);
+  value = find_option (buffer, size, 1, &length);
+  g_assert_cmpmem (value, length, "c1", 2);
+  value = find_option (buffer, size, 4, &length);
+  g_assert_cmpmem (value, length, group, sizeof group);
+  value = find_option (buffer, size, 11, &session_size);
+  g_assert_nonnull (value);
+  g_assert_cmpuint (session_size, >, 0);
+  g_assert_cmpuint (session_size, <=, sizeof session);
+  memcpy (session, value, session_size);
+
+  /* Version, client id, seq 5, client timestamp, group, session. */
+  {
+    const guint8 head[] = { 'Q', 0, 0, 0, 1, 2, 0, 1, 0, 2, 'c', '1', 0, 2, 0, 4, 0, 0, 0, 5,
+                            0, 3, 0, 8, 0, 0, 0, 1, 0, 0, 0, 2, 0, 4, 0, 6 };
+    const guint8 option[] = { 0, 11, 0, (guint8) session_size };
+
+    g_byte_array_append (query, head, sizeof head);
+    g_byte_array_append (query, group, sizeof group);
+    g_byte_array_append (query, option, sizeof option);
+    g_byte_array_append (query, session, session_size);
+  }
+  send_raw (socket, query->data, query->len);
+  size = receive_one (socket, buffer, sizeof buffer);
+  g_assert_cmpint (buffer[0], ==, 'A');
+  value = find_option (buffer, size, 2, &length);
+  g_assert_cmpmem (value, length, "\0\0\0\x05", 4);
+  value = find_option (buffer, size, 4, &length);
+  g_assert_cmpmem (value, length, group, sizeof group);
+  value = find_option (buffer, size, 9, &length);
+  g_assert_cmpmem (value, length, "\x40", 1);
+  g_assert_null (find_option (buffer, size, 11, &length));
+
+  /* The same query in a session the server never gave out. */
+  query->data[query->len - 1] ^= 0xff;
+  send_raw (socket, query->data, query->len);
+  size = receive_one (socket, buffer, sizeof buffer);
+  g_assert_cmpint (buffer[0], ==, 'S');
+  g_assert_null (find_option (buffer, size, 11, &length));
+
+  events = stop_server (server);
+  g_assert_nonnull (find_session (events, "10.77.0.254", "239.7.7.7", 0));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -518,6 +641,8 @@ main (int   argc,
 
   g_test_add ("/serve/ssmping", Fixture, GUINT_TO_POINTER (2), cli_fixture_setup, test_ssmping,
               cli_fixture_teardown);
+  g_test_add ("/serve/rfc6450-prefix", Fixture, GUINT_TO_POINTER (1), cli_fixture_setup,
+              test_rfc6450_prefix, cli_fixture_teardown);
   g_test_add ("/serve/hostile", Fixture, GUINT_TO_POINTER (1), cli_fixture_setup, test_hostile,
               cli_fixture_teardown);
   g_test_add ("/serve/routed", Fixture, CLI_ROUTED (1, 1), cli_fixture_setup_routed, test_routed,
