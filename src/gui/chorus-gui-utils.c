@@ -177,20 +177,35 @@ _chorus_show_toast (GtkWidget  *widget,
 char *
 _chorus_format_clock (gint64 wall_usec)
 {
-  g_autoptr(GDateTime) utc = NULL;
-  g_autoptr(GDateTime) local = NULL;
-  g_autofree char *clock = NULL;
+  /* Lists format thousands of times a second under a flood, nearly all
+   * in the same second: the wall clock's second is formatted (a time
+   * zone look-up) once, and only the milliseconds each time. Main
+   * thread only, as every widget. */
+  static gint64 cached_second = G_MININT64;
+  static char cached_clock[32];
+  gint64 second;
 
   if (wall_usec <= 0)
     return g_strdup ("");
 
-  utc = g_date_time_new_from_unix_utc (wall_usec / G_USEC_PER_SEC);
-  if (utc == NULL)
-    return g_strdup ("");
-  local = g_date_time_to_local (utc);
-  clock = g_date_time_format (local, "%H:%M:%S");
+  second = wall_usec / G_USEC_PER_SEC;
+  if (second != cached_second)
+    {
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (second);
+      g_autoptr(GDateTime) local = NULL;
+      g_autofree char *clock = NULL;
 
-  return g_strdup_printf ("%s.%03d", clock, (int) ((wall_usec % G_USEC_PER_SEC) / 1000));
+      if (utc == NULL)
+        return g_strdup ("");
+      local = g_date_time_to_local (utc);
+      clock = local != NULL ? g_date_time_format (local, "%H:%M:%S") : NULL;
+      if (clock == NULL || strlen (clock) >= sizeof cached_clock)
+        return g_strdup ("");
+      memcpy (cached_clock, clock, strlen (clock) + 1);
+      cached_second = second;
+    }
+
+  return g_strdup_printf ("%s.%03d", cached_clock, (int) ((wall_usec % G_USEC_PER_SEC) / 1000));
 }
 
 char *

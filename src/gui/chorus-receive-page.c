@@ -51,6 +51,10 @@ struct _ChorusReceivePage
   GtkLabel          *dropped_label;
   GtkScrolledWindow *scroller;
   GtkColumnView     *column_view;
+  GtkColumnViewColumn *time_column;
+  GtkColumnViewColumn *from_column;
+  GtkColumnViewColumn *size_column;
+  GtkColumnViewColumn *text_column;
   GtkNoSelection    *selection;
   GtkWidget         *sources_box;
   GtkNoSelection    *sources_selection;
@@ -628,13 +632,6 @@ format_endpoint (gpointer    unused,
 }
 
 static char *
-format_clock (gpointer unused,
-              gint64   arrival)
-{
-  return _chorus_format_clock (arrival);
-}
-
-static char *
 format_source_count (gpointer unused,
                      guint64  n)
 {
@@ -670,6 +667,92 @@ format_size (gpointer unused,
 {
   /* Translators: the size of a message */
   return g_strdup_printf (ngettext ("%u byte", "%u bytes", size), size);
+}
+
+/* The message list's cells. Rows come and go by the thousand under a
+ * flood (the list view makes a row for each message scrolled into
+ * view), so they are built here in a few calls and filled straight from
+ * the message, which never changes: a builder template and expression
+ * watches per cell made each new row cost milliseconds. */
+typedef enum
+{
+  MESSAGE_TIME,
+  MESSAGE_FROM,
+  MESSAGE_SIZE,
+  MESSAGE_TEXT,
+} MessageColumn;
+
+static void
+on_message_setup (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  gpointer                  user_data)
+{
+  /* Inscriptions size themselves by characters, not by their text:
+   * rows scrolled in cost no text layout until they are drawn. */
+  static const struct
+  {
+    int min_chars;
+    int nat_chars;
+    gboolean numeric;
+  } columns[] = {
+    [MESSAGE_TIME] = { 12, 12, TRUE },
+    [MESSAGE_FROM] = { 12, 21, TRUE },
+    [MESSAGE_SIZE] = { 8, 11, TRUE },
+    [MESSAGE_TEXT] = { 12, 40, FALSE },
+  };
+  MessageColumn which = GPOINTER_TO_UINT (user_data);
+  GtkWidget *child = gtk_inscription_new (NULL);
+
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (child), 0);
+  gtk_inscription_set_min_chars (GTK_INSCRIPTION (child), columns[which].min_chars);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (child), columns[which].nat_chars);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (child),
+                                     GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  if (columns[which].numeric)
+    gtk_widget_add_css_class (child, "numeric");
+
+  gtk_list_item_set_child (item, child);
+}
+
+static void
+on_message_bind (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 gpointer                  user_data)
+{
+  ChorusMessage *message = gtk_list_item_get_item (item);
+  GtkInscription *child = GTK_INSCRIPTION (gtk_list_item_get_child (item));
+  g_autofree char *text = NULL;
+
+  switch ((MessageColumn) GPOINTER_TO_UINT (user_data))
+    {
+    case MESSAGE_TIME:
+      text = _chorus_format_clock (chorus_message_get_arrival (message));
+      break;
+    case MESSAGE_FROM:
+      text = _chorus_format_endpoint (chorus_message_get_address (message),
+                                      chorus_message_get_port (message));
+      break;
+    case MESSAGE_SIZE:
+      text = format_size (NULL, (guint) chorus_message_get_size (message));
+      break;
+    case MESSAGE_TEXT:
+    default:
+      gtk_inscription_set_text (child, chorus_message_get_text (message));
+      return;
+    }
+
+  gtk_inscription_set_text (child, text);
+}
+
+static void
+set_message_factory (GtkColumnViewColumn *column,
+                     MessageColumn        which)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (on_message_setup), GUINT_TO_POINTER (which));
+  g_signal_connect (factory, "bind", G_CALLBACK (on_message_bind), GUINT_TO_POINTER (which));
+  gtk_column_view_column_set_factory (column, factory);
 }
 
 static void
@@ -803,11 +886,13 @@ chorus_receive_page_class_init (ChorusReceivePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, dropped_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, scroller);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, time_column);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, from_column);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, size_column);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, text_column);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, selection);
   gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
   gtk_widget_class_bind_template_callback (widget_class, format_endpoint);
-  gtk_widget_class_bind_template_callback (widget_class, format_clock);
-  gtk_widget_class_bind_template_callback (widget_class, format_size);
   gtk_widget_class_bind_template_callback_full (widget_class, "format_count",
                                                 G_CALLBACK (format_source_count));
   gtk_widget_class_bind_template_callback (widget_class, format_loss);
@@ -831,6 +916,10 @@ chorus_receive_page_init (ChorusReceivePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->stick_to_bottom = TRUE;
+  set_message_factory (self->time_column, MESSAGE_TIME);
+  set_message_factory (self->from_column, MESSAGE_FROM);
+  set_message_factory (self->size_column, MESSAGE_SIZE);
+  set_message_factory (self->text_column, MESSAGE_TEXT);
   /* Under a flood, the list and counts change a few times a second, not
    * after every read: each change costs a relayout. */
   self->receiver = g_object_new (CHORUS_TYPE_RECEIVER, "update-interval", 100, NULL);
