@@ -15,12 +15,14 @@
 #include "chorus-interface-row.h"
 #include "chorus-receive-page.h"
 #include "chorus-ring-model.h"
+#include "chorus-slot-model.h"
 
 struct _ChorusReceivePage
 {
   AdwBin             parent_instance;
 
   ChorusReceiver    *receiver;
+  ChorusSlotModel   *slots;
   GSettings         *settings;
   gboolean           stick_to_bottom;
 
@@ -585,6 +587,8 @@ on_scroll_value_changed (ChorusReceivePage *self,
   double upper = gtk_adjustment_get_upper (adjustment);
 
   self->stick_to_bottom = value + page >= upper - 4;
+  /* Someone reading older messages is not pulled along by new ones. */
+  chorus_slot_model_set_frozen (self->slots, !self->stick_to_bottom);
 }
 
 static void
@@ -608,11 +612,10 @@ on_messages_changed (ChorusReceivePage *self,
 
   chorus_receive_page_update_stack (self);
 
-  /* The list anchors its view to an item on screen. Once the ring is
-   * full, that item leaves at the front, the list falls back to the
-   * top and the adjustment's upper bound stays the same: anchor the
-   * view to the newest message instead. The inner list view owns the
-   * action; GtkColumnView has no scrolling API before GTK 4.12. */
+  /* The slots grew at the end: follow them, if following. (A full ring
+   * changes what the slots hold, not how many there are: the view stays
+   * at the bottom by itself.) The inner list view owns the action;
+   * GtkColumnView has no scrolling API before GTK 4.12. */
   if (self->stick_to_bottom && added > 0 && n_items > 0)
     {
       for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
@@ -669,11 +672,12 @@ format_size (gpointer unused,
   return g_strdup_printf (ngettext ("%u byte", "%u bytes", size), size);
 }
 
-/* The message list's cells. Rows come and go by the thousand under a
- * flood (the list view makes a row for each message scrolled into
- * view), so they are built here in a few calls and filled straight from
- * the message, which never changes: a builder template and expression
- * watches per cell made each new row cost milliseconds. */
+/* The message list's cells. The list shows the ring through slots
+ * (ChorusSlotModel): under a flood its rows stay and what their slots
+ * hold changes, so a cell is refilled when its slot's item changes.
+ * Rows are still made as the list is scrolled: they are built here in a
+ * few calls, where a builder template and expression watches per cell
+ * made each new row cost milliseconds. */
 typedef enum
 {
   MESSAGE_TIME,
@@ -712,18 +716,25 @@ on_message_setup (GtkSignalListItemFactory *factory,
     gtk_widget_add_css_class (child, "numeric");
 
   gtk_list_item_set_child (item, child);
+  g_object_set_data (G_OBJECT (item), "column", GUINT_TO_POINTER (which));
 }
 
+/* Fills a cell from what its slot holds now. */
 static void
-on_message_bind (GtkSignalListItemFactory *factory,
-                 GtkListItem              *item,
-                 gpointer                  user_data)
+fill_message_cell (GtkListItem *item)
 {
-  ChorusMessage *message = gtk_list_item_get_item (item);
+  ChorusSlot *slot = gtk_list_item_get_item (item);
+  ChorusMessage *message = slot != NULL ? chorus_slot_get_item (slot) : NULL;
   GtkInscription *child = GTK_INSCRIPTION (gtk_list_item_get_child (item));
   g_autofree char *text = NULL;
 
-  switch ((MessageColumn) GPOINTER_TO_UINT (user_data))
+  if (message == NULL)
+    {
+      gtk_inscription_set_text (child, NULL);
+      return;
+    }
+
+  switch ((MessageColumn) GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (item), "column")))
     {
     case MESSAGE_TIME:
       text = _chorus_format_clock (chorus_message_get_arrival (message));
@@ -745,13 +756,41 @@ on_message_bind (GtkSignalListItemFactory *factory,
 }
 
 static void
+on_message_slot_changed (ChorusSlot  *slot,
+                         GParamSpec  *pspec,
+                         GtkListItem *item)
+{
+  fill_message_cell (item);
+}
+
+static void
+on_message_bind (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 gpointer                  user_data)
+{
+  g_signal_connect_object (gtk_list_item_get_item (item), "notify::item",
+                           G_CALLBACK (on_message_slot_changed), item, 0);
+  fill_message_cell (item);
+}
+
+static void
+on_message_unbind (GtkSignalListItemFactory *factory,
+                   GtkListItem              *item,
+                   gpointer                  user_data)
+{
+  g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (item), on_message_slot_changed,
+                                        item);
+}
+
+static void
 set_message_factory (GtkColumnViewColumn *column,
                      MessageColumn        which)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
   g_signal_connect (factory, "setup", G_CALLBACK (on_message_setup), GUINT_TO_POINTER (which));
-  g_signal_connect (factory, "bind", G_CALLBACK (on_message_bind), GUINT_TO_POINTER (which));
+  g_signal_connect (factory, "bind", G_CALLBACK (on_message_bind), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (on_message_unbind), NULL);
   gtk_column_view_column_set_factory (column, factory);
 }
 
@@ -773,6 +812,7 @@ chorus_receive_page_finalize (GObject *object)
 {
   ChorusReceivePage *self = CHORUS_RECEIVE_PAGE (object);
 
+  g_clear_object (&self->slots);
   g_clear_object (&self->receiver);
   g_clear_object (&self->settings);
 
@@ -924,7 +964,8 @@ chorus_receive_page_init (ChorusReceivePage *self)
    * after every read: each change costs a relayout. */
   self->receiver = g_object_new (CHORUS_TYPE_RECEIVER, "update-interval", 100, NULL);
   messages = chorus_receiver_get_messages (self->receiver);
-  gtk_no_selection_set_model (self->selection, messages);
+  self->slots = chorus_slot_model_new (CHORUS_RING_MODEL (messages));
+  gtk_no_selection_set_model (self->selection, G_LIST_MODEL (self->slots));
 
   g_signal_connect_object (self->receiver, "notify::running", G_CALLBACK (on_running_changed),
                            self, G_CONNECT_SWAPPED);
@@ -941,7 +982,9 @@ chorus_receive_page_init (ChorusReceivePage *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (messages, "notify::dropped", G_CALLBACK (on_dropped_changed), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (messages, "items-changed", G_CALLBACK (on_messages_changed), self,
+  g_signal_connect_object (messages, "items-changed",
+                           G_CALLBACK (chorus_receive_page_update_stack), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->slots, "items-changed", G_CALLBACK (on_messages_changed), self,
                            G_CONNECT_SWAPPED);
 
   gtk_no_selection_set_model (self->sources_selection, chorus_receiver_get_sources (self->receiver));
