@@ -34,6 +34,10 @@ void     chorus_json_add_ms       (GString    *line,
                                    gint64      usec);
 void     chorus_json_add_payload  (GString    *line,
                                    GBytes     *payload);
+gboolean chorus_json_append_text  (GString      *line,
+                                   const guint8 *data,
+                                   gsize         size,
+                                   gboolean      strict);
 /* @object, begun with chorus_json_object_begin() and filled with the
  * calls above, as the value of @key; frees @object. */
 GString *chorus_json_object_begin (void);
