@@ -13,10 +13,44 @@
 #include "chorus-cli-output.h"
 #include "chorus-text.h"
 
+/* A line printed, kept for the next one: under a flood, lines cost no
+ * allocation. */
+static GString *spare_line;
+
+static GString *
+take_line (void)
+{
+  GString *line = g_steal_pointer (&spare_line);
+
+  return line != NULL ? line : g_string_sized_new (256);
+}
+
+static void
+give_back_line (GString *line)
+{
+  /* Not one that a huge payload grew. */
+  if (spare_line == NULL && line->allocated_len <= 64 * 1024)
+    {
+      g_string_truncate (line, 0);
+      spare_line = line;
+    }
+  else
+    g_string_free (line, TRUE);
+}
+
+/* An empty line, for chorus_cli_print_line(). */
+GString *
+chorus_cli_line_new (void)
+{
+  return take_line ();
+}
+
 GString *
 chorus_json_begin (const char *event)
 {
-  GString *line = g_string_new ("{");
+  GString *line = take_line ();
+
+  g_string_append_c (line, '{');
 
   chorus_json_add_string (line, "event", event);
 
@@ -243,7 +277,11 @@ chorus_json_add_string (GString    *line,
 GString *
 chorus_json_object_begin (void)
 {
-  return g_string_new ("{");
+  GString *object = take_line ();
+
+  g_string_append_c (object, '{');
+
+  return object;
 }
 
 void
@@ -254,7 +292,7 @@ chorus_json_add_object (GString    *line,
   add_key (line, key);
   g_string_append_len (line, object->str, object->len);
   g_string_append_c (line, '}');
-  g_string_free (object, TRUE);
+  give_back_line (object);
 }
 
 /* An array of strings, each valid UTF-8; NULL is an empty array. */
@@ -412,7 +450,7 @@ chorus_json_print (GString *line)
 {
   g_string_append_len (line, "}\n", 2);
   fwrite (line->str, 1, line->len, stdout);
-  g_string_free (line, TRUE);
+  give_back_line (line);
   pending = TRUE;
 
   return !ferror (stdout);
@@ -565,7 +603,7 @@ gboolean
 chorus_cli_print_line (GString *line)
 {
   fwrite (line->str, 1, line->len, stdout);
-  g_string_free (line, TRUE);
+  give_back_line (line);
   pending = TRUE;
 
   return !ferror (stdout);

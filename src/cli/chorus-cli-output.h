@@ -55,6 +55,7 @@ void     chorus_cli_append_time   (GString    *line,
                                    gint64      realtime_usec);
 void     chorus_cli_append_number (GString    *line,
                                    guint64     value);
+GString *chorus_cli_line_new      (void);
 gboolean chorus_cli_print_line    (GString    *line);
 gboolean chorus_cli_flush         (void);
 guint    chorus_cli_output_watch  (GSourceFunc on_error,

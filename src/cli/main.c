@@ -957,7 +957,7 @@ on_message_received (ChorusReceiver *receiver,
   else
     {
       /* One line per message under a flood: no printf. */
-      GString *line = g_string_sized_new (128);
+      GString *line = chorus_cli_line_new ();
       const guint8 *data;
       gsize size;
 

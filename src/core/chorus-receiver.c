@@ -157,6 +157,11 @@ struct _ChorusReceiver
   GPtrArray *exclude;
   ChorusReplyGuard *guard;
   ChorusLinkWatch *link_watch;
+  /* The last sender and its address as text (a GRefString), which its
+   * messages share: a flood comes mostly from a few. */
+  struct sockaddr_storage last_from;
+  socklen_t last_from_size;
+  char *last_address;
   /* Answers waiting for their time: a binary heap on ChorusHeld.due, and
    * the timer for the first of them. */
   GArray *held;
@@ -284,6 +289,7 @@ clear_socket (ChorusReceiver *self)
   g_clear_pointer (&self->replies, g_free);
   g_clear_pointer (&self->guard, chorus_reply_guard_free);
   g_clear_pointer (&self->link_watch, _chorus_link_watch_free);
+  g_clear_pointer (&self->last_address, g_ref_string_release);
   g_clear_pointer (&self->problem, g_free);
   g_clear_pointer (&self->held, g_array_unref);
   if (self->held_source != NULL)
@@ -1281,6 +1287,51 @@ lookup_join (ChorusReceiver       *self,
   return g_hash_table_lookup (self->join_table, key);
 }
 
+/* @d's sender as text, for its message. Link-local senders are written
+ * afresh each time: their zone is an interface's name, which may change. */
+static char *
+sender_text (ChorusReceiver       *self,
+             const ChorusDatagram *d)
+{
+  const struct sockaddr *from = (const struct sockaddr *) &d->from;
+
+  if (from->sa_family == AF_INET6 && d->from_size >= sizeof (struct sockaddr_in6)
+      && ((const struct sockaddr_in6 *) (const void *) from)->sin6_scope_id != 0)
+    return NULL;
+
+  if (self->last_address == NULL || d->from_size != self->last_from_size
+      || memcmp (&d->from, &self->last_from, d->from_size) != 0)
+    {
+      g_autofree char *text = _chorus_sockaddr_to_string (from, d->from_size);
+
+      g_clear_pointer (&self->last_address, g_ref_string_release);
+      self->last_address = g_ref_string_new (text);
+      memcpy (&self->last_from, &d->from, d->from_size);
+      self->last_from_size = d->from_size;
+    }
+
+  return g_ref_string_acquire (self->last_address);
+}
+
+/* A message for @d, which sent @payload. */
+static ChorusMessage *
+new_message (ChorusReceiver       *self,
+             const ChorusDatagram *d,
+             GBytes               *payload,
+             ChorusJoin           *join)
+{
+  ChorusMessage *message = _chorus_message_new_native ((const struct sockaddr *) &d->from,
+                                                       d->from_size, payload, d->arrival_usec,
+                                                       d->ttl, self->n_received);
+  char *address = sender_text (self, d);
+
+  if (address != NULL)
+    _chorus_message_set_address (message, address);
+  _chorus_message_set_group (message, join != NULL ? join->text : NULL);
+
+  return message;
+}
+
 static gboolean
 on_socket_readable (GSocket      *socket,
                     GIOCondition  condition,
@@ -1344,12 +1395,8 @@ on_socket_readable (GSocket      *socket,
 
           if (kind == CHORUS_WIRE_PROBE && chorus_probe_parse (d->data, d->size, &probe))
             {
-              message = _chorus_message_new_native ((const struct sockaddr *) &d->from,
-                                                    d->from_size,
-                                                    g_bytes_new (probe.text, probe.text_size),
-                                                    d->arrival_usec, d->ttl, self->n_received);
+              message = new_message (self, d, g_bytes_new (probe.text, probe.text_size), join);
               _chorus_message_set_probe (message, probe.session, probe.seq);
-              _chorus_message_set_group (message, join != NULL ? join->text : NULL);
               g_ptr_array_add (fresh, message);
               follow_source (self, d, &probe);
 
@@ -1361,10 +1408,7 @@ on_socket_readable (GSocket      *socket,
               continue;
             }
 
-          message = _chorus_message_new_native ((const struct sockaddr *) &d->from, d->from_size,
-                                                _chorus_datagram_dup_payload (d),
-                                                d->arrival_usec, d->ttl, self->n_received);
-          _chorus_message_set_group (message, join != NULL ? join->text : NULL);
+          message = new_message (self, d, _chorus_datagram_dup_payload (d), join);
           g_ptr_array_add (fresh, message);
 
           /* Another's Chorus answer, sent to the group: nothing to say. */
