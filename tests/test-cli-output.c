@@ -364,6 +364,193 @@ test_payload_every_byte (void)
     }
 }
 
+/* The JSON string writer as it was before chorus_json_append_text(): one
+ * byte at a time, validation apart. The new one must write the same. */
+static gboolean
+reference_is_reordering (const char *p)
+{
+  switch (g_utf8_get_char (p))
+    {
+    case 0x061c:
+    case 0x200e: case 0x200f:
+    case 0x2028: case 0x2029:
+    case 0x202a: case 0x202b: case 0x202c: case 0x202d: case 0x202e:
+    case 0x2066: case 0x2067: case 0x2068: case 0x2069:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static void
+reference_append_string (GString    *line,
+                         const char *value)
+{
+  const char *run = value;
+  const char *p;
+
+  g_string_append_c (line, '"');
+  for (p = value; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+      const char *escape = NULL;
+
+      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f && (c < 0x80 || !reference_is_reordering (p)))
+        continue;
+
+      g_string_append_len (line, run, p - run);
+      switch (c)
+        {
+        case '"': escape = "\\\""; break;
+        case '\\': escape = "\\\\"; break;
+        case '\n': escape = "\\n"; break;
+        case '\r': escape = "\\r"; break;
+        case '\t': escape = "\\t"; break;
+        default: break;
+        }
+      if (escape != NULL)
+        g_string_append (line, escape);
+      else if (c < 0x80)
+        g_string_append_printf (line, "\\u%04x", c);
+      else
+        {
+          g_string_append_printf (line, "\\u%04x", g_utf8_get_char (p));
+          p = g_utf8_next_char (p) - 1;
+        }
+      run = p + 1;
+    }
+  g_string_append_len (line, run, p - run);
+  g_string_append_c (line, '"');
+}
+
+/* What chorus_json_add_payload() wrote before: validation, a copy, the
+ * writer above; or the hex. */
+static char *
+reference_payload (const guint8 *data,
+                   gsize         size)
+{
+  GString *line = g_string_new (NULL);
+
+  if (size == 0 || g_utf8_validate_len ((const char *) data, size, NULL))
+    {
+      g_autofree char *text = g_strndup (size > 0 ? (const char *) data : "", size);
+
+      g_string_append (line, ",\"data\":");
+      reference_append_string (line, text);
+    }
+  else
+    {
+      g_string_append (line, ",\"data_hex\":\"");
+      for (gsize i = 0; i < size; i++)
+        g_string_append_printf (line, "%02x", data[i]);
+      g_string_append_c (line, '"');
+    }
+
+  return g_string_free (line, FALSE);
+}
+
+/* Both writers on @data, as a payload and, if it is text, as a string. */
+static void
+check_same_as_reference (const guint8 *data,
+                         gsize         size)
+{
+  g_autoptr(GBytes) payload = g_bytes_new (data, size);
+  g_autoptr(GString) line = chorus_json_begin ("m");
+  g_autofree char *expected = reference_payload (data, size);
+  gsize prefix = strlen ("{\"event\":\"m\"");
+
+  chorus_json_add_payload (line, payload);
+  g_assert_cmpuint (line->len - prefix, ==, strlen (expected));
+  g_assert_cmpmem (line->str + prefix, line->len - prefix, expected, strlen (expected));
+
+  if (g_str_has_prefix (expected, ",\"data\":"))
+    {
+      g_autofree char *text = g_strndup ((const char *) data, size);
+      g_autoptr(GString) mine = g_string_new ("x");
+      g_autoptr(GString) theirs = g_string_new ("x");
+
+      chorus_json_append_text (mine, data, size, FALSE);
+      reference_append_string (theirs, text);
+      g_assert_cmpstr (mine->str, ==, theirs->str);
+    }
+}
+
+static void
+test_payload_same_as_before (void)
+{
+  static const char *const pieces[] = {
+    "a", "0123456789", ".", " ", "\"", "\\", "\n", "\r", "\t", "\x01", "\x1f", "\x7f",
+    "\x80", "\xbf", "\xc0\x80", "\xc1\xbf", "\xc2\x80", "\xc2\x85", "\xdf\xbf",
+    "\xe0\x80\x80", "\xe0\x9f\xbf", "\xe0\xa0\x80", "\xed\x9f\xbf", "\xed\xa0\x80",
+    "\xed\xbf\xbf", "\xee\x80\x80", "\xef\xbf\xbe", "\xef\xbf\xbf", "\xef\xbb\xbf",
+    "\xf0\x80\x80\x80", "\xf0\x8f\xbf\xbf", "\xf0\x90\x80\x80", "\xf0\x9f\x8e\xb5",
+    "\xf4\x8f\xbf\xbf", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xf8\x88\x80\x80\x80",
+    "\xfe", "\xff", "\xe2\x80", "\xe2", "\xf0\x9f\x8e", "\xd8\x9c", "\xe2\x80\x8e",
+    "\xe2\x80\x8f", "\xe2\x80\xa8", "\xe2\x80\xa9", "\xe2\x80\xaa", "\xe2\x80\xae",
+    "\xe2\x80\xaf", "\xe2\x81\xa5", "\xe2\x81\xa6", "\xe2\x81\xa9", "\xe2\x81\xaa",
+    "\xe2\x80\x99", "h\xc3\xa9llo", "\xe2\x9c\x93",
+  };
+  guint8 data[2048];
+  GRand *rand = g_rand_new_with_seed (11);
+
+  /* Every byte alone, every pair of bytes. */
+  for (guint i = 0; i < 256; i++)
+    {
+      data[0] = (guint8) i;
+      check_same_as_reference (data, 1);
+      for (guint j = 0; j < 256; j++)
+        {
+          data[1] = (guint8) j;
+          check_same_as_reference (data, 2);
+        }
+    }
+
+  /* Every code point, alone and between ASCII, as UTF-8. */
+  for (gunichar c = 1; c <= 0x10ffff; c++)
+    {
+      gsize n = (gsize) g_unichar_to_utf8 (c, (char *) data + 1);
+
+      check_same_as_reference (data + 1, n);
+      data[0] = 'a';
+      data[n + 1] = 'b';
+      check_same_as_reference (data, n + 2);
+    }
+
+  /* Runs of pieces, each piece at every offset of the eight-byte words
+   * the plain runs are read in, and long clean runs with one piece
+   * somewhere in them. */
+  for (guint round = 0; round < 20000; round++)
+    {
+      gsize size = 0;
+      guint n_pieces = (guint) g_rand_int_range (rand, 1, 24);
+
+      for (guint k = 0; k < n_pieces; k++)
+        {
+          const char *piece = pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))];
+          gsize length = strlen (piece);
+          guint repeat = g_rand_boolean (rand) ? 1 : (guint) g_rand_int_range (rand, 1, 40);
+
+          for (guint r = 0; r < repeat && size + length <= sizeof data; r++, size += length)
+            memcpy (data + size, piece, length);
+        }
+      check_same_as_reference (data, size);
+    }
+
+  for (gsize size = 1; size <= 1472; size += (size < 64 ? 1 : 37))
+    for (gsize at = 0; at < size; at += (size < 64 ? 1 : 13))
+      {
+        memset (data, 'x', size);
+        data[at] = '"';
+        check_same_as_reference (data, size);
+        data[at] = 0xc3;
+        check_same_as_reference (data, size);
+        data[at] = 0x00;
+        check_same_as_reference (data, size);
+      }
+
+  g_rand_free (rand);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -381,6 +568,7 @@ main (int    argc,
   g_test_add_func ("/cli-output/payload", test_payload);
   g_test_add_func ("/cli-output/payload-empty-buffer", test_payload_empty_buffer);
   g_test_add_func ("/cli-output/payload-every-byte", test_payload_every_byte);
+  g_test_add_func ("/cli-output/payload-same-as-before", test_payload_same_as_before);
 
   return g_test_run ();
 }

@@ -979,6 +979,60 @@ test_settings_during_run (void)
   g_assert_cmpuint (chorus_sender_get_n_sent (sender), ==, 1);
 }
 
+/* Reads what waits on @fd: @n datagrams, each @reply exactly. */
+static void
+assert_answers (int         fd,
+                const char *reply,
+                guint       n)
+{
+  g_autofree char *buffer = g_malloc (65536);
+  gssize len;
+  guint count = 0;
+
+  while ((len = recv (fd, buffer, 65536, MSG_DONTWAIT)) >= 0)
+    {
+      g_assert_cmpmem (buffer, len, reply, strlen (reply));
+      count++;
+    }
+  g_assert_cmpuint (count, ==, n);
+}
+
+/* Answers to a burst from one sender leave together where they can (one
+ * segmented send), and arrive as they always did: one datagram each,
+ * each to its own sender, whatever their size. */
+static void
+test_answers_in_bursts (void)
+{
+  g_autoptr(ChorusReceiver) receiver = start_receiver (GROUP, 10044);
+  g_autofree char *medium = g_strnfill (1000, 'm');
+  g_autofree char *large = g_strnfill (1300, 'l');
+  const char *replies[] = { "ack", medium, large };
+  int a = open_plain_member (10045);
+  int b = open_plain_member (10046);
+
+  chorus_receiver_set_reply_rate (receiver, 0, 1);
+  chorus_receiver_set_allow_larger_replies (receiver, TRUE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (replies); i++)
+    {
+      chorus_receiver_set_reply (receiver, replies[i]);
+      /* All of it waits in the receiver's buffer before it reads any. */
+      send_to_group (a, 10044, "x", 1, 40);
+      send_to_group (b, 10044, "x", 1, 3);
+      send_to_group (a, 10044, "x", 1, 5);
+      send_to_group (b, 10044, "x", 1, 1);
+      spin_for (0.3);
+
+      assert_answers (a, replies[i], 45);
+      assert_answers (b, replies[i], 4);
+    }
+
+  g_assert_cmpuint (chorus_receiver_get_n_received (receiver), ==, 3 * 49);
+  g_assert_cmpuint (chorus_receiver_get_n_replied (receiver), ==, 3 * 49);
+  close (a);
+  close (b);
+}
+
 /* What the reply guard refuses is not answered, and is counted by reason. */
 static void
 test_reply_guard (void)
@@ -1110,6 +1164,7 @@ main (int    argc,
   g_test_add_func ("/services/restart-from-message-handler", test_restart_from_message_handler);
   g_test_add_func ("/services/settings-during-run", test_settings_during_run);
   g_test_add_func ("/services/reply-guard", test_reply_guard);
+  g_test_add_func ("/services/answers-in-bursts", test_answers_in_bursts);
   g_test_add_func ("/services/update-interval", test_update_interval);
   g_test_add_func ("/services/probe-mode", test_probe_mode);
   g_test_add_func ("/services/probe-forged-answers", test_probe_forged_answers);

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "chorus-text.h"
 
 static void
@@ -102,6 +104,69 @@ test_escape_large (void)
   g_assert_cmpuint (strlen (escaped), >=, size);
 }
 
+static gsize
+reference_plain_span (const guint8 *data,
+                      gsize         size)
+{
+  gsize i = 0;
+
+  while (i < size && data[i] >= 0x20 && data[i] < 0x7f && data[i] != '\\' && data[i] != '"')
+    i++;
+
+  return i;
+}
+
+static void
+test_plain_span (void)
+{
+  guint8 data[64];
+
+  g_assert_cmpuint (chorus_text_plain_span (NULL, 0), ==, 0);
+  g_assert_cmpuint (chorus_text_plain_span ((const guint8 *) "ack", 3), ==, 3);
+  g_assert_cmpuint (chorus_text_plain_span ((const guint8 *) "0123456789abcdef\"", 17), ==, 16);
+
+  /* Each byte value at each place of the words read at once, and just
+   * after them, in clean text of every length up to four words. */
+  for (gsize size = 1; size <= 33; size++)
+    for (gsize at = 0; at < size; at++)
+      for (guint byte = 0; byte < 256; byte++)
+        {
+          memset (data, 'a', sizeof data);
+          data[at] = (guint8) byte;
+          g_assert_cmpuint (chorus_text_plain_span (data, size), ==,
+                            reference_plain_span (data, size));
+          /* What follows the span is never read. */
+          g_assert_cmpuint (chorus_text_plain_span (data, at), ==, at);
+        }
+
+  /* Bytes next to the limits, where a borrow could spill into the next
+   * byte of a word. */
+  for (guint a = 0; a < 256; a++)
+    for (guint b = 0; b < 256; b++)
+      {
+        memset (data, ' ', 16);
+        data[3] = (guint8) a;
+        data[4] = (guint8) b;
+        g_assert_cmpuint (chorus_text_plain_span (data, 16), ==, reference_plain_span (data, 16));
+      }
+}
+
+static void
+test_append_escaped (void)
+{
+  static const char data[] = "text \"quoted\" \xff\xcc\x81 and more";
+  g_autoptr(GString) line = g_string_new ("before: ");
+  g_autofree char *escaped = chorus_text_escape ((const guint8 *) data, sizeof data - 1);
+  g_autofree char *expected = g_strconcat ("before: ", escaped, NULL);
+
+  chorus_text_append_escaped (line, (const guint8 *) data, sizeof data - 1);
+  g_assert_cmpstr (line->str, ==, expected);
+  g_assert_cmpstr (escaped, ==, "text \\\"quoted\\\" \\xff\\u{0301} and more");
+
+  chorus_text_append_escaped (line, NULL, 0);
+  g_assert_cmpstr (line->str, ==, expected);
+}
+
 static void
 test_hex (void)
 {
@@ -131,6 +196,8 @@ main (int    argc,
 
   g_test_add_func ("/text/escape", test_escape);
   g_test_add_func ("/text/escape-large", test_escape_large);
+  g_test_add_func ("/text/plain-span", test_plain_span);
+  g_test_add_func ("/text/append-escaped", test_append_escaped);
   g_test_add_func ("/text/hex", test_hex);
   g_test_add_func ("/text/is-utf8", test_is_utf8);
 

@@ -13,10 +13,44 @@
 #include "chorus-cli-output.h"
 #include "chorus-text.h"
 
+/* A line printed, kept for the next one: under a flood, lines cost no
+ * allocation. */
+static GString *spare_line;
+
+static GString *
+take_line (void)
+{
+  GString *line = g_steal_pointer (&spare_line);
+
+  return line != NULL ? line : g_string_sized_new (256);
+}
+
+static void
+give_back_line (GString *line)
+{
+  /* Not one that a huge payload grew. */
+  if (spare_line == NULL && line->allocated_len <= 64 * 1024)
+    {
+      g_string_truncate (line, 0);
+      spare_line = line;
+    }
+  else
+    g_string_free (line, TRUE);
+}
+
+/* An empty line, for chorus_cli_print_line(). */
+GString *
+chorus_cli_line_new (void)
+{
+  return take_line ();
+}
+
 GString *
 chorus_json_begin (const char *event)
 {
-  GString *line = g_string_new ("{");
+  GString *line = take_line ();
+
+  g_string_append_c (line, '{');
 
   chorus_json_add_string (line, "event", event);
 
@@ -37,12 +71,11 @@ add_key (GString    *line,
 /* Characters that reorder or break a line when JSON is read in a terminal:
  * bidi embeddings, overrides, isolates and marks, and the Unicode line and
  * paragraph separators. JSON allows them raw; escaped, a line of output
- * cannot be made to look like another. @p points at a lead byte of valid
- * UTF-8. */
+ * cannot be made to look like another. */
 static gboolean
-is_reordering (const char *p)
+is_reordering (gunichar c)
 {
-  switch (g_utf8_get_char (p))
+  switch (c)
     {
     case 0x061c:                       /* Arabic letter mark */
     case 0x200e: case 0x200f:          /* left-to-right and right-to-left marks */
@@ -55,27 +88,140 @@ is_reordering (const char *p)
     }
 }
 
-/* @value must be valid UTF-8: JSON strings are Unicode. Runs of bytes
- * that need no escape are copied whole. */
-static void
-append_string (GString    *line,
-               const char *value)
+/* The length of the well-formed UTF-8 sequence at @p (Unicode's table
+ * 3-7: no overlong forms, surrogates nor code points past U+10FFFF), with
+ * its code point in @c; 0 if there is none. @p[0] is 0x80 or more. */
+static gsize
+utf8_sequence (const guint8 *p,
+               gsize         available,
+               gunichar     *c)
 {
-  const char *run = value;
-  const char *p;
+  guint8 lead = p[0];
+  guint8 low = 0x80;
+  guint8 high = 0xbf;
+  gsize n;
 
+  if (lead >= 0xc2 && lead <= 0xdf)
+    n = 2;
+  else if (lead >= 0xe0 && lead <= 0xef)
+    {
+      n = 3;
+      low = lead == 0xe0 ? 0xa0 : 0x80;
+      high = lead == 0xed ? 0x9f : 0xbf;
+    }
+  else if (lead >= 0xf0 && lead <= 0xf4)
+    {
+      n = 4;
+      low = lead == 0xf0 ? 0x90 : 0x80;
+      high = lead == 0xf4 ? 0x8f : 0xbf;
+    }
+  else
+    return 0;
+
+  if (available < n || p[1] < low || p[1] > high)
+    return 0;
+  for (gsize i = 2; i < n; i++)
+    if (p[i] < 0x80 || p[i] > 0xbf)
+      return 0;
+
+  *c = lead & (0xff >> (n + 1));
+  for (gsize i = 1; i < n; i++)
+    *c = (*c << 6) | (p[i] & 0x3f);
+
+  return n;
+}
+
+/* "\uXXXX", without printf; @c is below 0x10000. */
+static void
+append_u_escape (GString  *line,
+                 gunichar  c)
+{
+  static const char hex[] = "0123456789abcdef";
+  char escape[6] = {
+    '\\', 'u', hex[(c >> 12) & 0xf], hex[(c >> 8) & 0xf], hex[(c >> 4) & 0xf], hex[c & 0xf],
+  };
+
+  g_string_append_len (line, escape, sizeof escape);
+}
+
+/*
+ * chorus_json_append_text:
+ * @line: where to append
+ * @data: (array length=size): text
+ * @size: its length in bytes
+ * @strict: whether @data must be UTF-8 without NUL bytes
+ *
+ * Appends @data as a JSON string, quotes included. Runs of bytes that
+ * need no escape, printable ASCII and UTF-8 alike, are copied whole.
+ *
+ * Returns: %FALSE, with @line as it was, if @strict and @data is not
+ *   UTF-8 or holds a NUL byte. Not @strict, such bytes are copied as
+ *   they are (NUL as `\u0000`) and it returns %TRUE.
+ */
+gboolean
+chorus_json_append_text (GString      *line,
+                         const guint8 *data,
+                         gsize         size,
+                         gboolean      strict)
+{
+  gsize start = line->len;
+  const guint8 *end;
+  const guint8 *run = data;
+  const guint8 *p = data;
+
+  /* An empty payload may come without a buffer. */
+  if (size == 0)
+    {
+      g_string_append_len (line, "\"\"", 2);
+      return TRUE;
+    }
+
+  end = data + size;
   g_string_append_c (line, '"');
 
-  for (p = value; *p != '\0'; p++)
+  while (p < end)
     {
-      guchar c = (guchar) *p;
       const char *escape = NULL;
+      guint8 c;
 
-      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f && (c < 0x80 || !is_reordering (p)))
-        continue;
+      p += chorus_text_plain_span (p, (gsize) (end - p));
+      if (p == end)
+        break;
 
-      g_string_append_len (line, run, p - run);
+      c = *p;
+      if (c >= 0x80)
+        {
+          gunichar u = 0;
+          gsize n = utf8_sequence (p, (gsize) (end - p), &u);
 
+          if (n == 0)
+            {
+              if (strict)
+                {
+                  g_string_truncate (line, start);
+                  return FALSE;
+                }
+              p++;
+            }
+          else if (is_reordering (u))
+            {
+              g_string_append_len (line, (const char *) run, p - run);
+              append_u_escape (line, u);
+              p += n;
+              run = p;
+            }
+          else
+            p += n;
+          continue;
+        }
+
+      if (c == '\0' && strict)
+        {
+          g_string_truncate (line, start);
+          return FALSE;
+        }
+
+      g_string_append_len (line, (const char *) run, p - run);
       switch (c)
         {
         case '"':
@@ -96,22 +242,26 @@ append_string (GString    *line,
         default:
           break;
         }
-
       if (escape != NULL)
-        g_string_append (line, escape);
-      else if (c < 0x80)
-        g_string_append_printf (line, "\\u%04x", c);
+        g_string_append_len (line, escape, 2);
       else
-        {
-          g_string_append_printf (line, "\\u%04x", g_utf8_get_char (p));
-          p = g_utf8_next_char (p) - 1;
-        }
-
-      run = p + 1;
+        append_u_escape (line, c);
+      p++;
+      run = p;
     }
 
-  g_string_append_len (line, run, p - run);
+  g_string_append_len (line, (const char *) run, p - run);
   g_string_append_c (line, '"');
+
+  return TRUE;
+}
+
+/* @value should be valid UTF-8: JSON strings are Unicode. */
+static void
+append_string (GString    *line,
+               const char *value)
+{
+  chorus_json_append_text (line, (const guint8 *) value, strlen (value), FALSE);
 }
 
 void
@@ -127,7 +277,11 @@ chorus_json_add_string (GString    *line,
 GString *
 chorus_json_object_begin (void)
 {
-  return g_string_new ("{");
+  GString *object = take_line ();
+
+  g_string_append_c (object, '{');
+
+  return object;
 }
 
 void
@@ -138,7 +292,7 @@ chorus_json_add_object (GString    *line,
   add_key (line, key);
   g_string_append_len (line, object->str, object->len);
   g_string_append_c (line, '}');
-  g_string_free (object, TRUE);
+  give_back_line (object);
 }
 
 /* An array of strings, each valid UTF-8; NULL is an empty array. */
@@ -260,23 +414,29 @@ void
 chorus_json_add_payload (GString *line,
                          GBytes  *payload)
 {
+  static const char digits[] = "0123456789abcdef";
   gsize size;
   const guint8 *data = g_bytes_get_data (payload, &size);
+  gsize mark = line->len;
+  char *hex;
 
-  if (chorus_text_is_utf8 (data, size))
+  add_key (line, "data");
+  if (chorus_json_append_text (line, data, size, TRUE))
+    return;
+
+  /* Not text: as chorus_text_hex() writes it, straight into the line. */
+  g_string_truncate (line, mark);
+  add_key (line, "data_hex");
+  g_string_append_c (line, '"');
+  mark = line->len;
+  g_string_set_size (line, mark + 2 * size);
+  hex = line->str + mark;
+  for (gsize i = 0; i < size; i++)
     {
-      /* An empty payload may come without a buffer; others are no C
-       * strings (no terminating NUL). */
-      g_autofree char *text = g_strndup (data != NULL ? (const char *) data : "", size);
-
-      chorus_json_add_string (line, "data", text);
+      hex[2 * i] = digits[data[i] >> 4];
+      hex[2 * i + 1] = digits[data[i] & 0xf];
     }
-  else
-    {
-      g_autofree char *hex = chorus_text_hex (data, size);
-
-      chorus_json_add_string (line, "data_hex", hex);
-    }
+  g_string_append_c (line, '"');
 }
 
 /* Output waits in stdout's buffer until the main loop is about to wait
@@ -290,7 +450,7 @@ chorus_json_print (GString *line)
 {
   g_string_append_len (line, "}\n", 2);
   fwrite (line->str, 1, line->len, stdout);
-  g_string_free (line, TRUE);
+  give_back_line (line);
   pending = TRUE;
 
   return !ferror (stdout);
@@ -443,7 +603,7 @@ gboolean
 chorus_cli_print_line (GString *line)
 {
   fwrite (line->str, 1, line->len, stdout);
-  g_string_free (line, TRUE);
+  give_back_line (line);
   pending = TRUE;
 
   return !ferror (stdout);

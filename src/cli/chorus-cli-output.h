@@ -34,6 +34,10 @@ void     chorus_json_add_ms       (GString    *line,
                                    gint64      usec);
 void     chorus_json_add_payload  (GString    *line,
                                    GBytes     *payload);
+gboolean chorus_json_append_text  (GString      *line,
+                                   const guint8 *data,
+                                   gsize         size,
+                                   gboolean      strict);
 /* @object, begun with chorus_json_object_begin() and filled with the
  * calls above, as the value of @key; frees @object. */
 GString *chorus_json_object_begin (void);
@@ -51,6 +55,7 @@ void     chorus_cli_append_time   (GString    *line,
                                    gint64      realtime_usec);
 void     chorus_cli_append_number (GString    *line,
                                    guint64     value);
+GString *chorus_cli_line_new      (void);
 gboolean chorus_cli_print_line    (GString    *line);
 gboolean chorus_cli_flush         (void);
 guint    chorus_cli_output_watch  (GSourceFunc on_error,

@@ -21,6 +21,7 @@
 #include "chorus-error.h"
 #include "chorus-receiver.h"
 #include "chorus-sender.h"
+#include "chorus-text.h"
 
 /* The exit statuses scripts rely on. */
 enum {
@@ -956,7 +957,9 @@ on_message_received (ChorusReceiver *receiver,
   else
     {
       /* One line per message under a flood: no printf. */
-      GString *line = g_string_sized_new (128);
+      GString *line = chorus_cli_line_new ();
+      const guint8 *data;
+      gsize size;
 
       chorus_cli_append_time (line, chorus_message_get_arrival (message));
       g_string_append (line, "  from ");
@@ -980,7 +983,9 @@ on_message_received (ChorusReceiver *receiver,
       else
         g_string_append (line, " bytes");
       g_string_append (line, ": \"");
-      g_string_append (line, chorus_message_get_text (message));
+      /* As chorus_message_get_text() has it, without a copy kept. */
+      data = g_bytes_get_data (chorus_message_get_payload (message), &size);
+      chorus_text_append_escaped (line, data, size);
       g_string_append (line, "\"\n");
       printed = chorus_cli_print_line (line);
     }

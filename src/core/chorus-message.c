@@ -25,6 +25,7 @@ struct _ChorusMessage
     struct sockaddr_in6 in6;
   } native;
   GInetSocketAddress *from;
+  /* A GRefString: the messages of one sender share it. */
   char *address;
   GBytes *payload;
   char *text;
@@ -62,7 +63,7 @@ chorus_message_finalize (GObject *object)
   ChorusMessage *self = (ChorusMessage *) object;
 
   g_clear_object (&self->from);
-  g_clear_pointer (&self->address, g_free);
+  g_clear_pointer (&self->address, g_ref_string_release);
   g_clear_pointer (&self->payload, g_bytes_unref);
   g_clear_pointer (&self->text, g_free);
 
@@ -233,9 +234,23 @@ chorus_message_get_address (ChorusMessage *self)
 
   /* A link-local sender comes with its zone: "fe80::1%eth0". */
   if (self->address == NULL)
-    self->address = _chorus_sockaddr_to_string (&self->native.any, sizeof self->native);
+    {
+      g_autofree char *text = _chorus_sockaddr_to_string (&self->native.any, sizeof self->native);
+
+      self->address = g_ref_string_new (text);
+    }
 
   return self->address;
+}
+
+/* @address: (transfer full): a GRefString, the sender as
+ * chorus_message_get_address() would write it */
+void
+_chorus_message_set_address (ChorusMessage *self,
+                             char          *address)
+{
+  g_clear_pointer (&self->address, g_ref_string_release);
+  self->address = address;
 }
 
 guint16

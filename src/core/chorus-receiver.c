@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -34,6 +35,13 @@
 /* Probers followed at once; more are answered, not followed. */
 #define MAX_SOURCES      1024
 
+/* Answers to one sender, of one size, that leave as one buffer cut into
+ * datagrams by the kernel (UDP segmentation offload): each at most this
+ * large, to stay under any path's MTU (IPv6 guarantees 1280 bytes), and
+ * this much in all. */
+#define GSO_MAX_SEGMENT 1200
+#define GSO_MAX_BYTES   (60 * 1024)
+
 /* The answers to one batch, sent with one sendmmsg(). */
 typedef struct
 {
@@ -43,6 +51,19 @@ typedef struct
   /* Chorus answers, encoded per slot. */
   guint8 answers[BATCH_SLOTS][CHORUS_WIRE_PROBE_MIN_SIZE];
   guint n;
+
+  /* Whether the socket can segment (UDP_SEGMENT); and the batch as runs
+   * of answers of one size to one sender: a message, the first slot and
+   * the length of each, and the segment size when it is longer than one. */
+  gboolean gso;
+  struct mmsghdr runs[BATCH_SLOTS];
+  guint run_first[BATCH_SLOTS];
+  guint run_length[BATCH_SLOTS];
+  union
+  {
+    char buffer[CMSG_SPACE (sizeof (guint16))];
+    struct cmsghdr align;
+  } run_control[BATCH_SLOTS];
 } ChorusReplies;
 
 /* An answer to a probe, held until its time (a random part of the
@@ -136,6 +157,11 @@ struct _ChorusReceiver
   GPtrArray *exclude;
   ChorusReplyGuard *guard;
   ChorusLinkWatch *link_watch;
+  /* The last sender and its address as text (a GRefString), which its
+   * messages share: a flood comes mostly from a few. */
+  struct sockaddr_storage last_from;
+  socklen_t last_from_size;
+  char *last_address;
   /* Answers waiting for their time: a binary heap on ChorusHeld.due, and
    * the timer for the first of them. */
   GArray *held;
@@ -263,6 +289,7 @@ clear_socket (ChorusReceiver *self)
   g_clear_pointer (&self->replies, g_free);
   g_clear_pointer (&self->guard, chorus_reply_guard_free);
   g_clear_pointer (&self->link_watch, _chorus_link_watch_free);
+  g_clear_pointer (&self->last_address, g_ref_string_release);
   g_clear_pointer (&self->problem, g_free);
   g_clear_pointer (&self->held, g_array_unref);
   if (self->held_source != NULL)
@@ -738,19 +765,20 @@ chorus_receiver_set_interface (ChorusReceiver *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERFACE]);
 }
 
-/* Sends the answers queued for one batch in one system call. A full send
- * buffer or an unreachable sender costs those answers, never the
- * receiving. */
+/* Sends @n answers from slot @first, one datagram each, in as few system
+ * calls as the kernel takes. A full send buffer or an unreachable sender
+ * costs those answers, never the receiving. */
 static void
-flush_replies (ChorusReceiver *self)
+send_each (ChorusReceiver *self,
+           guint           first,
+           guint           n)
 {
   int fd = g_socket_get_fd (self->socket);
   guint done = 0;
 
-  while (done < self->replies->n)
+  while (done < n)
     {
-      int sent = sendmmsg (fd, self->replies->messages + done, self->replies->n - done,
-                           MSG_DONTWAIT);
+      int sent = sendmmsg (fd, self->replies->messages + first + done, n - done, MSG_DONTWAIT);
 
       if (sent < 0 && errno == EINTR)
         continue;
@@ -767,8 +795,123 @@ flush_replies (ChorusReceiver *self)
       done += (guint) sent;
       self->n_replied += (guint) sent;
     }
+}
 
-  self->replies->n = 0;
+static gboolean
+same_destination (ChorusReplies *replies,
+                  guint          a,
+                  guint          b)
+{
+  return replies->messages[a].msg_hdr.msg_namelen == replies->messages[b].msg_hdr.msg_namelen
+         && memcmp (&replies->to[a], &replies->to[b], replies->messages[a].msg_hdr.msg_namelen) == 0;
+}
+
+/* Groups the batch into runs of answers of one size to one sender; a run
+ * of more than one goes as one message the kernel cuts into datagrams
+ * (UDP_SEGMENT), the same datagrams as one message each, at the cost of
+ * one. Returns the number of runs. */
+static guint
+group_runs (ChorusReplies *replies)
+{
+  guint n_runs = 0;
+
+  for (guint i = 0, j; i < replies->n; i = j)
+    {
+      gsize size = replies->vectors[i].iov_len;
+      struct msghdr *run = &replies->runs[n_runs].msg_hdr;
+
+      for (j = i + 1;
+           j < replies->n && size > 0 && size <= GSO_MAX_SEGMENT
+           && replies->vectors[j].iov_len == size && (j - i + 1) * size <= GSO_MAX_BYTES
+           && same_destination (replies, i, j);
+           j++)
+        ;
+
+      *run = replies->messages[i].msg_hdr;
+      run->msg_iovlen = j - i;
+      if (j - i > 1)
+        {
+          struct cmsghdr *control = &replies->run_control[n_runs].align;
+          guint16 segment = (guint16) size;
+
+          run->msg_control = replies->run_control[n_runs].buffer;
+          run->msg_controllen = sizeof replies->run_control[n_runs].buffer;
+          control->cmsg_level = SOL_UDP;
+          control->cmsg_type = UDP_SEGMENT;
+          control->cmsg_len = CMSG_LEN (sizeof segment);
+          memcpy (CMSG_DATA (control), &segment, sizeof segment);
+        }
+      replies->run_first[n_runs] = i;
+      replies->run_length[n_runs] = j - i;
+      n_runs++;
+    }
+
+  return n_runs;
+}
+
+/* Kernels since 4.18 segment UDP sends; older ones would ignore the
+ * control message and send one large datagram, so ask first. */
+static gboolean
+can_segment (GSocket *socket)
+{
+  int segment = 0;
+
+  return setsockopt (g_socket_get_fd (socket), SOL_UDP, UDP_SEGMENT, &segment,
+                     sizeof segment) == 0;
+}
+
+/* Sends the answers queued for one batch, in one system call where it
+ * can. */
+static void
+flush_replies (ChorusReceiver *self)
+{
+  ChorusReplies *replies = self->replies;
+  int fd = g_socket_get_fd (self->socket);
+  guint n_runs;
+  guint done = 0;
+
+  if (!replies->gso || replies->n < 2 || (n_runs = group_runs (replies)) == replies->n)
+    {
+      send_each (self, 0, replies->n);
+      replies->n = 0;
+      return;
+    }
+
+  while (done < n_runs)
+    {
+      int sent = sendmmsg (fd, replies->runs + done, n_runs - done, MSG_DONTWAIT);
+
+      if (sent < 0 && errno == EINTR)
+        continue;
+
+      if (sent <= 0)
+        {
+          int saved_errno = errno;
+
+          /* A device or path that cannot take a segmented send (EIO: no
+           * checksum offload; EINVAL: a smaller MTU): the run goes one
+           * datagram at a time. Otherwise, as send_each() does, the run
+           * is dropped. */
+          if (saved_errno == EIO || saved_errno == EINVAL)
+            {
+              g_debug ("Segmented answers refused (%s); sending one by one",
+                       g_strerror (saved_errno));
+              if (saved_errno == EIO)
+                replies->gso = FALSE;
+              send_each (self, replies->run_first[done], replies->run_length[done]);
+            }
+          else
+            g_debug ("Could not answer: %s", g_strerror (saved_errno));
+          done++;
+          continue;
+        }
+
+      for (int k = 0; k < sent; k++)
+        self->n_replied += replies->run_length[done + (guint) k];
+      done += (guint) sent;
+    }
+
+  replies->n = 0;
 }
 
 /* Whether the reply guard lets @d be answered with @reply_size bytes;
@@ -1144,6 +1287,51 @@ lookup_join (ChorusReceiver       *self,
   return g_hash_table_lookup (self->join_table, key);
 }
 
+/* @d's sender as text, for its message. Link-local senders are written
+ * afresh each time: their zone is an interface's name, which may change. */
+static char *
+sender_text (ChorusReceiver       *self,
+             const ChorusDatagram *d)
+{
+  const struct sockaddr *from = (const struct sockaddr *) &d->from;
+
+  if (from->sa_family == AF_INET6 && d->from_size >= sizeof (struct sockaddr_in6)
+      && ((const struct sockaddr_in6 *) (const void *) from)->sin6_scope_id != 0)
+    return NULL;
+
+  if (self->last_address == NULL || d->from_size != self->last_from_size
+      || memcmp (&d->from, &self->last_from, d->from_size) != 0)
+    {
+      g_autofree char *text = _chorus_sockaddr_to_string (from, d->from_size);
+
+      g_clear_pointer (&self->last_address, g_ref_string_release);
+      self->last_address = g_ref_string_new (text);
+      memcpy (&self->last_from, &d->from, d->from_size);
+      self->last_from_size = d->from_size;
+    }
+
+  return g_ref_string_acquire (self->last_address);
+}
+
+/* A message for @d, which sent @payload. */
+static ChorusMessage *
+new_message (ChorusReceiver       *self,
+             const ChorusDatagram *d,
+             GBytes               *payload,
+             ChorusJoin           *join)
+{
+  ChorusMessage *message = _chorus_message_new_native ((const struct sockaddr *) &d->from,
+                                                       d->from_size, payload, d->arrival_usec,
+                                                       d->ttl, self->n_received);
+  char *address = sender_text (self, d);
+
+  if (address != NULL)
+    _chorus_message_set_address (message, address);
+  _chorus_message_set_group (message, join != NULL ? join->text : NULL);
+
+  return message;
+}
+
 static gboolean
 on_socket_readable (GSocket      *socket,
                     GIOCondition  condition,
@@ -1207,12 +1395,8 @@ on_socket_readable (GSocket      *socket,
 
           if (kind == CHORUS_WIRE_PROBE && chorus_probe_parse (d->data, d->size, &probe))
             {
-              message = _chorus_message_new_native ((const struct sockaddr *) &d->from,
-                                                    d->from_size,
-                                                    g_bytes_new (probe.text, probe.text_size),
-                                                    d->arrival_usec, d->ttl, self->n_received);
+              message = new_message (self, d, g_bytes_new (probe.text, probe.text_size), join);
               _chorus_message_set_probe (message, probe.session, probe.seq);
-              _chorus_message_set_group (message, join != NULL ? join->text : NULL);
               g_ptr_array_add (fresh, message);
               follow_source (self, d, &probe);
 
@@ -1224,10 +1408,7 @@ on_socket_readable (GSocket      *socket,
               continue;
             }
 
-          message = _chorus_message_new_native ((const struct sockaddr *) &d->from, d->from_size,
-                                                _chorus_datagram_dup_payload (d),
-                                                d->arrival_usec, d->ttl, self->n_received);
-          _chorus_message_set_group (message, join != NULL ? join->text : NULL);
+          message = new_message (self, d, _chorus_datagram_dup_payload (d), join);
           g_ptr_array_add (fresh, message);
 
           /* Another's Chorus answer, sent to the group: nothing to say. */
@@ -1685,6 +1866,7 @@ chorus_receiver_start (ChorusReceiver  *self,
   self->cancellable = g_cancellable_new ();
   self->batch = _chorus_batch_new (BATCH_SLOTS, G_MAXUINT16 + 1);
   self->replies = g_new0 (ChorusReplies, 1);
+  self->replies->gso = can_segment (self->socket);
   self->held = g_array_new (FALSE, FALSE, sizeof (ChorusHeld));
   g_hash_table_remove_all (self->source_table);
   g_list_store_remove_all (self->sources);

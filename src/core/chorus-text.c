@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "chorus-text.h"
 
 /**
@@ -74,6 +76,52 @@ is_combining (gunichar c)
     }
 }
 
+/**
+ * chorus_text_plain_span:
+ * @data: (array length=size): bytes
+ * @size: their length
+ *
+ * Both escapers here and chorus-cli's JSON writer copy printable ASCII
+ * other than the backslash and the double quote as it is, and nearly
+ * every payload is mostly that; they copy such a run at once.
+ *
+ * Returns: how many bytes at the start of @data are printable ASCII
+ *   (0x20 to 0x7e) other than `\` and `"`
+ */
+gsize
+chorus_text_plain_span (const guint8 *data,
+                        gsize         size)
+{
+  const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
+  const guint64 highs = ones * 0x80;
+  gsize i = 0;
+
+  /* Eight bytes at a time. (x - ones * n) & ~x & highs is non-zero
+   * exactly when a byte of x is below n (for n <= 0x80), so with
+   * x = word ^ (ones * c), when a byte equals c. */
+  for (; i + 8 <= size; i += 8)
+    {
+      guint64 word;
+      guint64 quote;
+      guint64 backslash;
+      guint64 del;
+
+      memcpy (&word, data + i, sizeof word);
+      quote = word ^ (ones * '"');
+      backslash = word ^ (ones * '\\');
+      del = word ^ (ones * 0x7f);
+
+      if (((word | ((word - ones * 0x20) & ~word) | ((quote - ones) & ~quote)
+            | ((backslash - ones) & ~backslash) | ((del - ones) & ~del)) & highs) != 0)
+        break;
+    }
+
+  while (i < size && data[i] >= 0x20 && data[i] < 0x7f && data[i] != '\\' && data[i] != '"')
+    i++;
+
+  return i;
+}
+
 /* "\xNN", without printf: a binary payload is mostly these. */
 static void
 append_byte_escape (GString *out,
@@ -125,27 +173,45 @@ chorus_text_escape (const guint8 *data,
                     gsize         size)
 {
   GString *out;
+
+  g_return_val_if_fail (data != NULL || size == 0, NULL);
+
+  out = g_string_sized_new (size + 16);
+  chorus_text_append_escaped (out, data, size);
+
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * chorus_text_append_escaped:
+ * @out: where to append
+ * @data: (array length=size): a payload as it arrived
+ * @size: its length in bytes
+ *
+ * Appends what chorus_text_escape() returns for @data to @out.
+ */
+void
+chorus_text_append_escaped (GString      *out,
+                            const guint8 *data,
+                            gsize         size)
+{
   gsize i = 0;
   /* Whether the last thing written was a character of the payload, which
    * a combining mark may join, rather than an escape or the start. */
   gboolean after_literal = FALSE;
 
-  g_return_val_if_fail (data != NULL || size == 0, NULL);
-
-  out = g_string_sized_new (size + 16);
+  g_return_if_fail (out != NULL);
+  g_return_if_fail (data != NULL || size == 0);
 
   while (i < size)
     {
       const char *p = (const char *) data + i;
       gunichar c;
       gboolean literal = FALSE;
-      gsize run = 0;
-
       /* Printable ASCII other than the backslash and the quote stands for
        * itself: copy a run of it at once. */
-      while (i + run < size && data[i + run] >= 0x20 && data[i + run] < 0x7f
-             && data[i + run] != '\\' && data[i + run] != '"')
-        run++;
+      gsize run = chorus_text_plain_span (data + i, size - i);
+
       if (run > 0)
         {
           g_string_append_len (out, p, run);
@@ -197,8 +263,6 @@ chorus_text_escape (const guint8 *data,
       after_literal = literal;
       i += g_utf8_next_char (p) - p;
     }
-
-  return g_string_free (out, FALSE);
 }
 
 /**
