@@ -592,6 +592,75 @@ test_follows_full_ring (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+append_numbered (ChorusRingModel *messages,
+                 GSocketAddress  *from,
+                 guint            first,
+                 guint            count)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = first; i < first + count; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("m%u", i);
+      g_autoptr(GBytes) payload = g_bytes_new (text, strlen (text));
+
+      g_ptr_array_add (items, chorus_message_new (G_INET_SOCKET_ADDRESS (from), payload,
+                                                  g_get_real_time (), 1, i));
+    }
+  chorus_ring_model_append_many (messages, items->pdata, items->len);
+}
+
+/* A full ring turning under the list: the rows show the newest messages;
+ * scrolled up to read, they keep what they showed, however many arrive,
+ * until the list is back at the bottom. */
+static void
+test_freezes_while_reading (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *page = chorus_receive_page_new ();
+  ChorusReceiver *receiver = chorus_receive_page_get_receiver (CHORUS_RECEIVE_PAGE (page));
+  ChorusRingModel *messages = CHORUS_RING_MODEL (chorus_receiver_get_messages (receiver));
+  GtkAdjustment *adjustment =
+    gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (CHILD (page, "scroller")));
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string ("10.0.0.5");
+  g_autoptr(GSocketAddress) from = g_inet_socket_address_new (address, 40000);
+  GtkWidget *view = CHILD (page, "column_view");
+  FindLabel oldest = { view, "m60" };
+  FindLabel newest = { view, "m119" };
+  FindLabel later = { view, "m149" };
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+
+  chorus_ring_model_set_capacity (messages, 60);
+  for (guint i = 0; i < 120; i += 20)
+    {
+      append_numbered (messages, from, i, 20);
+      gui_test_wait (never, NULL, 50);
+    }
+  g_assert_true (gui_test_wait (has_label, &newest, 5000));
+  g_assert_true (gui_test_wait (at_bottom, adjustment, 5000));
+  g_assert_true (has_label (&oldest));
+
+  /* Scrolled up: what the rows show stays, the ring turning beneath. */
+  gtk_adjustment_set_value (adjustment, 0);
+  append_numbered (messages, from, 120, 30);
+  gui_test_wait (never, NULL, 300);
+  g_assert_true (has_label (&oldest));
+  g_assert_true (has_label (&newest));
+  g_assert_false (has_label (&later));
+
+  /* Back at the bottom: the newest at once, the dropped ones gone. */
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment)
+                                          - gtk_adjustment_get_page_size (adjustment));
+  g_assert_true (gui_test_wait (has_label, &later, 5000));
+  g_assert_false (has_label (&oldest));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -607,6 +676,7 @@ main (int   argc,
   g_test_add_func ("/receive-page/dropped", test_dropped);
   g_test_add_func ("/receive-page/results-stack", test_results_stack);
   g_test_add_func ("/receive-page/follows-full-ring", test_follows_full_ring);
+  g_test_add_func ("/receive-page/freezes-while-reading", test_freezes_while_reading);
 
   return g_test_run ();
 }
