@@ -33,7 +33,7 @@ mkdir -p "$config/glib-2.0/settings"
 cat >"$config/glib-2.0/settings/keyfile" <<'KEYFILE'
 [io/github/chorusapp/Chorus]
 window-width=720
-window-height=640
+window-height=880
 probe-interval='0.1'
 probe-wait='0.5'
 ping-interval='0.2'

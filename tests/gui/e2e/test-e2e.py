@@ -8,6 +8,7 @@
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -138,11 +139,18 @@ def click(node):
 
 
 def window_id():
+    """The main window: of the application's windows (tooltips and
+    popovers are windows too), the largest."""
     tree = subprocess.run(['xwininfo', '-root', '-tree'], capture_output=True, text=True).stdout
+    best, best_area = None, 0
     for line in tree.splitlines():
-        if '"Chorus"' in line:
-            return line.split()[0]
-    return None
+        if '"Chorus"' not in line:
+            continue
+        size = re.search(r'(\d+)x(\d+)[+-]', line)
+        area = int(size.group(1)) * int(size.group(2)) if size else 0
+        if area > best_area:
+            best, best_area = line.split()[0], area
+    return best
 
 
 def screenshot(name):
