@@ -191,13 +191,18 @@ test_frozen (void)
   g_assert_cmpstr (log.changes->str, ==, "4,0,2");
   g_assert_cmpuint (number (held), ==, 7);
 
-  /* Frozen, then cleared: what it held is gone; it stays frozen. */
+  /* Frozen, then cleared: what it held is gone, and it follows the ring
+   * again, new messages included. */
   chorus_slot_model_set_frozen (model, TRUE);
   g_string_truncate (log.changes, 0);
   chorus_ring_model_clear (ring);
   g_assert_cmpstr (log.changes->str, ==, "0,6,0");
-  g_assert_true (chorus_slot_model_get_frozen (model));
+  g_assert_false (chorus_slot_model_get_frozen (model));
   g_assert_cmpuint (number (held), ==, 0);
+  append (ring, 50, 4);
+  chorus_slot_model_sync (model);
+  g_assert_cmpstr (log.changes->str, ==, "0,6,0 0,0,4");
+  g_assert_cmpuint (number (held), ==, 53);
 
   g_string_free (log.changes, TRUE);
 }

@@ -25,7 +25,8 @@
  * Frozen, it stops following: each position keeps the message it had
  * (a position asked for afresh gets what the ring held there when the
  * model froze, or nothing if the ring has dropped it since), so that
- * someone reading older messages is not pulled along by new ones.
+ * someone reading older messages is not pulled along by new ones. A ring
+ * that is cleared thaws it: there is nothing older left to read.
  */
 
 struct _ChorusSlot
@@ -250,16 +251,13 @@ on_ring_changed (ChorusSlotModel *self,
                  GListModel      *ring)
 {
   /* Cleared (emptied, its dropped count started again): what a frozen
-   * model held is gone for good; it shows the ring as it is, and stays
-   * frozen. */
+   * model held is gone for good, and there is nothing older to read; it
+   * follows the ring again. */
   if (self->frozen
       && ((removed > 0 && g_list_model_get_n_items (ring) == 0)
           || chorus_ring_model_get_dropped (self->ring) < self->dropped_at_freeze))
     {
-      self->frozen = FALSE;
-      chorus_slot_model_sync (self);
-      self->frozen = TRUE;
-      self->dropped_at_freeze = chorus_ring_model_get_dropped (self->ring);
+      chorus_slot_model_set_frozen (self, FALSE);
       return;
     }
 

@@ -25,6 +25,7 @@ struct _ChorusReceivePage
   ChorusSlotModel   *slots;
   GSettings         *settings;
   gboolean           stick_to_bottom;
+  double             scroll_value;
 
   ChorusField        group;
   ChorusField        port;
@@ -575,9 +576,10 @@ chorus_receive_page_toggle_action (GtkWidget  *widget,
 
 /* Follows the newest message while the list is scrolled to the bottom,
  * and stays put once the user scrolls up to read. Only the user moves
- * the list away from the bottom: while it follows, new messages are
- * scrolled to as they arrive, so the list's own reaction to the model
- * (rows leaving a full ring at the front) never does. */
+ * the list away from the bottom, upwards: the list's own reactions (its
+ * page growing or shrinking as the page around it lays out, rows added
+ * at the end) leave it where it was or move it down, so only a move up
+ * that ends short of the bottom stops the following. */
 static void
 on_scroll_value_changed (ChorusReceivePage *self,
                          GtkAdjustment     *adjustment)
@@ -586,9 +588,23 @@ on_scroll_value_changed (ChorusReceivePage *self,
   double page = gtk_adjustment_get_page_size (adjustment);
   double upper = gtk_adjustment_get_upper (adjustment);
 
-  self->stick_to_bottom = value + page >= upper - 4;
+  if (value + page >= upper - 4)
+    self->stick_to_bottom = TRUE;
+  else if (value < self->scroll_value)
+    self->stick_to_bottom = FALSE;
+  self->scroll_value = value;
+
   /* Someone reading older messages is not pulled along by new ones. */
   chorus_slot_model_set_frozen (self->slots, !self->stick_to_bottom);
+}
+
+/* The list thawed by itself (its messages were cleared for a new run):
+ * it follows the newest again. */
+static void
+on_slots_frozen_changed (ChorusReceivePage *self)
+{
+  if (!chorus_slot_model_get_frozen (self->slots))
+    self->stick_to_bottom = TRUE;
 }
 
 static void
@@ -596,6 +612,13 @@ on_scroll_upper_changed (ChorusReceivePage *self,
                          GParamSpec        *pspec,
                          GtkAdjustment     *adjustment)
 {
+  /* Everything fits: there is no reading older messages to keep. */
+  if (gtk_adjustment_get_upper (adjustment) <= gtk_adjustment_get_page_size (adjustment) + 4)
+    {
+      self->stick_to_bottom = TRUE;
+      chorus_slot_model_set_frozen (self->slots, FALSE);
+    }
+
   if (self->stick_to_bottom)
     gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment)
                                             - gtk_adjustment_get_page_size (adjustment));
@@ -984,6 +1007,8 @@ chorus_receive_page_init (ChorusReceivePage *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (messages, "items-changed",
                            G_CALLBACK (chorus_receive_page_update_stack), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->slots, "notify::frozen", G_CALLBACK (on_slots_frozen_changed),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->slots, "items-changed", G_CALLBACK (on_messages_changed), self,
                            G_CONNECT_SWAPPED);
 
@@ -995,6 +1020,8 @@ chorus_receive_page_init (ChorusReceivePage *self)
   g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (on_scroll_value_changed),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (adjustment, "notify::upper", G_CALLBACK (on_scroll_upper_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (adjustment, "notify::page-size", G_CALLBACK (on_scroll_upper_changed),
                            self, G_CONNECT_SWAPPED);
 
   /* The reply and whether to answer apply to a running receiver too. */
