@@ -1033,6 +1033,41 @@ test_answers_in_bursts (void)
   close (b);
 }
 
+/* A heavy stream is read on ticks rather than at every wake-up (see
+ * chorus-pace.c): every datagram of it is still read and answered, and so
+ * is one that comes alone afterwards, once the receiver is back to
+ * watching its socket. */
+static void
+test_stream_then_alone (void)
+{
+  g_autoptr(ChorusReceiver) receiver = start_receiver (GROUP, 10047);
+  int a = open_plain_member (10048);
+  gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 5;
+  guint sent = 0;
+
+  chorus_receiver_set_reply_rate (receiver, 0, 1);
+
+  /* About 50,000 a second for 200 ms: far above the rate that turns
+   * ticks on, for many windows. */
+  while (g_get_monotonic_time () < end)
+    {
+      send_to_group (a, 10047, "ping", 4, 10);
+      sent += 10;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (200);
+    }
+  spin_for (0.2);
+  g_assert_cmpuint (chorus_receiver_get_n_received (receiver), ==, sent);
+  g_assert_cmpuint (chorus_receiver_get_n_replied (receiver), ==, sent);
+  assert_answers (a, "ack", sent);
+
+  send_to_group (a, 10047, "pong", 4, 1);
+  spin_for (0.2);
+  g_assert_cmpuint (chorus_receiver_get_n_received (receiver), ==, sent + 1);
+  assert_answers (a, "ack", 1);
+  close (a);
+}
+
 /* What the reply guard refuses is not answered, and is counted by reason. */
 static void
 test_reply_guard (void)
@@ -1165,6 +1200,7 @@ main (int    argc,
   g_test_add_func ("/services/settings-during-run", test_settings_during_run);
   g_test_add_func ("/services/reply-guard", test_reply_guard);
   g_test_add_func ("/services/answers-in-bursts", test_answers_in_bursts);
+  g_test_add_func ("/services/stream-then-alone", test_stream_then_alone);
   g_test_add_func ("/services/update-interval", test_update_interval);
   g_test_add_func ("/services/probe-mode", test_probe_mode);
   g_test_add_func ("/services/probe-forged-answers", test_probe_forged_answers);

@@ -88,7 +88,10 @@ typedef struct
 {
   ChorusReceiver *self;
   GSocket *socket;
+  /* Watching the socket; or, while a stream is heavy, reading it on
+   * ticks (see chorus-pace.c). One of them at a time. */
   GSource *source;
+  GSource *tick;
   ChorusPace pace;
 } ChorusListener;
 
@@ -236,6 +239,11 @@ listener_free (ChorusListener *listener)
     {
       g_source_destroy (listener->source);
       g_source_unref (listener->source);
+    }
+  if (listener->tick != NULL)
+    {
+      g_source_destroy (listener->tick);
+      g_source_unref (listener->tick);
     }
 
   /* Closing the socket leaves its groups. */
@@ -1332,6 +1340,84 @@ new_message (ChorusReceiver       *self,
   return message;
 }
 
+static gboolean on_socket_readable (GSocket      *socket,
+                                    GIOCondition  condition,
+                                    gpointer      user_data);
+
+static gboolean
+tick_dispatch (GSource     *source,
+               GSourceFunc  callback,
+               gpointer     user_data)
+{
+  g_source_set_ready_time (source, -1);
+
+  return callback (user_data);
+}
+
+static GSourceFuncs tick_funcs = {
+  .dispatch = tick_dispatch,
+};
+
+static void
+listener_watch (ChorusListener *listener)
+{
+  ChorusReceiver *self = listener->self;
+
+  listener->source = g_socket_create_source (listener->socket, G_IO_IN, self->cancellable);
+  g_source_set_priority (listener->source, listener->pace.priority);
+  g_source_set_callback (listener->source, G_SOURCE_FUNC (on_socket_readable), listener, NULL);
+  g_source_attach (listener->source, self->context);
+}
+
+static gboolean
+on_tick (gpointer user_data)
+{
+  ChorusListener *listener = user_data;
+
+  on_socket_readable (listener->socket, G_IO_IN, listener);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* After a read: when the next one comes, and before what. Called from the
+ * dispatch of the source it may replace; destroying that is allowed. */
+static void
+listener_schedule (ChorusListener *listener,
+                   gint64          started,
+                   guint           handled,
+                   gboolean        hit_limit)
+{
+  ChorusReceiver *self = listener->self;
+  gint64 now = g_get_monotonic_time ();
+  GSource *current;
+
+  chorus_pace_update (&listener->pace, started, now, handled, hit_limit);
+
+  if (listener->pace.next_read_usec < 0 && listener->tick != NULL)
+    {
+      g_source_destroy (listener->tick);
+      g_clear_pointer (&listener->tick, g_source_unref);
+      listener_watch (listener);
+      g_debug ("Traffic is light again: reading as datagrams come");
+    }
+  else if (listener->pace.next_read_usec >= 0 && listener->source != NULL)
+    {
+      g_source_destroy (listener->source);
+      g_clear_pointer (&listener->source, g_source_unref);
+      listener->tick = g_source_new (&tick_funcs, sizeof (GSource));
+      g_source_set_callback (listener->tick, on_tick, listener, NULL);
+      g_source_attach (listener->tick, self->context);
+      g_debug ("A heavy stream: reading every %d microseconds", CHORUS_PACE_TICK_USEC);
+    }
+
+  /* Setting it wakes the main loop up: only when it changes. */
+  current = listener->tick != NULL ? listener->tick : listener->source;
+  if (g_source_get_priority (current) != listener->pace.priority)
+    g_source_set_priority (current, listener->pace.priority);
+  if (listener->tick != NULL)
+    g_source_set_ready_time (listener->tick, now + listener->pace.next_read_usec);
+}
+
 static gboolean
 on_socket_readable (GSocket      *socket,
                     GIOCondition  condition,
@@ -1418,6 +1504,11 @@ on_socket_readable (GSocket      *socket,
 
       if (self->replies->n > 0)
         flush_replies (self);
+
+      /* Short of a full batch, the socket was empty: asking again would
+       * only cost a system call. What comes meanwhile wakes us again. */
+      if (n < BATCH_SLOTS)
+        break;
     }
 
   g_ptr_array_extend_and_steal (self->staged, g_steal_pointer (&fresh));
@@ -1438,9 +1529,9 @@ on_socket_readable (GSocket      *socket,
     chorus_receiver_stop (self);
 
   if (self->running && self->run_serial == serial)
-    _chorus_pace_after_dispatch (&listener->pace, listener->source, started, handled,
-                                 handled >= MAX_PER_DISPATCH || bytes >= CHORUS_DISPATCH_BYTES
-                                   || g_get_monotonic_time () - started >= CHORUS_DISPATCH_USEC);
+    listener_schedule (listener, started, handled,
+                       handled >= MAX_PER_DISPATCH || bytes >= CHORUS_DISPATCH_BYTES
+                         || g_get_monotonic_time () - started >= CHORUS_DISPATCH_USEC);
 
   return G_SOURCE_CONTINUE;
 }
@@ -1886,11 +1977,8 @@ chorus_receiver_start (ChorusReceiver  *self,
     {
       ChorusListener *listener = g_ptr_array_index (self->listeners, i);
 
-      listener->source = g_socket_create_source (listener->socket, G_IO_IN, self->cancellable);
-      _chorus_pace_init (&listener->pace, listener->source);
-      g_source_set_callback (listener->source, G_SOURCE_FUNC (on_socket_readable), listener,
-                             NULL);
-      g_source_attach (listener->source, self->context);
+      chorus_pace_init (&listener->pace, TRUE);
+      listener_watch (listener);
     }
 
   self->running = TRUE;

@@ -8,6 +8,8 @@
 #include <gio/gio.h>
 #include <sys/socket.h>
 
+#include "chorus-pace.h"
+
 G_BEGIN_DECLS
 
 /* What the kernel buffers for us while the main loop is busy. Acks from
@@ -43,16 +45,7 @@ typedef struct
   int ifindex;
 } ChorusDatagram;
 
-/* Keeps a socket source in front of drawing and input while traffic is
- * light, so that answers leave at once, and behind them while it is busy,
- * so that a flood cannot starve the application. */
-typedef struct
-{
-  int priority;
-  /* When the current run of back-to-back dispatches began, or 0. */
-  gint64 busy_since;
-  gint64 last_end;
-} ChorusPace;
+
 
 void                  _chorus_pace_init           (ChorusPace      *pace,
                                                    GSource         *source);

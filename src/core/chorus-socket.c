@@ -483,18 +483,11 @@ _chorus_socket_get_int (GSocket *socket,
   return value;
 }
 
-/* A dispatch that starts within this long of the last one's end is part
- * of the same busy stretch: the socket was ready again at once. */
-#define PACE_QUIET_USEC (5 * 1000)
-/* A busy stretch longer than this steps behind drawing and input. At
- * most this long passes before a window gets its turn. */
-#define PACE_BUSY_USEC (10 * 1000)
-
 void
 _chorus_pace_init (ChorusPace *pace,
                    GSource    *source)
 {
-  *pace = (ChorusPace) { .priority = G_PRIORITY_HIGH };
+  chorus_pace_init (pace, FALSE);
   g_source_set_priority (source, pace->priority);
 }
 
@@ -504,11 +497,8 @@ _chorus_pace_init (ChorusPace *pace,
  * @handled: datagrams it read
  * @hit_limit: it stopped at its own limits with data still waiting
  *
- * A flood keeps a socket ready all the time, and a ready source at high
- * priority starves every source behind it: the application could neither
- * draw nor take input. So after about 10 ms of back-to-back dispatches
- * (or one that hit its limits) the source steps behind drawing and input;
- * once the main loop has had a quiet moment, it is back in front.
+ * Moves @source behind drawing and input while it is busy, and back in
+ * front once the main loop has had a quiet moment (see chorus-pace.c).
  */
 void
 _chorus_pace_after_dispatch (ChorusPace *pace,
@@ -517,25 +507,13 @@ _chorus_pace_after_dispatch (ChorusPace *pace,
                              guint       handled,
                              gboolean    hit_limit)
 {
-  gint64 now = g_get_monotonic_time ();
-  int priority;
+  int before = pace->priority;
 
-  if (handled == 0)
-    pace->busy_since = 0;
-  else if (pace->busy_since == 0 || started - pace->last_end > PACE_QUIET_USEC)
-    pace->busy_since = started;
-  pace->last_end = now;
-
-  priority = hit_limit || (pace->busy_since != 0 && now - pace->busy_since > PACE_BUSY_USEC)
-               ? G_PRIORITY_LOW
-               : G_PRIORITY_HIGH;
+  chorus_pace_update (pace, started, g_get_monotonic_time (), handled, hit_limit);
 
   /* Setting it wakes the main loop up: only when it changes. */
-  if (priority != pace->priority && source != NULL && !g_source_is_destroyed (source))
-    {
-      pace->priority = priority;
-      g_source_set_priority (source, priority);
-    }
+  if (pace->priority != before && source != NULL && !g_source_is_destroyed (source))
+    g_source_set_priority (source, pace->priority);
 }
 
 ChorusBatch *
