@@ -125,9 +125,10 @@ test_plain_span (void)
   g_assert_cmpuint (chorus_text_plain_span ((const guint8 *) "ack", 3), ==, 3);
   g_assert_cmpuint (chorus_text_plain_span ((const guint8 *) "0123456789abcdef\"", 17), ==, 16);
 
-  /* Each byte value at each place of the words read at once, and just
-   * after them, in clean text of every length up to four words. */
-  for (gsize size = 1; size <= 33; size++)
+  /* Each byte value at each place of the vectors and words read at once,
+   * and just after them, in clean text of every length up to three
+   * 16-byte vectors and a word and a bit. */
+  for (gsize size = 1; size <= 59; size++)
     for (gsize at = 0; at < size; at++)
       for (guint byte = 0; byte < 256; byte++)
         {
@@ -144,10 +145,15 @@ test_plain_span (void)
   for (guint a = 0; a < 256; a++)
     for (guint b = 0; b < 256; b++)
       {
-        memset (data, ' ', 16);
+        memset (data, ' ', 32);
         data[3] = (guint8) a;
         data[4] = (guint8) b;
+        data[19] = (guint8) a;
+        data[28] = (guint8) b;
         g_assert_cmpuint (chorus_text_plain_span (data, 16), ==, reference_plain_span (data, 16));
+        g_assert_cmpuint (chorus_text_plain_span (data, 32), ==, reference_plain_span (data, 32));
+        g_assert_cmpuint (chorus_text_plain_span (data + 5, 27), ==,
+                          reference_plain_span (data + 5, 27));
       }
 }
 
