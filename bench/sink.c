@@ -8,12 +8,15 @@
  * blocking recvmmsg() in batches, no parsing, no output per datagram.
  * With -a it also answers each datagram with REPLY to its source, from
  * the same socket, a batch of answers per sendmmsg(): the bare twin of
- * an answering chorus-cli receive.
+ * an answering chorus-cli receive. With -S as well, the answers of a
+ * batch to one sender leave as one segmented send (UDP_SEGMENT, at most
+ * 64 segments each), as chorus-cli sends them: the least an answering
+ * receiver can cost.
  *
  * Like chorus-cli it binds the wildcard address with SO_REUSEADDR, turns
  * IP_MULTICAST_ALL off and joins on the routed interface.
  *
- * Usage: sink [-g GROUP] [-p PORT] [-b RCVBUF] [-B BATCH] [-a] [-r REPLY]
+ * Usage: sink [-g GROUP] [-p PORT] [-b RCVBUF] [-B BATCH] [-a [-S]] [-r REPLY]
  *
  * Prints "ready rcvbuf N" on stdout once it has joined (N: the buffer
  * the kernel granted). SIGUSR1 prints the counts so far, SIGTERM or
@@ -26,6 +29,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +41,11 @@
 
 #define MAX_BATCH 1024
 #define SLOT_SIZE 2048
+#define MAX_SEGMENTS 64
+
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t report_requested;
@@ -65,7 +74,7 @@ die (const char *what)
 static void
 usage (void)
 {
-  fprintf (stderr, "usage: sink [-g GROUP] [-p PORT] [-b RCVBUF] [-B BATCH] [-a] [-r REPLY]\n");
+  fprintf (stderr, "usage: sink [-g GROUP] [-p PORT] [-b RCVBUF] [-B BATCH] [-a [-S]] [-r REPLY]\n");
   exit (2);
 }
 
@@ -89,6 +98,9 @@ main (int   argc,
   const char               *group = "224.3.29.71";
   const char               *reply = "ack";
   int                       port = 10000, rcvbuf = 32 * 1024 * 1024, batch = 256, answer = 0;
+  int                       segment = 0;
+  static char               repeated[MAX_SEGMENTS * SLOT_SIZE];
+  size_t                    reply_size;
   static unsigned char      slots[MAX_BATCH][SLOT_SIZE];
   static struct sockaddr_in from[MAX_BATCH];
   static struct mmsghdr     msgs[MAX_BATCH], answers[MAX_BATCH];
@@ -99,7 +111,7 @@ main (int   argc,
   int                       one = 1, zero = 0, granted = 0, fd, opt;
   socklen_t                 len = sizeof granted;
 
-  while ((opt = getopt (argc, argv, "g:p:b:B:ar:h")) != -1)
+  while ((opt = getopt (argc, argv, "g:p:b:B:aSr:h")) != -1)
     switch (opt)
       {
       case 'g':
@@ -117,15 +129,21 @@ main (int   argc,
       case 'a':
         answer = 1;
         break;
+      case 'S':
+        segment = 1;
+        break;
       case 'r':
         reply = optarg;
         break;
       default:
         usage ();
       }
+  reply_size = strlen (reply);
   if (optind != argc || port < 1 || port > 65535 || rcvbuf < 0 || batch < 1 ||
-      batch > MAX_BATCH)
+      batch > MAX_BATCH || (segment && !answer) || reply_size == 0 || reply_size > SLOT_SIZE)
     usage ();
+  for (int i = 0; i < MAX_SEGMENTS; i++)
+    memcpy (repeated + (size_t) i * reply_size, reply, reply_size);
   if (inet_pton (AF_INET, group, &mreqn.imr_multiaddr) != 1)
     {
       fprintf (stderr, "sink: %s is not an IPv4 address\n", group);
@@ -195,7 +213,47 @@ main (int   argc,
       batches++;
       for (int i = 0; i < n; i++)
         bytes += msgs[i].msg_len;
-      if (answer)
+      if (answer && segment)
+        {
+          /* Runs to one sender, each one message the kernel cuts into
+           * datagrams of the reply's size. */
+          for (int i = 0, j; i < n; i = j)
+            {
+              union
+              {
+                char buffer[CMSG_SPACE (sizeof (unsigned short))];
+                struct cmsghdr align;
+              } control;
+              struct iovec iov;
+              struct msghdr run = { 0 };
+              unsigned short size = (unsigned short) reply_size;
+
+              for (j = i + 1; j < n && j - i < MAX_SEGMENTS
+                              && (size_t) (j - i + 1) * reply_size <= 60 * 1024
+                              && memcmp (&from[j], &from[i], sizeof from[i]) == 0;
+                   j++)
+                ;
+              iov.iov_base = repeated;
+              iov.iov_len = (size_t) (j - i) * reply_size;
+              run.msg_name = &from[i];
+              run.msg_namelen = sizeof from[i];
+              run.msg_iov = &iov;
+              run.msg_iovlen = 1;
+              if (j - i > 1)
+                {
+                  run.msg_control = control.buffer;
+                  run.msg_controllen = sizeof control.buffer;
+                  control.align.cmsg_level = SOL_UDP;
+                  control.align.cmsg_type = UDP_SEGMENT;
+                  control.align.cmsg_len = CMSG_LEN (sizeof size);
+                  memcpy (CMSG_DATA (&control.align), &size, sizeof size);
+                }
+              /* As below: a failed answer is skipped, not counted. */
+              if (sendmsg (fd, &run, MSG_DONTWAIT) >= 0)
+                answered += (unsigned) (j - i);
+            }
+        }
+      else if (answer)
         {
           int done = 0;
 
