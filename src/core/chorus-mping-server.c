@@ -999,6 +999,10 @@ on_socket_readable (GSocket      *socket,
             continue;
           handle_datagram (self, listener, d);
         }
+
+      /* Short of a full batch, the socket was empty (see the receiver). */
+      if (n < BATCH_SLOTS)
+        break;
     }
 
   /* Handlers may stop the server. */

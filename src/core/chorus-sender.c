@@ -1048,6 +1048,10 @@ on_socket_readable (GSocket      *socket,
           if (!take_answer (self, d, fresh))
             self->n_ignored++;
         }
+
+      /* Short of a full batch, the socket was empty (see the receiver). */
+      if (n < BATCH_SLOTS)
+        break;
     }
 
   /* As in the receiver: past one full dispatch, a flood would starve
