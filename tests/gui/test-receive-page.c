@@ -385,21 +385,31 @@ make_payload (guint i)
 
 #define N_PAYLOADS 7
 
+/* A new page, shown in a window of this size (the list lays out only
+ * what a shown window has room for). */
+static GtkWidget *
+present_page (int width,
+              int height)
+{
+  GtkWidget *page = gui_test_window (chorus_receive_page_new ());
+  GtkWindow *window = GTK_WINDOW (gtk_widget_get_root (page));
+
+  gtk_window_set_default_size (window, width, height);
+  gtk_window_present (window);
+
+  return page;
+}
+
 static void
 test_messages_view (void)
 {
-  GtkWidget *window = gtk_window_new ();
-  GtkWidget *page = chorus_receive_page_new ();
+  GtkWidget *page = present_page (900, 1000);
   ChorusReceiver *receiver = chorus_receive_page_get_receiver (CHORUS_RECEIVE_PAGE (page));
   ChorusRingModel *messages = CHORUS_RING_MODEL (chorus_receiver_get_messages (receiver));
   g_autoptr(GInetAddress) address = g_inet_address_new_from_string ("10.0.0.2");
   g_autoptr(GSocketAddress) from = g_inet_socket_address_new (address, 40000);
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
   GtkWidget *view = CHILD (page, "column_view");
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 900, 1000);
-  gtk_window_set_child (GTK_WINDOW (window), page);
-  gtk_window_present (GTK_WINDOW (window));
 
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (CHILD (page, "results_stack"))),
                    ==, "empty");
@@ -444,7 +454,7 @@ test_messages_view (void)
       g_assert_cmpstr (gtk_label_get_text (label), ==, gtk_label_get_label (label));
     }
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (page)));
 }
 
 static void
@@ -530,68 +540,7 @@ never (gpointer user_data)
   return FALSE;
 }
 
-static void
-append_batches (ChorusRingModel *messages,
-                GSocketAddress  *from,
-                guint64         *sequence,
-                guint            n_batches)
-{
-  for (guint batch = 0; batch < n_batches; batch++)
-    {
-      g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-
-      for (guint i = 0; i < 10; i++)
-        {
-          g_autoptr(GBytes) payload = g_bytes_new_static ("hi", 2);
-
-          g_ptr_array_add (items, chorus_message_new (G_INET_SOCKET_ADDRESS (from), payload,
-                                                      g_get_real_time (), 1, (*sequence)++));
-        }
-      chorus_ring_model_append_many (messages, items->pdata, items->len);
-
-      /* Let the list lay the batch out, as between two bursts. */
-      gui_test_wait (never, NULL, 100);
-    }
-}
-
-/* Once the ring is full, each batch removes rows at the front as many as
- * it adds at the end: the list must still follow the newest message. */
-static void
-test_follows_full_ring (void)
-{
-  GtkWidget *window = gtk_window_new ();
-  GtkWidget *page = chorus_receive_page_new ();
-  ChorusReceiver *receiver = chorus_receive_page_get_receiver (CHORUS_RECEIVE_PAGE (page));
-  ChorusRingModel *messages = CHORUS_RING_MODEL (chorus_receiver_get_messages (receiver));
-  GtkAdjustment *adjustment =
-    gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (CHILD (page, "scroller")));
-  g_autoptr(GInetAddress) address = g_inet_address_new_from_string ("10.0.0.4");
-  g_autoptr(GSocketAddress) from = g_inet_socket_address_new (address, 40000);
-  guint64 sequence = 0;
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
-  gtk_window_set_child (GTK_WINDOW (window), page);
-  gtk_window_present (GTK_WINDOW (window));
-
-  chorus_ring_model_set_capacity (messages, 60);
-  append_batches (messages, from, &sequence, 12);
-  g_assert_cmpuint (chorus_ring_model_get_dropped (messages), ==, 60);
-  g_assert_true (gui_test_wait (at_bottom, adjustment, 5000));
-
-  /* Scrolled up to read, the list stays put... */
-  gtk_adjustment_set_value (adjustment, 0);
-  append_batches (messages, from, &sequence, 3);
-  g_assert_false (at_bottom (adjustment));
-
-  /* ...until scrolled back to the bottom. */
-  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment)
-                                          - gtk_adjustment_get_page_size (adjustment));
-  append_batches (messages, from, &sequence, 3);
-  g_assert_true (gui_test_wait (at_bottom, adjustment, 5000));
-
-  gtk_window_destroy (GTK_WINDOW (window));
-}
-
+/* @count messages, "m@first" onwards, as one receiver dispatch adds them. */
 static void
 append_numbered (ChorusRingModel *messages,
                  GSocketAddress  *from,
@@ -611,14 +560,62 @@ append_numbered (ChorusRingModel *messages,
   chorus_ring_model_append_many (messages, items->pdata, items->len);
 }
 
+static void
+append_batches (ChorusRingModel *messages,
+                GSocketAddress  *from,
+                guint64         *sequence,
+                guint            n_batches)
+{
+  for (guint batch = 0; batch < n_batches; batch++)
+    {
+      append_numbered (messages, from, (guint) *sequence, 10);
+      *sequence += 10;
+
+      /* Let the list lay the batch out, as between two bursts. */
+      gui_test_wait (never, NULL, 100);
+    }
+}
+
+/* Once the ring is full, each batch removes rows at the front as many as
+ * it adds at the end: the list must still follow the newest message. */
+static void
+test_follows_full_ring (void)
+{
+  GtkWidget *page = present_page (900, 700);
+  ChorusReceiver *receiver = chorus_receive_page_get_receiver (CHORUS_RECEIVE_PAGE (page));
+  ChorusRingModel *messages = CHORUS_RING_MODEL (chorus_receiver_get_messages (receiver));
+  GtkAdjustment *adjustment =
+    gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (CHILD (page, "scroller")));
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string ("10.0.0.4");
+  g_autoptr(GSocketAddress) from = g_inet_socket_address_new (address, 40000);
+  guint64 sequence = 0;
+
+  chorus_ring_model_set_capacity (messages, 60);
+  append_batches (messages, from, &sequence, 12);
+  g_assert_cmpuint (chorus_ring_model_get_dropped (messages), ==, 60);
+  g_assert_true (gui_test_wait (at_bottom, adjustment, 5000));
+
+  /* Scrolled up to read, the list stays put... */
+  gtk_adjustment_set_value (adjustment, 0);
+  append_batches (messages, from, &sequence, 3);
+  g_assert_false (at_bottom (adjustment));
+
+  /* ...until scrolled back to the bottom. */
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment)
+                                          - gtk_adjustment_get_page_size (adjustment));
+  append_batches (messages, from, &sequence, 3);
+  g_assert_true (gui_test_wait (at_bottom, adjustment, 5000));
+
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (page)));
+}
+
 /* A full ring turning under the list: the rows show the newest messages;
  * scrolled up to read, they keep what they showed, however many arrive,
  * until the list is back at the bottom. */
 static void
 test_freezes_while_reading (void)
 {
-  GtkWidget *window = gtk_window_new ();
-  GtkWidget *page = chorus_receive_page_new ();
+  GtkWidget *page = present_page (900, 700);
   ChorusReceiver *receiver = chorus_receive_page_get_receiver (CHORUS_RECEIVE_PAGE (page));
   ChorusRingModel *messages = CHORUS_RING_MODEL (chorus_receiver_get_messages (receiver));
   GtkAdjustment *adjustment =
@@ -629,10 +626,6 @@ test_freezes_while_reading (void)
   FindLabel oldest = { view, "m60" };
   FindLabel newest = { view, "m119" };
   FindLabel later = { view, "m149" };
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
-  gtk_window_set_child (GTK_WINDOW (window), page);
-  gtk_window_present (GTK_WINDOW (window));
 
   chorus_ring_model_set_capacity (messages, 60);
   for (guint i = 0; i < 120; i += 20)
@@ -658,7 +651,7 @@ test_freezes_while_reading (void)
   g_assert_true (gui_test_wait (has_label, &later, 5000));
   g_assert_false (has_label (&oldest));
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (page)));
 }
 
 int
