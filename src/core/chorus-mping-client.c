@@ -60,7 +60,7 @@ struct _ChorusMpingClient
 
   /* One run */
   GSocket *socket;
-  GSource *socket_source;
+  ChorusReader reader;
   GCancellable *cancellable;
   ChorusBatch *batch;
   GInetAddress *server_address;
@@ -135,11 +135,7 @@ clear_run (ChorusMpingClient *self)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
 
-  if (self->socket_source != NULL)
-    {
-      g_source_destroy (self->socket_source);
-      g_clear_pointer (&self->socket_source, g_source_unref);
-    }
+  _chorus_reader_stop (&self->reader);
 
   g_clear_handle_id (&self->query_id, g_source_remove);
   g_clear_handle_id (&self->deadline_id, g_source_remove);
@@ -948,20 +944,21 @@ take_datagram (ChorusMpingClient    *self,
 }
 
 static gboolean
-on_socket_readable (GSocket      *socket,
-                    GIOCondition  condition,
-                    gpointer      user_data)
+on_socket_readable (gpointer user_data)
 {
   ChorusMpingClient *self = CHORUS_MPING_CLIENT (user_data);
   g_autoptr(ChorusMpingClient) hold = g_object_ref (self);
   guint serial = self->run_serial;
+  gint64 started = g_get_monotonic_time ();
+  guint handled = 0;
+  guint round;
 
   /* Two answers a query: nothing here can flood but a forger, whom the
    * kernel's buffer limits; still, give the loop a turn now and then. */
-  for (guint round = 0; round < 64; round++)
+  for (round = 0; round < 64; round++)
     {
       g_autoptr(GError) error = NULL;
-      int n = _chorus_batch_receive (self->batch, socket, &error);
+      int n = _chorus_batch_receive (self->batch, self->socket, &error);
 
       if (n < 0)
         {
@@ -972,14 +969,21 @@ on_socket_readable (GSocket      *socket,
       if (n == 0)
         break;
 
+      handled += n;
       for (int i = 0; i < n; i++)
         {
           take_datagram (self, _chorus_batch_get (self->batch, i));
           /* A handler ended the run. */
           if (!self->running || self->run_serial != serial)
-            return G_SOURCE_REMOVE;
+            return G_SOURCE_CONTINUE;
         }
+
+      /* Short of a full batch, the socket was empty (see the receiver). */
+      if (n < BATCH_SLOTS)
+        break;
     }
+
+  _chorus_reader_schedule (&self->reader, started, handled, round == 64);
 
   return G_SOURCE_CONTINUE;
 }
@@ -995,7 +999,7 @@ on_deadline (gpointer user_data)
 
   /* Whatever the kernel already holds arrived within the wait. */
   if (self->socket != NULL)
-    on_socket_readable (self->socket, G_IO_IN, self);
+    on_socket_readable (self);
   if (!self->running || self->run_serial != serial)
     return G_SOURCE_REMOVE;
 
@@ -1434,10 +1438,8 @@ chorus_mping_client_start (ChorusMpingClient  *self,
                                     NULL);
 
   context = g_main_context_ref_thread_default ();
-  self->socket_source = g_socket_create_source (self->socket, G_IO_IN, self->cancellable);
-  g_source_set_priority (self->socket_source, G_PRIORITY_HIGH);
-  g_source_set_callback (self->socket_source, G_SOURCE_FUNC (on_socket_readable), self, NULL);
-  g_source_attach (self->socket_source, context);
+  _chorus_reader_start (&self->reader, self->socket, context, self->cancellable, FALSE,
+                        on_socket_readable, self);
   g_main_context_unref (context);
 
   self->running = TRUE;

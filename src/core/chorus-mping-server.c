@@ -62,8 +62,7 @@ typedef struct
 {
   ChorusMpingServer *self;
   GSocket *socket;
-  GSource *source;
-  ChorusPace pace;
+  ChorusReader reader;
 } ChorusListener;
 
 /* An RFC 6450 session this server gave out: the client it is for, and
@@ -160,11 +159,7 @@ chorus_mping_refusal_to_string (ChorusMpingRefusal refusal)
 static void
 listener_free (ChorusListener *listener)
 {
-  if (listener->source != NULL)
-    {
-      g_source_destroy (listener->source);
-      g_source_unref (listener->source);
-    }
+  _chorus_reader_stop (&listener->reader);
 
   g_socket_close (listener->socket, NULL);
   g_object_unref (listener->socket);
@@ -963,12 +958,11 @@ flush_counts (ChorusMpingServer *self)
 }
 
 static gboolean
-on_socket_readable (GSocket      *socket,
-                    GIOCondition  condition,
-                    gpointer      user_data)
+on_socket_readable (gpointer user_data)
 {
   ChorusListener *listener = user_data;
   ChorusMpingServer *self = listener->self;
+  GSocket *socket = listener->socket;
   g_autoptr(ChorusMpingServer) hold = g_object_ref (self);
   gint64 started = g_get_monotonic_time ();
   guint handled = 0;
@@ -1008,10 +1002,10 @@ on_socket_readable (GSocket      *socket,
   /* Handlers may stop the server. */
   flush_counts (self);
 
-  if (self->running && listener->source != NULL)
-    _chorus_pace_after_dispatch (&listener->pace, listener->source, started, handled,
-                                 handled >= MAX_PER_DISPATCH || bytes >= CHORUS_DISPATCH_BYTES
-                                   || g_get_monotonic_time () - started >= CHORUS_DISPATCH_USEC);
+  if (self->running)
+    _chorus_reader_schedule (&listener->reader, started, handled,
+                             handled >= MAX_PER_DISPATCH || bytes >= CHORUS_DISPATCH_BYTES
+                               || g_get_monotonic_time () - started >= CHORUS_DISPATCH_USEC);
 
   return G_SOURCE_CONTINUE;
 }
@@ -1135,11 +1129,9 @@ chorus_mping_server_start (ChorusMpingServer  *self,
     {
       ChorusListener *listener = g_ptr_array_index (self->listeners, i);
 
-      listener->source = g_socket_create_source (listener->socket, G_IO_IN, self->cancellable);
-      _chorus_pace_init (&listener->pace, listener->source);
-      g_source_set_callback (listener->source, G_SOURCE_FUNC (on_socket_readable), listener,
-                             NULL);
-      g_source_attach (listener->source, self->context);
+      /* Not moderated: a client's round trip includes our wait. */
+      _chorus_reader_start (&listener->reader, listener->socket, self->context,
+                            self->cancellable, FALSE, on_socket_readable, listener);
     }
 
   self->running = TRUE;

@@ -22,7 +22,11 @@
  * socket is no longer watched: it is read once a millisecond, whatever
  * is there, and watched again as soon as a tick finds less than 2,000 a
  * second. A datagram then waits at most a millisecond more while the
- * stream lasts, and not at all otherwise.
+ * stream lasts, and not at all otherwise. A multicast ping server keeps
+ * to watching: its clients time the round trip, our wait included.
+ *
+ * ChorusReader (chorus-socket.c) carries these decisions out on the main
+ * loop for every socket the services read.
  */
 
 #include "config.h"

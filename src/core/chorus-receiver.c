@@ -88,11 +88,7 @@ typedef struct
 {
   ChorusReceiver *self;
   GSocket *socket;
-  /* Watching the socket; or, while a stream is heavy, reading it on
-   * ticks (see chorus-pace.c). One of them at a time. */
-  GSource *source;
-  GSource *tick;
-  ChorusPace pace;
+  ChorusReader reader;
 } ChorusListener;
 
 /* One group of a run: how it is joined and what it received. */
@@ -235,16 +231,7 @@ static guint signals[N_SIGNALS];
 static void
 listener_free (ChorusListener *listener)
 {
-  if (listener->source != NULL)
-    {
-      g_source_destroy (listener->source);
-      g_source_unref (listener->source);
-    }
-  if (listener->tick != NULL)
-    {
-      g_source_destroy (listener->tick);
-      g_source_unref (listener->tick);
-    }
+  _chorus_reader_stop (&listener->reader);
 
   /* Closing the socket leaves its groups. */
   g_socket_close (listener->socket, NULL);
@@ -1340,91 +1327,12 @@ new_message (ChorusReceiver       *self,
   return message;
 }
 
-static gboolean on_socket_readable (GSocket      *socket,
-                                    GIOCondition  condition,
-                                    gpointer      user_data);
-
 static gboolean
-tick_dispatch (GSource     *source,
-               GSourceFunc  callback,
-               gpointer     user_data)
-{
-  g_source_set_ready_time (source, -1);
-
-  return callback (user_data);
-}
-
-static GSourceFuncs tick_funcs = {
-  .dispatch = tick_dispatch,
-};
-
-static void
-listener_watch (ChorusListener *listener)
-{
-  ChorusReceiver *self = listener->self;
-
-  listener->source = g_socket_create_source (listener->socket, G_IO_IN, self->cancellable);
-  g_source_set_priority (listener->source, listener->pace.priority);
-  g_source_set_callback (listener->source, G_SOURCE_FUNC (on_socket_readable), listener, NULL);
-  g_source_attach (listener->source, self->context);
-}
-
-static gboolean
-on_tick (gpointer user_data)
-{
-  ChorusListener *listener = user_data;
-
-  on_socket_readable (listener->socket, G_IO_IN, listener);
-
-  return G_SOURCE_CONTINUE;
-}
-
-/* After a read: when the next one comes, and before what. Called from the
- * dispatch of the source it may replace; destroying that is allowed. */
-static void
-listener_schedule (ChorusListener *listener,
-                   gint64          started,
-                   guint           handled,
-                   gboolean        hit_limit)
-{
-  ChorusReceiver *self = listener->self;
-  gint64 now = g_get_monotonic_time ();
-  GSource *current;
-
-  chorus_pace_update (&listener->pace, started, now, handled, hit_limit);
-
-  if (listener->pace.next_read_usec < 0 && listener->tick != NULL)
-    {
-      g_source_destroy (listener->tick);
-      g_clear_pointer (&listener->tick, g_source_unref);
-      listener_watch (listener);
-      g_debug ("Traffic is light again: reading as datagrams come");
-    }
-  else if (listener->pace.next_read_usec >= 0 && listener->source != NULL)
-    {
-      g_source_destroy (listener->source);
-      g_clear_pointer (&listener->source, g_source_unref);
-      listener->tick = g_source_new (&tick_funcs, sizeof (GSource));
-      g_source_set_callback (listener->tick, on_tick, listener, NULL);
-      g_source_attach (listener->tick, self->context);
-      g_debug ("A heavy stream: reading every %d microseconds", CHORUS_PACE_TICK_USEC);
-    }
-
-  /* Setting it wakes the main loop up: only when it changes. */
-  current = listener->tick != NULL ? listener->tick : listener->source;
-  if (g_source_get_priority (current) != listener->pace.priority)
-    g_source_set_priority (current, listener->pace.priority);
-  if (listener->tick != NULL)
-    g_source_set_ready_time (listener->tick, now + listener->pace.next_read_usec);
-}
-
-static gboolean
-on_socket_readable (GSocket      *socket,
-                    GIOCondition  condition,
-                    gpointer      user_data)
+on_socket_readable (gpointer user_data)
 {
   ChorusListener *listener = user_data;
   ChorusReceiver *self = listener->self;
+  GSocket *socket = listener->socket;
   /* A handler may drop the last reference to us. */
   g_autoptr(ChorusReceiver) hold = g_object_ref (self);
   GPtrArray *fresh = g_ptr_array_new_with_free_func (g_object_unref);
@@ -1529,9 +1437,9 @@ on_socket_readable (GSocket      *socket,
     chorus_receiver_stop (self);
 
   if (self->running && self->run_serial == serial)
-    listener_schedule (listener, started, handled,
-                       handled >= MAX_PER_DISPATCH || bytes >= CHORUS_DISPATCH_BYTES
-                         || g_get_monotonic_time () - started >= CHORUS_DISPATCH_USEC);
+    _chorus_reader_schedule (&listener->reader, started, handled,
+                             handled >= MAX_PER_DISPATCH || bytes >= CHORUS_DISPATCH_BYTES
+                               || g_get_monotonic_time () - started >= CHORUS_DISPATCH_USEC);
 
   return G_SOURCE_CONTINUE;
 }
@@ -1977,8 +1885,8 @@ chorus_receiver_start (ChorusReceiver  *self,
     {
       ChorusListener *listener = g_ptr_array_index (self->listeners, i);
 
-      chorus_pace_init (&listener->pace, TRUE);
-      listener_watch (listener);
+      _chorus_reader_start (&listener->reader, listener->socket, self->context,
+                            self->cancellable, TRUE, on_socket_readable, listener);
     }
 
   self->running = TRUE;

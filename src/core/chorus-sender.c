@@ -51,7 +51,7 @@ struct _ChorusSender
 
   /* One run, from start to finish */
   GSocket *socket;
-  GSource *socket_source;
+  ChorusReader reader;
   GCancellable *cancellable;
   GSocketAddress *destination;
   ChorusBatch *batch;
@@ -152,11 +152,7 @@ clear_run (ChorusSender *self)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
 
-  if (self->socket_source != NULL)
-    {
-      g_source_destroy (self->socket_source);
-      g_clear_pointer (&self->socket_source, g_source_unref);
-    }
+  _chorus_reader_stop (&self->reader);
 
   g_clear_handle_id (&self->probe_id, g_source_remove);
   g_clear_handle_id (&self->deadline_id, g_source_remove);
@@ -1003,9 +999,7 @@ take_answer (ChorusSender         *self,
 }
 
 static gboolean
-on_socket_readable (GSocket      *socket,
-                    GIOCondition  condition,
-                    gpointer      user_data)
+on_socket_readable (gpointer user_data)
 {
   ChorusSender *self = CHORUS_SENDER (user_data);
   /* A handler may drop the last reference to us. */
@@ -1014,13 +1008,16 @@ on_socket_readable (GSocket      *socket,
   guint old_responders = chorus_sender_get_n_responders (self);
   guint old_ignored = self->n_ignored;
   guint serial = self->run_serial;
+  gint64 started = g_get_monotonic_time ();
+  gboolean hit_limit;
   guint handled = 0;
   gsize bytes = 0;
 
-  while (handled < MAX_PER_DISPATCH && bytes < CHORUS_DISPATCH_BYTES)
+  while (handled < MAX_PER_DISPATCH && bytes < CHORUS_DISPATCH_BYTES
+         && g_get_monotonic_time () - started < CHORUS_DISPATCH_USEC)
     {
       g_autoptr(GError) error = NULL;
-      int n = _chorus_batch_receive (self->batch, socket, &error);
+      int n = _chorus_batch_receive (self->batch, self->socket, &error);
 
       if (n < 0)
         {
@@ -1054,13 +1051,14 @@ on_socket_readable (GSocket      *socket,
         break;
     }
 
-  /* As in the receiver: past one full dispatch, a flood would starve
-   * drawing and input, so step behind them until the socket is empty. */
-  if (self->socket_source != NULL)
-    g_source_set_priority (self->socket_source,
-                           handled >= MAX_PER_DISPATCH || bytes >= CHORUS_DISPATCH_BYTES
-                             ? G_PRIORITY_LOW
-                             : G_PRIORITY_HIGH);
+  /* Paced as the receiver's sockets are: behind drawing and input while
+   * a flood lasts, on ticks while answers stream in (see chorus-pace.c).
+   * Answers carry the kernel's arrival time, so a tick's wait does not
+   * lengthen a round trip. */
+  hit_limit = handled >= MAX_PER_DISPATCH || bytes >= CHORUS_DISPATCH_BYTES
+              || g_get_monotonic_time () - started >= CHORUS_DISPATCH_USEC;
+  if (self->running && self->run_serial == serial)
+    _chorus_reader_schedule (&self->reader, started, handled, hit_limit);
 
   if (self->n_ignored != old_ignored)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_IGNORED]);
@@ -1219,7 +1217,7 @@ on_deadline (gpointer user_data)
 
   /* Whatever the kernel already holds arrived within the wait. */
   if (self->socket != NULL)
-    on_socket_readable (self->socket, G_IO_IN, self);
+    on_socket_readable (self);
 
   /* An ::ack-received handler ended this run and perhaps started another,
    * which is not ours to finish. */
@@ -1471,10 +1469,8 @@ chorus_sender_start (ChorusSender  *self,
   /* Draining acks outranks drawing: a burst is read into memory first and
    * the views catch up afterwards. */
   context = g_main_context_ref_thread_default ();
-  self->socket_source = g_socket_create_source (self->socket, G_IO_IN, self->cancellable);
-  g_source_set_priority (self->socket_source, G_PRIORITY_HIGH);
-  g_source_set_callback (self->socket_source, G_SOURCE_FUNC (on_socket_readable), self, NULL);
-  g_source_attach (self->socket_source, context);
+  _chorus_reader_start (&self->reader, self->socket, context, self->cancellable, TRUE,
+                        on_socket_readable, self);
   g_main_context_unref (context);
 
   self->running = TRUE;

@@ -47,13 +47,37 @@ typedef struct
 
 
 
-void                  _chorus_pace_init           (ChorusPace      *pace,
-                                                   GSource         *source);
-void                  _chorus_pace_after_dispatch (ChorusPace      *pace,
-                                                   GSource         *source,
+/* Reads a socket on the main loop, paced (see chorus-pace.c): as datagrams
+ * come, behind drawing while busy, and, when @moderate, on ticks while a
+ * stream is heavy. @func reads; at its end, if the reader still exists,
+ * it calls _chorus_reader_schedule(). Embedded in its owner; the owner
+ * outlives the reader. */
+typedef struct
+{
+  GSocket *socket;
+  GMainContext *context;
+  GCancellable *cancellable;
+  GSourceFunc func;
+  gpointer data;
+  /* Watching the socket; or, on ticks, reading it. One at a time. */
+  GSource *source;
+  GSource *tick;
+  ChorusPace pace;
+} ChorusReader;
+
+void                  _chorus_reader_start        (ChorusReader    *reader,
+                                                   GSocket         *socket,
+                                                   GMainContext    *context,
+                                                   GCancellable    *cancellable,
+                                                   gboolean         moderate,
+                                                   GSourceFunc      func,
+                                                   gpointer         data);
+void                  _chorus_reader_schedule     (ChorusReader    *reader,
                                                    gint64           started,
                                                    guint            handled,
                                                    gboolean         hit_limit);
+void                  _chorus_reader_stop         (ChorusReader    *reader);
+gboolean              _chorus_reader_is_ticking   (ChorusReader    *reader);
 
 typedef struct _ChorusBatch ChorusBatch;
 

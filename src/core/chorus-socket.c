@@ -483,37 +483,151 @@ _chorus_socket_get_int (GSocket *socket,
   return value;
 }
 
-void
-_chorus_pace_init (ChorusPace *pace,
-                   GSource    *source)
+static gboolean
+reader_tick_dispatch (GSource     *source,
+                      GSourceFunc  callback,
+                      gpointer     user_data)
 {
-  chorus_pace_init (pace, FALSE);
-  g_source_set_priority (source, pace->priority);
+  g_source_set_ready_time (source, -1);
+
+  return callback (user_data);
 }
 
-/*
- * _chorus_pace_after_dispatch:
- * @started: when the dispatch began, on the monotonic clock
+static GSourceFuncs reader_tick_funcs = {
+  .dispatch = reader_tick_dispatch,
+};
+
+static gboolean
+on_reader_ready (GSocket      *socket,
+                 GIOCondition  condition,
+                 gpointer      user_data)
+{
+  ChorusReader *reader = user_data;
+
+  reader->func (reader->data);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_reader_tick (gpointer user_data)
+{
+  ChorusReader *reader = user_data;
+
+  reader->func (reader->data);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+reader_watch (ChorusReader *reader)
+{
+  reader->source = g_socket_create_source (reader->socket, G_IO_IN, reader->cancellable);
+  g_source_set_priority (reader->source, reader->pace.priority);
+  g_source_set_callback (reader->source, G_SOURCE_FUNC (on_reader_ready), reader, NULL);
+  g_source_attach (reader->source, reader->context);
+}
+
+static void
+clear_source (GSource **source)
+{
+  if (*source == NULL)
+    return;
+
+  g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}
+
+/**
+ * _chorus_reader_start:
+ * @socket: (transfer none): kept open by the owner while the reader runs
+ * @context: where to read it; held until the reader stops
+ * @cancellable: (nullable): stops the watching early
+ * @moderate: whether a heavy stream may be read on ticks
+ * @func: reads; called with @data
+ *
+ * Starts watching @socket.
+ */
+void
+_chorus_reader_start (ChorusReader *reader,
+                      GSocket      *socket,
+                      GMainContext *context,
+                      GCancellable *cancellable,
+                      gboolean      moderate,
+                      GSourceFunc   func,
+                      gpointer      data)
+{
+  g_assert (reader->source == NULL && reader->tick == NULL);
+
+  reader->socket = socket;
+  reader->context = g_main_context_ref (context);
+  reader->cancellable = cancellable;
+  reader->func = func;
+  reader->data = data;
+  chorus_pace_init (&reader->pace, moderate);
+  reader_watch (reader);
+}
+
+/**
+ * _chorus_reader_schedule:
+ * @started: when the read began, on the monotonic clock
  * @handled: datagrams it read
  * @hit_limit: it stopped at its own limits with data still waiting
  *
- * Moves @source behind drawing and input while it is busy, and back in
- * front once the main loop has had a quiet moment (see chorus-pace.c).
+ * After a read: when the next one comes, and before what. Called from the
+ * dispatch of the source it may replace; destroying that one is allowed.
  */
 void
-_chorus_pace_after_dispatch (ChorusPace *pace,
-                             GSource    *source,
-                             gint64      started,
-                             guint       handled,
-                             gboolean    hit_limit)
+_chorus_reader_schedule (ChorusReader *reader,
+                         gint64        started,
+                         guint         handled,
+                         gboolean      hit_limit)
 {
-  int before = pace->priority;
+  gint64 now = g_get_monotonic_time ();
+  GSource *current;
 
-  chorus_pace_update (pace, started, g_get_monotonic_time (), handled, hit_limit);
+  if (reader->source == NULL && reader->tick == NULL)
+    return;
 
-  /* Setting it wakes the main loop up: only when it changes. */
-  if (pace->priority != before && source != NULL && !g_source_is_destroyed (source))
-    g_source_set_priority (source, pace->priority);
+  chorus_pace_update (&reader->pace, started, now, handled, hit_limit);
+
+  if (reader->pace.next_read_usec < 0 && reader->tick != NULL)
+    {
+      clear_source (&reader->tick);
+      reader_watch (reader);
+      g_debug ("Traffic is light again: reading as datagrams come");
+    }
+  else if (reader->pace.next_read_usec >= 0 && reader->source != NULL)
+    {
+      clear_source (&reader->source);
+      reader->tick = g_source_new (&reader_tick_funcs, sizeof (GSource));
+      g_source_set_callback (reader->tick, on_reader_tick, reader, NULL);
+      g_source_attach (reader->tick, reader->context);
+      g_debug ("A heavy stream: reading every %d microseconds", CHORUS_PACE_TICK_USEC);
+    }
+
+  /* Setting either wakes the main loop up: only when it changes. */
+  current = reader->tick != NULL ? reader->tick : reader->source;
+  if (g_source_get_priority (current) != reader->pace.priority)
+    g_source_set_priority (current, reader->pace.priority);
+  if (reader->tick != NULL)
+    g_source_set_ready_time (reader->tick, now + reader->pace.next_read_usec);
+}
+
+/* Stops reading; the reader may be started again. */
+void
+_chorus_reader_stop (ChorusReader *reader)
+{
+  clear_source (&reader->source);
+  clear_source (&reader->tick);
+  g_clear_pointer (&reader->context, g_main_context_unref);
+}
+
+/* Whether a heavy stream is being read on ticks. */
+gboolean
+_chorus_reader_is_ticking (ChorusReader *reader)
+{
+  return reader->tick != NULL;
 }
 
 ChorusBatch *
