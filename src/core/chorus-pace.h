@@ -17,8 +17,12 @@ G_BEGIN_DECLS
 
 /* Moderation: from this many datagrams a second (measured over a window)
  * the socket is read once a tick instead of at every wake-up, and below
- * the lower rate it is read at once again. */
-#define CHORUS_PACE_TICK_USEC   1000
+ * the lower rate it is read at once again. A tick lasts long enough to
+ * collect about TICK_DATAGRAMS at the rate the last one found, within
+ * these bounds. */
+#define CHORUS_PACE_TICK_MIN_USEC  1000
+#define CHORUS_PACE_TICK_MAX_USEC  4000
+#define CHORUS_PACE_TICK_DATAGRAMS 64
 #define CHORUS_PACE_WINDOW_USEC (10 * 1000)
 #define CHORUS_PACE_RATE_ON     10000
 #define CHORUS_PACE_RATE_OFF    2000

@@ -603,7 +603,8 @@ _chorus_reader_schedule (ChorusReader *reader,
       reader->tick = g_source_new (&reader_tick_funcs, sizeof (GSource));
       g_source_set_callback (reader->tick, on_reader_tick, reader, NULL);
       g_source_attach (reader->tick, reader->context);
-      g_debug ("A heavy stream: reading every %d microseconds", CHORUS_PACE_TICK_USEC);
+      g_debug ("A heavy stream: reading on ticks of %d to %d microseconds",
+               CHORUS_PACE_TICK_MIN_USEC, CHORUS_PACE_TICK_MAX_USEC);
     }
 
   /* Setting either wakes the main loop up: only when it changes. */

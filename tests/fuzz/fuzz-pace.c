@@ -6,8 +6,9 @@
  * and whether it stopped at its limits. Times only go forward, from far
  * out on the clock. Whatever the pace decides is held to its rules:
  *
- * - the next read is at once (0), on the next tick, or when the socket
- *   is ready (-1); never moderated when moderation is off;
+ * - the next read is at once (0), on a tick of 1 to 4 ms, or when the
+ *   socket is ready (-1); never moderated when moderation is off; the
+ *   first tick is the shortest;
  * - a read that hit its limits puts the socket behind drawing, and so
  *   does nothing else than a busy stretch; one that found nothing puts
  *   it in front;
@@ -57,7 +58,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       datagrams_since_off += handled;
 
       fuzz_check (pace.next_read_usec == -1 || pace.next_read_usec == 0
-                  || pace.next_read_usec == CHORUS_PACE_TICK_USEC);
+                  || (pace.next_read_usec >= CHORUS_PACE_TICK_MIN_USEC
+                      && pace.next_read_usec <= CHORUS_PACE_TICK_MAX_USEC));
       fuzz_check (pace.priority == G_PRIORITY_HIGH || pace.priority == G_PRIORITY_LOW);
       if (!pace.moderate)
         fuzz_check (pace.next_read_usec == -1);
@@ -69,6 +71,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       if (!was_ticking && pace.next_read_usec >= 0)
         {
           fuzz_check (now - since_off >= CHORUS_PACE_WINDOW_USEC);
+          fuzz_check (pace.next_read_usec == 0
+                      || pace.next_read_usec == CHORUS_PACE_TICK_MIN_USEC);
           fuzz_check (datagrams_since_off * G_USEC_PER_SEC
                       >= (guint64) CHORUS_PACE_RATE_ON * CHORUS_PACE_WINDOW_USEC);
         }
