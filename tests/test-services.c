@@ -1033,6 +1033,103 @@ test_answers_in_bursts (void)
   close (b);
 }
 
+typedef struct
+{
+  /* What each message lent, as a message object; and for a probe its
+   * session and sequence number, else NULL. */
+  GPtrArray *messages;
+  GPtrArray *probes;
+} InfoLog;
+
+static void
+on_message_info (ChorusReceiver          *receiver,
+                 const ChorusMessageInfo *info,
+                 gpointer                 user_data)
+{
+  InfoLog *log = user_data;
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (info->address);
+  g_autoptr(GSocketAddress) from = NULL;
+
+  g_assert_nonnull (address);
+  g_assert_cmpstr (info->group, ==, GROUP);
+  from = g_inet_socket_address_new (address, info->port);
+  g_ptr_array_add (log->messages,
+                   chorus_message_new (G_INET_SOCKET_ADDRESS (from),
+                                       g_bytes_new (info->data, info->size),
+                                       info->arrival_usec, info->ttl, info->serial));
+  g_ptr_array_add (log->probes,
+                   info->probe ? g_strdup_printf ("%" G_GINT64_MODIFIER "x %u",
+                                                  info->session, info->seq)
+                               : NULL);
+}
+
+/* With a message function, each message is lent to it instead of made
+ * into an object: the same values, in the same order, and the model
+ * stays empty. A second receiver on the port makes the objects. */
+static void
+test_message_func (void)
+{
+  g_autoptr(ChorusReceiver) objects = start_receiver (GROUP, 10049);
+  g_autoptr(ChorusReceiver) lent = g_object_new (CHORUS_TYPE_RECEIVER,
+                                                 "group", GROUP,
+                                                 "port", 10049,
+                                                 NULL);
+  g_autoptr(ChorusSender) prober = new_sender (GROUP, 10049, 0.2);
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) probes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  InfoLog log = { messages, probes };
+  const guint8 binary[] = { 0xff, 0x00, 'a', 0xc3 };
+  GListModel *model;
+  guint n_probes = 0;
+  int fd = open_plain_member (10050);
+
+  chorus_receiver_set_message_func (lent, on_message_info, &log, NULL);
+  chorus_receiver_start (lent, &error);
+  g_assert_no_error (error);
+
+  send_to_group (fd, 10049, "plain text", 10, 3);
+  send_to_group (fd, 10049, (const char *) binary, sizeof binary, 1);
+  send_to_group (fd, 10049, "", 0, 1);
+  spin_for (0.2);
+  g_object_set (prober, "probe", TRUE, "count", 2, "interval", 0.05, "text", "hello", NULL);
+  run_sender (prober);
+  spin_for (0.1);
+
+  g_assert_cmpuint (chorus_receiver_get_n_received (lent), ==, 7);
+  g_assert_cmpuint (g_list_model_get_n_items (chorus_receiver_get_messages (lent)), ==, 0);
+  model = chorus_receiver_get_messages (objects);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 7);
+  g_assert_cmpuint (messages->len, ==, 7);
+
+  for (guint i = 0; i < 7; i++)
+    {
+      g_autoptr(ChorusMessage) want = g_list_model_get_item (model, i);
+      ChorusMessage *got = g_ptr_array_index (messages, i);
+      const char *probe = g_ptr_array_index (probes, i);
+
+      g_assert_cmpstr (chorus_message_get_address (got), ==, chorus_message_get_address (want));
+      g_assert_cmpuint (chorus_message_get_port (got), ==, chorus_message_get_port (want));
+      g_assert_true (g_bytes_equal (chorus_message_get_payload (got),
+                                    chorus_message_get_payload (want)));
+      g_assert_cmpint (chorus_message_get_arrival (got), ==, chorus_message_get_arrival (want));
+      g_assert_cmpint (chorus_message_get_ttl (got), ==, chorus_message_get_ttl (want));
+      g_assert_cmpuint (chorus_message_get_serial (got), ==, chorus_message_get_serial (want));
+      g_assert_cmpint (probe != NULL, ==, chorus_message_get_probe (want));
+      if (probe != NULL)
+        {
+          g_autofree char *expected = g_strdup_printf ("%" G_GINT64_MODIFIER "x %u",
+                                                       chorus_message_get_session (want),
+                                                       chorus_message_get_seq (want));
+
+          g_assert_cmpstr (probe, ==, expected);
+          n_probes++;
+        }
+    }
+  g_assert_cmpuint (n_probes, ==, 2);
+  close (fd);
+}
+
 /* A heavy stream is read on ticks rather than at every wake-up (see
  * chorus-pace.c): every datagram of it is still read and answered, and so
  * is one that comes alone afterwards, once the receiver is back to
@@ -1201,6 +1298,7 @@ main (int    argc,
   g_test_add_func ("/services/reply-guard", test_reply_guard);
   g_test_add_func ("/services/answers-in-bursts", test_answers_in_bursts);
   g_test_add_func ("/services/stream-then-alone", test_stream_then_alone);
+  g_test_add_func ("/services/message-func", test_message_func);
   g_test_add_func ("/services/update-interval", test_update_interval);
   g_test_add_func ("/services/probe-mode", test_probe_mode);
   g_test_add_func ("/services/probe-forged-answers", test_probe_forged_answers);

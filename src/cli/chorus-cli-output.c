@@ -414,9 +414,19 @@ void
 chorus_json_add_payload (GString *line,
                          GBytes  *payload)
 {
-  static const char digits[] = "0123456789abcdef";
   gsize size;
   const guint8 *data = g_bytes_get_data (payload, &size);
+
+  chorus_json_add_payload_data (line, data, size);
+}
+
+/* The same, from @data and @size. */
+void
+chorus_json_add_payload_data (GString      *line,
+                              const guint8 *data,
+                              gsize         size)
+{
+  static const char digits[] = "0123456789abcdef";
   gsize mark = line->len;
   char *hex;
 

@@ -34,6 +34,9 @@ void     chorus_json_add_ms       (GString    *line,
                                    gint64      usec);
 void     chorus_json_add_payload  (GString    *line,
                                    GBytes     *payload);
+void     chorus_json_add_payload_data (GString      *line,
+                                       const guint8 *data,
+                                       gsize         size);
 gboolean chorus_json_append_text  (GString      *line,
                                    const guint8 *data,
                                    gsize         size,

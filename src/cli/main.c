@@ -925,31 +925,33 @@ command_probe (int    argc,
 
 /* receive */
 
+/* Each message, as the receiver lends it: no object is made for it. */
 static void
-on_message_received (ChorusReceiver *receiver,
-                     ChorusMessage  *message,
-                     Run            *run)
+on_message_received (ChorusReceiver          *receiver,
+                     const ChorusMessageInfo *message,
+                     gpointer                 user_data)
 {
+  Run *run = user_data;
   gboolean printed;
 
   if (run->json)
     {
       GString *line = chorus_json_begin ("message");
 
-      chorus_json_add_string (line, "from", chorus_message_get_address (message));
-      chorus_json_add_int (line, "port", chorus_message_get_port (message));
-      if (chorus_message_get_group (message) != NULL)
-        chorus_json_add_string (line, "group", chorus_message_get_group (message));
-      chorus_json_add_int (line, "bytes", chorus_message_get_size (message));
-      chorus_json_add_payload (line, chorus_message_get_payload (message));
-      if (chorus_message_get_ttl (message) >= 0)
-        chorus_json_add_int (line, "ttl", chorus_message_get_ttl (message));
-      if (chorus_message_get_probe (message))
+      chorus_json_add_string (line, "from", message->address);
+      chorus_json_add_int (line, "port", message->port);
+      if (message->group != NULL)
+        chorus_json_add_string (line, "group", message->group);
+      chorus_json_add_int (line, "bytes", (gint64) message->size);
+      chorus_json_add_payload_data (line, message->data, message->size);
+      if (message->ttl >= 0)
+        chorus_json_add_int (line, "ttl", message->ttl);
+      if (message->probe)
         {
           g_autofree char *session = g_strdup_printf ("%016" G_GINT64_MODIFIER "x",
-                                                      chorus_message_get_session (message));
+                                                      message->session);
 
-          chorus_json_add_int (line, "seq", chorus_message_get_seq (message));
+          chorus_json_add_int (line, "seq", message->seq);
           chorus_json_add_string (line, "session", session);
         }
       printed = chorus_json_print (line);
@@ -958,34 +960,30 @@ on_message_received (ChorusReceiver *receiver,
     {
       /* One line per message under a flood: no printf. */
       GString *line = chorus_cli_line_new ();
-      const guint8 *data;
-      gsize size;
 
-      chorus_cli_append_time (line, chorus_message_get_arrival (message));
+      chorus_cli_append_time (line, message->arrival_usec);
       g_string_append (line, "  from ");
-      g_string_append (line, chorus_message_get_address (message));
+      g_string_append (line, message->address);
       g_string_append_c (line, ':');
-      chorus_cli_append_number (line, chorus_message_get_port (message));
+      chorus_cli_append_number (line, message->port);
       /* Which of several groups it came by. */
       if (g_list_model_get_n_items (chorus_receiver_get_groups (receiver)) > 1
-          && chorus_message_get_group (message) != NULL)
+          && message->group != NULL)
         {
           g_string_append (line, " to ");
-          g_string_append (line, chorus_message_get_group (message));
+          g_string_append (line, message->group);
         }
       g_string_append (line, ", ");
-      chorus_cli_append_number (line, chorus_message_get_size (message));
-      if (chorus_message_get_probe (message))
+      chorus_cli_append_number (line, message->size);
+      if (message->probe)
         {
           g_string_append (line, " bytes, probe ");
-          chorus_cli_append_number (line, chorus_message_get_seq (message));
+          chorus_cli_append_number (line, message->seq);
         }
       else
         g_string_append (line, " bytes");
       g_string_append (line, ": \"");
-      /* As chorus_message_get_text() has it, without a copy kept. */
-      data = g_bytes_get_data (chorus_message_get_payload (message), &size);
-      chorus_text_append_escaped (line, data, size);
+      chorus_text_append_escaped (line, message->data, message->size);
       g_string_append (line, "\"\n");
       printed = chorus_cli_print_line (line);
     }
@@ -1415,6 +1413,7 @@ command_receive (int    argc,
 
   /* Before "ready": whoever reads it may signal us at once. */
   watch_stop_signals (G_OBJECT (receiver), signal_ids);
+  chorus_receiver_set_message_func (receiver, on_message_received, &run, NULL);
 
   if (!chorus_receiver_start (receiver, &error))
     {
@@ -1430,7 +1429,6 @@ command_receive (int    argc,
   if (!print_join_problems (receiver, &run))
     output_failed (&run, G_OBJECT (receiver));
 
-  g_signal_connect (receiver, "message-received", G_CALLBACK (on_message_received), &run);
   g_signal_connect (receiver, "notify::running", G_CALLBACK (on_running_changed), &run);
   g_signal_connect (receiver, "notify::problem", G_CALLBACK (on_problem_changed), &run);
 

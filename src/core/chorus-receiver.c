@@ -81,6 +81,25 @@ typedef struct
   int ttl;
 } ChorusHeld;
 
+/* A message staged for the message function (see
+ * chorus_receiver_set_message_func()); its payload waits in
+ * staged_bytes, at @offset. */
+typedef struct
+{
+  /* A GRefString. */
+  char *address;
+  const char *group;
+  gsize offset;
+  gsize size;
+  gint64 arrival_usec;
+  guint64 serial;
+  guint64 session;
+  guint32 seq;
+  int ttl;
+  guint16 port;
+  gboolean probe;
+} ChorusStagedInfo;
+
 /* One socket of a run. All are bound to the port; there are more than
  * one only when the groups are more than the system lets one socket join
  * (for IPv4, net.ipv4.igmp_max_memberships: 20 by default). */
@@ -142,6 +161,16 @@ struct _ChorusReceiver
    * that will put them there (see ChorusReceiver:update-interval). */
   GPtrArray *staged;
   GSource *flush_source;
+  /* Instead of message objects: the message function, what waits for it
+   * (ChorusStagedInfo, and their payloads one after another), and a
+   * spare pair of arrays to take their place while it runs. */
+  ChorusMessageFunc message_func;
+  gpointer message_data;
+  GDestroyNotify message_destroy;
+  GArray *staged_infos;
+  GByteArray *staged_bytes;
+  GArray *spare_infos;
+  GByteArray *spare_bytes;
   /* The counts as last announced. */
   guint64 notified_received;
   guint64 notified_replied;
@@ -307,6 +336,30 @@ clear_flush_source (ChorusReceiver *self)
 }
 
 static void
+staged_info_clear (gpointer data)
+{
+  ChorusStagedInfo *info = data;
+
+  g_clear_pointer (&info->address, g_ref_string_release);
+}
+
+static GArray *
+new_staged_infos (void)
+{
+  GArray *infos = g_array_new (FALSE, FALSE, sizeof (ChorusStagedInfo));
+
+  g_array_set_clear_func (infos, staged_info_clear);
+
+  return infos;
+}
+
+static guint
+n_staged (ChorusReceiver *self)
+{
+  return self->staged->len + self->staged_infos->len;
+}
+
+static void
 chorus_receiver_dispose (GObject *object)
 {
   ChorusReceiver *self = (ChorusReceiver *) object;
@@ -328,6 +381,12 @@ chorus_receiver_finalize (GObject *object)
   g_clear_pointer (&self->interface, g_free);
   g_clear_pointer (&self->problem, g_free);
   g_clear_pointer (&self->staged, g_ptr_array_unref);
+  g_clear_pointer (&self->staged_infos, g_array_unref);
+  g_clear_pointer (&self->staged_bytes, g_byte_array_unref);
+  g_clear_pointer (&self->spare_infos, g_array_unref);
+  g_clear_pointer (&self->spare_bytes, g_byte_array_unref);
+  if (self->message_destroy != NULL)
+    self->message_destroy (self->message_data);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->source_table, g_hash_table_unref);
   g_clear_pointer (&self->include_sources, g_free);
@@ -640,6 +699,8 @@ chorus_receiver_init (ChorusReceiver *self)
   self->reply_burst = CHORUS_REPLY_DEFAULT_BURST;
   self->messages = chorus_ring_model_new (CHORUS_TYPE_MESSAGE, CHORUS_RECEIVER_DEFAULT_CAPACITY);
   self->staged = g_ptr_array_new_with_free_func (g_object_unref);
+  self->staged_infos = new_staged_infos ();
+  self->staged_bytes = g_byte_array_new ();
   self->name = g_strdup ("");
   self->source_table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->sources = g_list_store_new (CHORUS_TYPE_SOURCE);
@@ -1205,10 +1266,17 @@ static void
 flush_staged (ChorusReceiver *self)
 {
   g_autoptr(GPtrArray) staged = g_steal_pointer (&self->staged);
+  g_autoptr(GArray) infos = g_steal_pointer (&self->staged_infos);
+  g_autoptr(GByteArray) bytes = g_steal_pointer (&self->staged_bytes);
   guint serial = self->run_serial;
   guint64 unanswered = chorus_receiver_get_n_unanswered (self);
 
   self->staged = g_ptr_array_new_with_free_func (g_object_unref);
+  /* A handler may stage more (a run it starts) while these are lent. */
+  self->staged_infos = self->spare_infos != NULL ? g_steal_pointer (&self->spare_infos)
+                                                 : new_staged_infos ();
+  self->staged_bytes = self->spare_bytes != NULL ? g_steal_pointer (&self->spare_bytes)
+                                                 : g_byte_array_new ();
   clear_flush_source (self);
 
   if (staged->len > 0)
@@ -1251,6 +1319,35 @@ flush_staged (ChorusReceiver *self)
    * not the new run's. */
   for (guint i = 0; i < staged->len && self->running && self->run_serial == serial; i++)
     g_signal_emit (self, signals[MESSAGE_RECEIVED], 0, g_ptr_array_index (staged, i));
+
+  for (guint i = 0; i < infos->len && self->running && self->run_serial == serial; i++)
+    {
+      const ChorusStagedInfo *staged_info = &g_array_index (infos, ChorusStagedInfo, i);
+      ChorusMessageInfo info = {
+        .address = staged_info->address,
+        .port = staged_info->port,
+        .group = staged_info->group,
+        .data = bytes->data + staged_info->offset,
+        .size = staged_info->size,
+        .arrival_usec = staged_info->arrival_usec,
+        .ttl = staged_info->ttl,
+        .serial = staged_info->serial,
+        .probe = staged_info->probe,
+        .session = staged_info->session,
+        .seq = staged_info->seq,
+      };
+
+      self->message_func (self, &info, self->message_data);
+    }
+
+  /* Kept for the next flush, unless a handler's run took their place. */
+  g_array_set_size (infos, 0);
+  g_byte_array_set_size (bytes, 0);
+  if (self->spare_infos == NULL)
+    {
+      self->spare_infos = g_steal_pointer (&infos);
+      self->spare_bytes = g_steal_pointer (&bytes);
+    }
 }
 
 static gboolean
@@ -1327,6 +1424,59 @@ new_message (ChorusReceiver       *self,
   return message;
 }
 
+/* Stages what @d brought (@data: its payload, or a probe's text): as a
+ * message object in @fresh, or for the message function. */
+static void
+stage_message (ChorusReceiver       *self,
+               GPtrArray            *fresh,
+               const ChorusDatagram *d,
+               const guint8         *data,
+               gsize                 size,
+               ChorusJoin           *join,
+               const ChorusProbe    *probe)
+{
+  const struct sockaddr *from = (const struct sockaddr *) &d->from;
+  ChorusStagedInfo info;
+
+  if (self->message_func == NULL)
+    {
+      ChorusMessage *message = new_message (self, d, g_bytes_new (data, size), join);
+
+      if (probe != NULL)
+        _chorus_message_set_probe (message, probe->session, probe->seq);
+      g_ptr_array_add (fresh, message);
+      return;
+    }
+
+  info = (ChorusStagedInfo) {
+    .address = sender_text (self, d),
+    .group = join != NULL ? join->text : NULL,
+    .offset = self->staged_bytes->len,
+    .size = size,
+    .arrival_usec = d->arrival_usec,
+    .serial = self->n_received,
+    .session = probe != NULL ? probe->session : 0,
+    .seq = probe != NULL ? probe->seq : 0,
+    .ttl = d->ttl,
+    .port = g_ntohs (from->sa_family == AF_INET6
+                       ? ((const struct sockaddr_in6 *) (const void *) from)->sin6_port
+                       : ((const struct sockaddr_in *) (const void *) from)->sin_port),
+    .probe = probe != NULL,
+  };
+
+  /* A link-local sender, with its zone, as chorus_message_get_address()
+   * writes it. */
+  if (info.address == NULL)
+    {
+      g_autofree char *text = _chorus_sockaddr_to_string (from, d->from_size);
+
+      info.address = g_ref_string_new (text);
+    }
+
+  g_byte_array_append (self->staged_bytes, data, (guint) size);
+  g_array_append_val (self->staged_infos, info);
+}
+
 static gboolean
 on_socket_readable (gpointer user_data)
 {
@@ -1365,7 +1515,6 @@ on_socket_readable (gpointer user_data)
           ChorusWireKind kind;
           ChorusProbe probe;
           ChorusJoin *join;
-          ChorusMessage *message;
 
           bytes += d->size;
 
@@ -1389,9 +1538,7 @@ on_socket_readable (gpointer user_data)
 
           if (kind == CHORUS_WIRE_PROBE && chorus_probe_parse (d->data, d->size, &probe))
             {
-              message = new_message (self, d, g_bytes_new (probe.text, probe.text_size), join);
-              _chorus_message_set_probe (message, probe.session, probe.seq);
-              g_ptr_array_add (fresh, message);
+              stage_message (self, fresh, d, probe.text, probe.text_size, join, &probe);
               follow_source (self, d, &probe);
 
               if (self->answer)
@@ -1402,8 +1549,7 @@ on_socket_readable (gpointer user_data)
               continue;
             }
 
-          message = new_message (self, d, _chorus_datagram_dup_payload (d), join);
-          g_ptr_array_add (fresh, message);
+          stage_message (self, fresh, d, d->data, d->size, join, NULL);
 
           /* Another's Chorus answer, sent to the group: nothing to say. */
           if (self->answer && kind != CHORUS_WIRE_ANSWER)
@@ -1422,7 +1568,7 @@ on_socket_readable (gpointer user_data)
   g_ptr_array_extend_and_steal (self->staged, g_steal_pointer (&fresh));
 
   if (self->update_interval == 0
-      || self->staged->len >= chorus_ring_model_get_capacity (self->messages)
+      || n_staged (self) >= chorus_ring_model_get_capacity (self->messages)
       || limit_reached (self))
     flush_staged (self);
   else if (self->flush_source == NULL)
@@ -1912,7 +2058,7 @@ chorus_receiver_stop (ChorusReceiver *self)
 
   /* What was read is the run's: into the model and announced. A handler
    * may stop the run meanwhile, or stop it and start another. */
-  if (self->staged->len > 0 || self->flush_source != NULL)
+  if (n_staged (self) > 0 || self->flush_source != NULL)
     {
       guint serial = self->run_serial;
 
@@ -2197,4 +2343,35 @@ chorus_receiver_get_groups (ChorusReceiver *self)
   g_return_val_if_fail (CHORUS_IS_RECEIVER (self), NULL);
 
   return G_LIST_MODEL (self->memberships);
+}
+
+/**
+ * chorus_receiver_set_message_func:
+ * @func: (nullable): called for each message
+ * @user_data: for @func
+ * @destroy: (nullable): frees @user_data when another function takes its
+ *   place, or the receiver goes
+ *
+ * Instead of making a #ChorusMessage for each datagram, to keep in the
+ * messages model and hand to #ChorusReceiver::message-received, calls
+ * @func with what it would hold, in the same order and at the same
+ * moments; the model stays empty. For programs that pass messages on and
+ * keep none: it spares an object, a copy and a signal a datagram. Set it
+ * while the receiver is stopped.
+ */
+void
+chorus_receiver_set_message_func (ChorusReceiver    *self,
+                                  ChorusMessageFunc  func,
+                                  gpointer           user_data,
+                                  GDestroyNotify     destroy)
+{
+  g_return_if_fail (CHORUS_IS_RECEIVER (self));
+  g_return_if_fail (!self->running);
+
+  if (self->message_destroy != NULL)
+    self->message_destroy (self->message_data);
+
+  self->message_func = func;
+  self->message_data = user_data;
+  self->message_destroy = destroy;
 }

@@ -79,4 +79,32 @@ void            chorus_receiver_set_exclude_sources (ChorusReceiver *self,
 /* The run's groups (ChorusMembership): joined or not, and their counts. */
 GListModel     *chorus_receiver_get_groups     (ChorusReceiver  *self);
 
+/* What a #ChorusMessage holds, lent for the length of a call: the same
+ * values its getters give. */
+typedef struct
+{
+  const char *address;
+  guint16 port;
+  /* NULL if the system did not say. */
+  const char *group;
+  /* The payload; a probe's text for a probe. */
+  const guint8 *data;
+  gsize size;
+  gint64 arrival_usec;
+  int ttl;
+  guint64 serial;
+  gboolean probe;
+  guint64 session;
+  guint32 seq;
+} ChorusMessageInfo;
+
+typedef void  (*ChorusMessageFunc)             (ChorusReceiver          *receiver,
+                                                const ChorusMessageInfo *info,
+                                                gpointer                 user_data);
+
+void            chorus_receiver_set_message_func (ChorusReceiver    *self,
+                                                  ChorusMessageFunc  func,
+                                                  gpointer           user_data,
+                                                  GDestroyNotify     destroy);
+
 G_END_DECLS
