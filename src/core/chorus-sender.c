@@ -1013,8 +1013,7 @@ on_socket_readable (gpointer user_data)
   guint handled = 0;
   gsize bytes = 0;
 
-  while (handled < MAX_PER_DISPATCH && bytes < CHORUS_DISPATCH_BYTES
-         && g_get_monotonic_time () - started < CHORUS_DISPATCH_USEC)
+  while (handled < MAX_PER_DISPATCH && bytes < CHORUS_DISPATCH_BYTES)
     {
       g_autoptr(GError) error = NULL;
       int n = _chorus_batch_receive (self->batch, self->socket, &error);
@@ -1055,8 +1054,7 @@ on_socket_readable (gpointer user_data)
    * a flood lasts, on ticks while answers stream in (see chorus-pace.c).
    * Answers carry the kernel's arrival time, so a tick's wait does not
    * lengthen a round trip. */
-  hit_limit = handled >= MAX_PER_DISPATCH || bytes >= CHORUS_DISPATCH_BYTES
-              || g_get_monotonic_time () - started >= CHORUS_DISPATCH_USEC;
+  hit_limit = handled >= MAX_PER_DISPATCH || bytes >= CHORUS_DISPATCH_BYTES;
   if (self->running && self->run_serial == serial)
     _chorus_reader_schedule (&self->reader, started, handled, hit_limit);
 
