@@ -1048,14 +1048,14 @@ on_message_info (ChorusReceiver          *receiver,
 {
   InfoLog *log = user_data;
   g_autoptr(GInetAddress) address = g_inet_address_new_from_string (info->address);
+  g_autoptr(GBytes) payload = g_bytes_new (info->data, info->size);
   g_autoptr(GSocketAddress) from = NULL;
 
   g_assert_nonnull (address);
   g_assert_cmpstr (info->group, ==, GROUP);
   from = g_inet_socket_address_new (address, info->port);
   g_ptr_array_add (log->messages,
-                   chorus_message_new (G_INET_SOCKET_ADDRESS (from),
-                                       g_bytes_new (info->data, info->size),
+                   chorus_message_new (G_INET_SOCKET_ADDRESS (from), payload,
                                        info->arrival_usec, info->ttl, info->serial));
   g_ptr_array_add (log->probes,
                    info->probe ? g_strdup_printf ("%" G_GINT64_MODIFIER "x %u",

@@ -1327,7 +1327,8 @@ flush_staged (ChorusReceiver *self)
         .address = staged_info->address,
         .port = staged_info->port,
         .group = staged_info->group,
-        .data = bytes->data + staged_info->offset,
+        /* Never an offset from no buffer at all: only empty payloads. */
+        .data = bytes->len > 0 ? bytes->data + staged_info->offset : (const guint8 *) "",
         .size = staged_info->size,
         .arrival_usec = staged_info->arrival_usec,
         .ttl = staged_info->ttl,
