@@ -127,6 +127,19 @@ stream (Fixture *f,
   return sent;
 }
 
+/* The stream for 0.2 s, then a moment: every datagram of it was read.
+ * Returns how many were sent. */
+static guint
+stream_all_read (Fixture *f)
+{
+  guint sent = stream (f, 0.2);
+
+  spin_for (0.1);
+  g_assert_cmpuint (f->n_read, ==, sent);
+
+  return sent;
+}
+
 /* Light traffic is read as it comes: one read for each datagram that
  * comes alone. */
 static void
@@ -156,9 +169,7 @@ test_stream_then_alone (void)
   guint calls;
 
   fixture_set_up (&f, TRUE);
-  sent = stream (&f, 0.2);
-  spin_for (0.1);
-  g_assert_cmpuint (f.n_read, ==, sent);
+  sent = stream_all_read (&f);
   g_assert_true (f.ticked);
   g_assert_false (_chorus_reader_is_ticking (&f.reader));
 
@@ -179,12 +190,9 @@ static void
 test_unmoderated (void)
 {
   Fixture f = { 0 };
-  guint sent;
 
   fixture_set_up (&f, FALSE);
-  sent = stream (&f, 0.2);
-  spin_for (0.1);
-  g_assert_cmpuint (f.n_read, ==, sent);
+  stream_all_read (&f);
   g_assert_false (f.ticked);
   fixture_tear_down (&f);
 }

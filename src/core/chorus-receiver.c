@@ -1438,6 +1438,8 @@ stage_message (ChorusReceiver       *self,
 {
   const struct sockaddr *from = (const struct sockaddr *) &d->from;
   ChorusStagedInfo info;
+  guint16 port;
+  gsize address_size;
 
   if (self->message_func == NULL)
     {
@@ -1449,6 +1451,7 @@ stage_message (ChorusReceiver       *self,
       return;
     }
 
+  _chorus_datagram_get_source (d, &address_size, &port);
   info = (ChorusStagedInfo) {
     .address = sender_text (self, d),
     .group = join != NULL ? join->text : NULL,
@@ -1459,9 +1462,7 @@ stage_message (ChorusReceiver       *self,
     .session = probe != NULL ? probe->session : 0,
     .seq = probe != NULL ? probe->seq : 0,
     .ttl = d->ttl,
-    .port = g_ntohs (from->sa_family == AF_INET6
-                       ? ((const struct sockaddr_in6 *) (const void *) from)->sin6_port
-                       : ((const struct sockaddr_in *) (const void *) from)->sin_port),
+    .port = port,
     .probe = probe != NULL,
   };
 
