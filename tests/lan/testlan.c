@@ -87,6 +87,7 @@ struct _ChorusTestLan
   guint         n_hosts; /* the router not counted */
   guint         n_a;     /* hosts 1 to n_a are on segment A, the others on B */
   guint         router;  /* its host number, or 0 */
+  ChorusTestRouter router_kind;
   char         *router_dir; /* smcrouted's files */
   GPtrArray    *addresses; /* indexed by host; [0] is NULL */
   GPtrArray    *addresses6; /* NULL on a flat LAN */
@@ -379,31 +380,81 @@ check_file_exists (gpointer user_data)
   return g_file_test (user_data, G_FILE_TEST_EXISTS);
 }
 
-/* Forwarding on, reverse-path filtering off (a datagram's source is on
- * a segment the router is on anyway), then smcrouted with static (*,G)
- * routes between the two legs. It writes its PID file once it has read
- * them. Its files stay in our private tmpfs. */
+/* Whether this kernel forwards multicast (CONFIG_IP_MROUTE and
+ * CONFIG_IPV6_MROUTE): each gives every network namespace its table. */
 static gboolean
-start_router (ChorusTestLan  *lan,
-              GError        **error)
+kernel_routes_multicast (const char **missing)
 {
-  const char *const sysctls[] = {
-    "sh", "-e", "-c",
-    "echo 1 >/proc/sys/net/ipv4/ip_forward\n"
-    "echo 1 >/proc/sys/net/ipv6/conf/all/forwarding\n"
-    "for c in all default eth0 eth1; do\n"
-    "  echo 0 >/proc/sys/net/ipv4/conf/$c/rp_filter\n"
-    "done\n",
-    NULL
-  };
+  const char *const tables[] = { "/proc/net/ip_mr_vif", "/proc/net/ip6_mr_vif" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    if (!g_file_test (tables[i], G_FILE_TEST_EXISTS))
+      {
+        *missing = tables[i];
+        return FALSE;
+      }
+
+  return TRUE;
+}
+
+/* The router a routed LAN runs: the kernel's, driven by smcrouted, where
+ * the kernel routes multicast, else our forwarder; CHORUS_TEST_ROUTER
+ * (kernel or forwarder) forces one. */
+static gboolean
+choose_router (ChorusTestRouter  *router,
+               char             **why,
+               GError           **error)
+{
+  const char *forced = g_getenv ("CHORUS_TEST_ROUTER");
+  const char *missing = NULL;
+  gboolean    kernel = kernel_routes_multicast (&missing);
+
+  if (forced == NULL || forced[0] == '\0')
+    {
+      *router = kernel ? CHORUS_TEST_ROUTER_KERNEL : CHORUS_TEST_ROUTER_FORWARDER;
+      *why = kernel ? g_strdup ("the kernel routes multicast")
+                    : g_strdup_printf ("the kernel does not route multicast (no %s)", missing);
+      return TRUE;
+    }
+  if (g_str_equal (forced, "forwarder"))
+    {
+      *router = CHORUS_TEST_ROUTER_FORWARDER;
+      *why = g_strdup ("CHORUS_TEST_ROUTER=forwarder");
+      return TRUE;
+    }
+  if (g_str_equal (forced, "kernel"))
+    {
+      if (!kernel)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       "CHORUS_TEST_ROUTER=kernel, but this kernel does not route multicast "
+                       "(no %s: built without CONFIG_IP_MROUTE or CONFIG_IPV6_MROUTE)",
+                       missing);
+          return FALSE;
+        }
+      *router = CHORUS_TEST_ROUTER_KERNEL;
+      *why = g_strdup ("CHORUS_TEST_ROUTER=kernel");
+      return TRUE;
+    }
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               "CHORUS_TEST_ROUTER is “%s”: kernel or forwarder, or unset to let the kernel "
+               "decide", forced);
+  return FALSE;
+}
+
+/* smcrouted with static (*,G) routes between the two legs. It writes
+ * its PID file once it has read them. Its files stay in our private
+ * tmpfs. */
+static gboolean
+start_smcrouted (ChorusTestLan  *lan,
+                 GError        **error)
+{
   g_autoptr (GString) conf = g_string_new ("# Written by tests/lan/testlan.c\n");
   g_autofree char *conf_path = NULL;
   g_autofree char *socket_path = NULL;
   g_autofree char *pid_path = NULL;
   ChorusTestProc  *daemon;
-
-  if (!run_in_host (lan, lan->router, sysctls, error))
-    return FALSE;
 
   lan->router_dir = g_build_filename (FILES_DIR, "router", NULL);
   if (g_mkdir (lan->router_dir, 0700) != 0)
@@ -449,6 +500,80 @@ start_router (ChorusTestLan  *lan,
     }
 
   return TRUE;
+}
+
+/* tests/lan/mcast-forwarder.c with the same routes as smcrouted's. */
+static gboolean
+start_forwarder (ChorusTestLan  *lan,
+                 GError        **error)
+{
+  const char *path = g_getenv ("CHORUS_MCAST_FORWARDER");
+  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  ChorusTestProc *forwarder;
+
+  if (path == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           "the kernel does not route multicast, and CHORUS_MCAST_FORWARDER "
+                           "does not name the test LAN's forwarder");
+      return FALSE;
+    }
+
+  g_ptr_array_add (argv, g_strdup (path));
+  for (guint g = 0; g < G_N_ELEMENTS (routed_groups); g++)
+    for (guint i = 0; i < G_N_ELEMENTS (router_legs); i++)
+      g_ptr_array_add (argv, g_strdup_printf ("%s %s %s", router_legs[i].iface, routed_groups[g],
+                                              router_legs[1 - i].iface));
+  g_ptr_array_add (argv, NULL);
+
+  forwarder = chorus_test_lan_spawn (lan, lan->router, (const char *const *) argv->pdata, error);
+  if (forwarder == NULL)
+    return FALSE;
+  if (chorus_test_proc_wait_line (forwarder, FALSE, "ready", NULL, ROUTER_READY_MS) == NULL)
+    {
+      g_autofree char *log = chorus_test_proc_dup_stderr_text (forwarder);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "the multicast forwarder did not start within %d ms (status %d): %s",
+                   ROUTER_READY_MS, chorus_test_proc_get_status (forwarder), log);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Forwarding on, reverse-path filtering off (a datagram's source is on
+ * a segment the router is on anyway), then the router the kernel
+ * allows. Unicast is the kernel's either way. */
+static gboolean
+start_router (ChorusTestLan  *lan,
+              GError        **error)
+{
+  const char *const sysctls[] = {
+    "sh", "-e", "-c",
+    "echo 1 >/proc/sys/net/ipv4/ip_forward\n"
+    "echo 1 >/proc/sys/net/ipv6/conf/all/forwarding\n"
+    "for c in all default eth0 eth1; do\n"
+    "  echo 0 >/proc/sys/net/ipv4/conf/$c/rp_filter\n"
+    "done\n",
+    NULL
+  };
+  g_autofree char *why = NULL;
+
+  if (!choose_router (&lan->router_kind, &why, error))
+    return FALSE;
+  if (g_test_initialized ())
+    g_test_message ("testlan: the router is %s: %s",
+                    lan->router_kind == CHORUS_TEST_ROUTER_KERNEL ? "the kernel's, with smcrouted"
+                                                                   : "our forwarder",
+                    why);
+
+  if (!run_in_host (lan, lan->router, sysctls, error))
+    return FALSE;
+
+  if (lan->router_kind == CHORUS_TEST_ROUTER_KERNEL)
+    return start_smcrouted (lan, error);
+  return start_forwarder (lan, error);
 }
 
 static ChorusTestLan *
@@ -641,6 +766,14 @@ chorus_test_lan_get_router (ChorusTestLan *lan)
   g_return_val_if_fail (lan != NULL, 0);
 
   return lan->router;
+}
+
+ChorusTestRouter
+chorus_test_lan_get_router_kind (ChorusTestLan *lan)
+{
+  g_return_val_if_fail (lan != NULL, CHORUS_TEST_ROUTER_NONE);
+
+  return lan->router_kind;
 }
 
 guint
@@ -902,6 +1035,53 @@ run_in_host (ChorusTestLan      *lan,
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s in %s failed: %s", argv[0],
                    chorus_test_lan_get_netns (lan, host), g_strstrip (err));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+chorus_test_lan_stop_routing_multicast (ChorusTestLan  *lan,
+                                        GError        **error)
+{
+  g_autoptr (GString) rules = g_string_new ("add table netdev chorus_no_mroute\n");
+  const char *argv[] = { "nft", "-f", "-", NULL };
+  g_autoptr (GSubprocess) nft = NULL;
+  g_autofree char *err = NULL;
+
+  g_return_val_if_fail (lan != NULL, FALSE);
+  g_return_val_if_fail (lan->router != 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* At the ingress hook, before the kernel's routing and before the
+   * forwarder's sockets (tests/lan/mcast-forwarder.c) see a frame. Only
+   * the routed groups: neighbour discovery and the local groups live on. */
+  for (guint leg = 0; leg < G_N_ELEMENTS (router_legs); leg++)
+    {
+      const char *iface = router_legs[leg].iface;
+
+      g_string_append_printf (rules,
+                              "add chain netdev chorus_no_mroute %s"
+                              " { type filter hook ingress device \"%s\" priority 0; }\n",
+                              iface, iface);
+      for (guint g = 0; g < G_N_ELEMENTS (routed_groups); g++)
+        g_string_append_printf (rules, "add rule netdev chorus_no_mroute %s %s daddr %s drop\n",
+                                iface, strchr (routed_groups[g], ':') != NULL ? "ip6" : "ip",
+                                routed_groups[g]);
+    }
+
+  nft = spawn_in_host (lan, lan->router,
+                       G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                         | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                       argv, error);
+  if (nft == NULL || !g_subprocess_communicate_utf8 (nft, rules->str, NULL, NULL, &err, error))
+    return FALSE;
+  if (!g_subprocess_get_successful (nft))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "nft in chorus-router failed (it needs Debian package nftables): %s",
+                   g_strstrip (err));
       return FALSE;
     }
 

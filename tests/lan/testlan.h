@@ -62,8 +62,13 @@ ChorusTestLan  *chorus_test_lan_new          (guint            n_hosts,
  *
  * The router is one more host, numbered n_a + n_b + 1 (see
  * chorus_test_lan_get_router()); processes can be spawned there like on
- * any host. It forwards unicast, and multicast with smcrouted (Debian
- * package smcroute): static (*,G) routes both ways for 224.3.0.0/16,
+ * any host. The kernel forwards unicast. Multicast goes by static (*,G)
+ * routes both ways, which the kernel's multicast routing follows where
+ * it has it (with smcrouted, Debian package smcroute, setting them), and
+ * where it does not, our forwarder (tests/lan/mcast-forwarder.c, named
+ * by CHORUS_MCAST_FORWARDER) by the same rules; CHORUS_TEST_ROUTER=kernel
+ * or =forwarder forces one (kernel fails where the kernel cannot), and
+ * the test log says which runs. The routes: 224.3.0.0/16,
  * 232.0.0.0/8, 239.0.0.0/8, ff05::/16, ff0e::/16, ff35::/16 and
  * ff3e::/16, with the kernel's TTL threshold of 1. So a datagram sent
  * with TTL (or hop limit) 1 stays on its segment, one sent with 2 or
@@ -78,6 +83,20 @@ guint           chorus_test_lan_get_n_hosts  (ChorusTestLan   *lan);
 /* The router's host number on a routed LAN, 0 on a flat one. Not
  * counted by _get_n_hosts(). */
 guint           chorus_test_lan_get_router   (ChorusTestLan   *lan);
+
+typedef enum
+{
+  CHORUS_TEST_ROUTER_NONE,      /* a flat LAN */
+  CHORUS_TEST_ROUTER_KERNEL,    /* the kernel's multicast routing, set by smcrouted */
+  CHORUS_TEST_ROUTER_FORWARDER, /* tests/lan/mcast-forwarder.c */
+} ChorusTestRouter;
+
+ChorusTestRouter chorus_test_lan_get_router_kind (ChorusTestLan *lan);
+/* The router goes on forwarding unicast and stops forwarding multicast,
+ * whichever router runs (nftables at its legs' ingress, for the routed
+ * groups): the classic broken network. Routed LANs only. */
+gboolean        chorus_test_lan_stop_routing_multicast (ChorusTestLan  *lan,
+                                                        GError        **error);
 /* 0 for segment A (br0), 1 for segment B (br1). The router is on both
  * and answers 0, like everything about it that is one address or port:
  * its leg on segment A. */
