@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "chorus-mping-client.h"
 #include "chorus-stats.h"
 
 #define SECOND G_USEC_PER_SEC
@@ -604,6 +605,79 @@ test_sender_rate (void)
   g_assert_cmpfloat (chorus_sender_stats_get_rate (&stats), ==, 0);
 }
 
+/* Whether a host answers now goes by its last answer, not its share:
+ * answered for a while, then nothing for longer than the limit is
+ * stopped, however good the totals. */
+static void
+test_responder_reach (void)
+{
+  ChorusResponderStats stats;
+  const gint64 limit = 4 * SECOND;
+  gint64 last;
+
+  chorus_responder_stats_init (&stats, 0);
+  g_assert_cmpint (chorus_responder_stats_get_reach (&stats, RUN_START, limit), ==,
+                   CHORUS_REACH_WAITING);
+  settle_upto (&stats, 2);
+  g_assert_cmpint (chorus_responder_stats_get_reach (&stats, RUN_START + 3 * SECOND, limit), ==,
+                   CHORUS_REACH_NEVER);
+
+  for (guint32 seq = 3; seq <= 100; seq++)
+    {
+      answer (&stats, seq, seq, 1000);
+      settle_upto (&stats, seq);
+    }
+  last = stats.last_heard_usec;
+  g_assert_cmpint (chorus_responder_stats_get_reach (&stats, last + limit, limit), ==,
+                   CHORUS_REACH_NOW);
+  /* Six probes unanswered after 98 answers in a row. */
+  settle_upto (&stats, 106);
+  g_assert_cmpfloat (chorus_responder_stats_get_loss (&stats), <, 10);
+  g_assert_cmpint (chorus_responder_stats_get_reach (&stats, last + limit + 1, limit), ==,
+                   CHORUS_REACH_STOPPED);
+  /* One answer, and it reaches again. */
+  answer (&stats, 107, 107, 1000);
+  g_assert_cmpint (chorus_responder_stats_get_reach (&stats, stats.last_heard_usec, limit), ==,
+                   CHORUS_REACH_NOW);
+
+  g_assert_cmpstr (chorus_reach_to_string (CHORUS_REACH_STOPPED), ==, "stopped");
+  g_assert_cmpstr (chorus_reach_to_string (CHORUS_REACH_NEVER), ==, "never");
+}
+
+/* A ping's verdict, from its two paths: multicast decides. */
+static void
+test_mping_verdict (void)
+{
+  const struct
+  {
+    ChorusReach        unicast;
+    ChorusReach        multicast;
+    ChorusMpingVerdict verdict;
+    const char        *nick;
+  } cases[] = {
+    { CHORUS_REACH_WAITING, CHORUS_REACH_WAITING, CHORUS_MPING_VERDICT_WAITING, "waiting" },
+    { CHORUS_REACH_NOW, CHORUS_REACH_NOW, CHORUS_MPING_VERDICT_MULTICAST, "multicast" },
+    { CHORUS_REACH_STOPPED, CHORUS_REACH_NOW, CHORUS_MPING_VERDICT_MULTICAST, "multicast" },
+    { CHORUS_REACH_NOW, CHORUS_REACH_STOPPED, CHORUS_MPING_VERDICT_MULTICAST_STOPPED,
+      "multicast-stopped" },
+    { CHORUS_REACH_STOPPED, CHORUS_REACH_STOPPED, CHORUS_MPING_VERDICT_MULTICAST_STOPPED,
+      "multicast-stopped" },
+    { CHORUS_REACH_NOW, CHORUS_REACH_NEVER, CHORUS_MPING_VERDICT_UNICAST_ONLY, "unicast-only" },
+    { CHORUS_REACH_STOPPED, CHORUS_REACH_NEVER, CHORUS_MPING_VERDICT_UNICAST_ONLY,
+      "unicast-only" },
+    { CHORUS_REACH_NEVER, CHORUS_REACH_NEVER, CHORUS_MPING_VERDICT_NO_ANSWER, "no-answer" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      ChorusMpingVerdict verdict = chorus_mping_verdict_from_reach (cases[i].unicast,
+                                                                    cases[i].multicast);
+
+      g_assert_cmpint (verdict, ==, cases[i].verdict);
+      g_assert_cmpstr (chorus_mping_verdict_get_nick (verdict), ==, cases[i].nick);
+    }
+}
+
 static void
 test_hops (void)
 {
@@ -631,6 +705,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/stats/responder/init", test_responder_init);
+  g_test_add_func ("/stats/responder/reach", test_responder_reach);
+  g_test_add_func ("/stats/mping-verdict", test_mping_verdict);
   g_test_add_func ("/stats/responder/all-answered", test_responder_all_answered);
   g_test_add_func ("/stats/responder/jitter-steady", test_responder_jitter_steady);
   g_test_add_func ("/stats/responder/every-fifth-lost", test_responder_every_fifth_lost);

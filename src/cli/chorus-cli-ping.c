@@ -222,6 +222,8 @@ path_json (ChorusResponder *path)
   else
     chorus_json_add_null (object, "first_seq");
   add_optional_ms (object, "first_answer_ms", stats->join_usec >= 0, stats->join_usec);
+  /* Answered once, and nothing for several queries since. */
+  chorus_json_add_bool (object, "silent", chorus_responder_get_silent (path));
 
   return object;
 }
@@ -262,15 +264,14 @@ append_path_text (GString         *out,
   g_string_append_c (out, '\n');
 }
 
-/* The result, said in words. */
-static const char *
-verdict_nick (ChorusMpingClient *client)
+/* The result, as scripts read it: true at the end of the run, not of its
+ * totals. A run that never settled a query had no answer. */
+static ChorusMpingVerdict
+final_verdict (ChorusMpingClient *client)
 {
-  if (chorus_responder_get_stats (chorus_mping_client_get_multicast (client))->received > 0)
-    return "multicast";
-  if (chorus_responder_get_stats (chorus_mping_client_get_unicast (client))->received > 0)
-    return "unicast-only";
-  return "no-answer";
+  ChorusMpingVerdict verdict = chorus_mping_client_get_verdict (client);
+
+  return verdict == CHORUS_MPING_VERDICT_WAITING ? CHORUS_MPING_VERDICT_NO_ANSWER : verdict;
 }
 
 static void
@@ -280,7 +281,7 @@ on_finished (ChorusMpingClient *client,
   ChorusResponder *unicast = chorus_mping_client_get_unicast (client);
   ChorusResponder *multicast = chorus_mping_client_get_multicast (client);
   const char *server = chorus_mping_client_get_server (client);
-  const char *verdict = verdict_nick (client);
+  ChorusMpingVerdict verdict = final_verdict (client);
   gboolean printed;
 
   ping->done = TRUE;
@@ -306,7 +307,7 @@ on_finished (ChorusMpingClient *client,
       chorus_json_add_object (line, "unicast", path_json (unicast));
       chorus_json_add_object (line, "multicast", path_json (multicast));
       chorus_json_add_int (line, "ignored", chorus_mping_client_get_n_ignored (client));
-      chorus_json_add_string (line, "verdict", verdict);
+      chorus_json_add_string (line, "verdict", chorus_mping_verdict_get_nick (verdict));
       printed = chorus_json_print (line);
     }
   else
@@ -321,9 +322,21 @@ on_finished (ChorusMpingClient *client,
       append_path_text (out, "  unicast", unicast, FALSE);
       append_path_text (out, "multicast", multicast, TRUE);
 
-      if (g_str_equal (verdict, "multicast"))
+      if (verdict == CHORUS_MPING_VERDICT_MULTICAST)
         g_string_append_printf (out, "multicast from %s reaches this host\n", server);
-      else if (g_str_equal (verdict, "unicast-only"))
+      else if (verdict == CHORUS_MPING_VERDICT_MULTICAST_STOPPED)
+        {
+          gint64 ago = g_get_monotonic_time ()
+                       - chorus_responder_get_stats (multicast)->last_heard_usec;
+
+          g_string_append_printf (out,
+                                  "multicast from %s stopped arriving %.1f s ago; unicast %s\n",
+                                  server, (double) ago / G_USEC_PER_SEC,
+                                  chorus_responder_get_reach (unicast) == CHORUS_REACH_NOW
+                                    ? "still answers"
+                                    : "stopped too");
+        }
+      else if (verdict == CHORUS_MPING_VERDICT_UNICAST_ONLY)
         g_string_append (out, "multicast is not reaching this host; unicast is\n");
       else
         g_string_append_printf (out, "%s did not answer\n", server);
@@ -465,5 +478,6 @@ chorus_cli_ping (int    argc,
       return EXIT_NO_MULTICAST;
     }
 
-  return g_str_equal (verdict_nick (client), "multicast") ? EXIT_MULTICAST : EXIT_NO_MULTICAST;
+  return final_verdict (client) == CHORUS_MPING_VERDICT_MULTICAST ? EXIT_MULTICAST
+                                                                 : EXIT_NO_MULTICAST;
 }

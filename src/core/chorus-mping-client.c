@@ -751,6 +751,19 @@ settle_until (ChorusMpingClient *self,
     }
 }
 
+/* A path is silent once it missed SILENT_INTERVALS queries beyond the
+ * wait, as a prober's hosts are: the verdict is what is true now. */
+static void
+judge_silence (ChorusMpingClient *self,
+               gint64             now)
+{
+  gint64 limit = (gint64) ((self->run_wait + CHORUS_SILENT_INTERVALS * self->run_interval)
+                           * G_USEC_PER_SEC);
+
+  _chorus_responder_judge_silence (self->unicast, now, limit);
+  _chorus_responder_judge_silence (self->multicast, now, limit);
+}
+
 static void
 finish (ChorusMpingClient *self)
 {
@@ -759,7 +772,9 @@ finish (ChorusMpingClient *self)
   if (!self->running)
     return;
 
-  /* Queries still waiting when a run is stopped count for nothing. */
+  /* Queries still waiting when a run is stopped count for nothing. The
+   * paths are judged as they stand at the end. */
+  judge_silence (self, g_get_monotonic_time ());
   announce (self);
 
   clear_run (self);
@@ -1014,8 +1029,10 @@ on_tick (gpointer user_data)
 {
   ChorusMpingClient *self = CHORUS_MPING_CLIENT (user_data);
   g_autoptr(ChorusMpingClient) hold = g_object_ref (self);
+  gint64 now = g_get_monotonic_time ();
 
-  settle_until (self, g_get_monotonic_time (), FALSE);
+  settle_until (self, now, FALSE);
+  judge_silence (self, now);
   announce (self);
 
   return G_SOURCE_CONTINUE;
@@ -1583,6 +1600,62 @@ chorus_mping_client_get_n_sent (ChorusMpingClient *self)
   g_return_val_if_fail (CHORUS_IS_MPING_CLIENT (self), 0);
 
   return self->send_times->len;
+}
+
+/**
+ * chorus_mping_verdict_from_reach:
+ *
+ * Returns: the verdict of a run whose paths reach as given: multicast
+ *   first, since it is what the run asks about
+ */
+ChorusMpingVerdict
+chorus_mping_verdict_from_reach (ChorusReach unicast,
+                                 ChorusReach multicast)
+{
+  if (multicast == CHORUS_REACH_NOW)
+    return CHORUS_MPING_VERDICT_MULTICAST;
+  if (multicast == CHORUS_REACH_STOPPED)
+    return CHORUS_MPING_VERDICT_MULTICAST_STOPPED;
+  if (unicast == CHORUS_REACH_NOW || unicast == CHORUS_REACH_STOPPED)
+    return CHORUS_MPING_VERDICT_UNICAST_ONLY;
+  if (unicast == CHORUS_REACH_NEVER || multicast == CHORUS_REACH_NEVER)
+    return CHORUS_MPING_VERDICT_NO_ANSWER;
+
+  return CHORUS_MPING_VERDICT_WAITING;
+}
+
+const char *
+chorus_mping_verdict_get_nick (ChorusMpingVerdict verdict)
+{
+  switch (verdict)
+    {
+    case CHORUS_MPING_VERDICT_MULTICAST:
+      return "multicast";
+    case CHORUS_MPING_VERDICT_MULTICAST_STOPPED:
+      return "multicast-stopped";
+    case CHORUS_MPING_VERDICT_UNICAST_ONLY:
+      return "unicast-only";
+    case CHORUS_MPING_VERDICT_NO_ANSWER:
+      return "no-answer";
+    case CHORUS_MPING_VERDICT_WAITING:
+    default:
+      return "waiting";
+    }
+}
+
+/**
+ * chorus_mping_client_get_verdict:
+ *
+ * Returns: what the current or last run says now (at its end, for one
+ *   that is over)
+ */
+ChorusMpingVerdict
+chorus_mping_client_get_verdict (ChorusMpingClient *self)
+{
+  g_return_val_if_fail (CHORUS_IS_MPING_CLIENT (self), CHORUS_MPING_VERDICT_WAITING);
+
+  return chorus_mping_verdict_from_reach (chorus_responder_get_reach (self->unicast),
+                                          chorus_responder_get_reach (self->multicast));
 }
 
 /**

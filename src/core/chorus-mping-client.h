@@ -46,6 +46,32 @@ typedef enum
   CHORUS_MPING_PATH_MULTICAST,
 } ChorusMpingPath;
 
+/**
+ * ChorusMpingVerdict:
+ * @CHORUS_MPING_VERDICT_WAITING: no query has settled yet
+ * @CHORUS_MPING_VERDICT_MULTICAST: multicast answers arrive now
+ * @CHORUS_MPING_VERDICT_MULTICAST_STOPPED: they did, and stopped (a
+ *   snooping switch that stopped forwarding, a route gone)
+ * @CHORUS_MPING_VERDICT_UNICAST_ONLY: no multicast answer ever, unicast
+ *   ones did
+ * @CHORUS_MPING_VERDICT_NO_ANSWER: the server never answered
+ *
+ * What a run says, true for its last few queries, not its totals.
+ */
+typedef enum
+{
+  CHORUS_MPING_VERDICT_WAITING,
+  CHORUS_MPING_VERDICT_MULTICAST,
+  CHORUS_MPING_VERDICT_MULTICAST_STOPPED,
+  CHORUS_MPING_VERDICT_UNICAST_ONLY,
+  CHORUS_MPING_VERDICT_NO_ANSWER,
+} ChorusMpingVerdict;
+
+ChorusMpingVerdict  chorus_mping_verdict_from_reach    (ChorusReach          unicast,
+                                                        ChorusReach          multicast);
+/* "waiting", "multicast", "multicast-stopped", "unicast-only", "no-answer". */
+const char         *chorus_mping_verdict_get_nick      (ChorusMpingVerdict   verdict);
+
 G_DECLARE_FINAL_TYPE (ChorusMpingClient, chorus_mping_client, CHORUS, MPING_CLIENT, GObject)
 
 ChorusMpingClient  *chorus_mping_client_new            (void);
@@ -91,6 +117,7 @@ ChorusResponder    *chorus_mping_client_get_path       (ChorusMpingClient   *sel
 guint               chorus_mping_client_get_n_sent     (ChorusMpingClient   *self);
 guint               chorus_mping_client_get_n_settled  (ChorusMpingClient   *self);
 guint               chorus_mping_client_get_n_ignored  (ChorusMpingClient   *self);
+ChorusMpingVerdict  chorus_mping_client_get_verdict    (ChorusMpingClient   *self);
 
 const char         *chorus_mping_protocol_get_nick     (ChorusMpingProtocol  protocol);
 gboolean            chorus_mping_protocol_parse        (const char          *text,

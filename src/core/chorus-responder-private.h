@@ -30,6 +30,9 @@ void                 _chorus_responder_set_name  (ChorusResponder *self,
                                                   gsize            size);
 void                 _chorus_responder_set_silent (ChorusResponder *self,
                                                    gboolean         silent);
+void                 _chorus_responder_judge_silence (ChorusResponder *self,
+                                                      gint64           now_usec,
+                                                      gint64           limit_usec);
 /* Announces what changed since the last call, in one go. */
 gboolean             _chorus_responder_flush     (ChorusResponder *self);
 

@@ -383,6 +383,17 @@ _chorus_responder_set_silent (ChorusResponder *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SILENT]);
 }
 
+/* Silent once its last answer is older than @limit_usec. */
+void
+_chorus_responder_judge_silence (ChorusResponder *self,
+                                 gint64           now_usec,
+                                 gint64           limit_usec)
+{
+  ChorusReach reach = chorus_responder_stats_get_reach (&self->stats, now_usec, limit_usec);
+
+  _chorus_responder_set_silent (self, reach == CHORUS_REACH_STOPPED);
+}
+
 /* Whether statistic @prop_id reads differently from @now than from
  * @before. */
 static gboolean
@@ -492,6 +503,23 @@ chorus_responder_get_silent (ChorusResponder *self)
   g_return_val_if_fail (CHORUS_IS_RESPONDER (self), FALSE);
 
   return self->silent;
+}
+
+/**
+ * chorus_responder_get_reach:
+ *
+ * Returns: whether the host answers now, as its service last judged it
+ *   (see chorus_responder_stats_get_reach()): stopped while it is silent
+ */
+ChorusReach
+chorus_responder_get_reach (ChorusResponder *self)
+{
+  g_return_val_if_fail (CHORUS_IS_RESPONDER (self), CHORUS_REACH_WAITING);
+
+  if (self->stats.last_heard_usec == 0)
+    return self->stats.sent > 0 ? CHORUS_REACH_NEVER : CHORUS_REACH_WAITING;
+
+  return self->silent ? CHORUS_REACH_STOPPED : CHORUS_REACH_NOW;
 }
 
 guint

@@ -26,6 +26,7 @@ const char                 *chorus_responder_get_address         (ChorusResponde
 const char                 *chorus_responder_get_name            (ChorusResponder *self);
 gboolean                    chorus_responder_get_tagged          (ChorusResponder *self);
 gboolean                    chorus_responder_get_silent          (ChorusResponder *self);
+ChorusReach                 chorus_responder_get_reach           (ChorusResponder *self);
 const ChorusResponderStats *chorus_responder_get_stats           (ChorusResponder *self);
 guint                       chorus_responder_get_index           (ChorusResponder *self);
 double                      chorus_responder_get_loss            (ChorusResponder *self);

@@ -25,8 +25,6 @@
  * main loop gets a turn (the source fires again while data waits). */
 #define BATCH_SLOTS        64
 #define MAX_PER_DISPATCH   8192
-/* A host is silent once it missed this many intervals beyond the wait. */
-#define SILENT_INTERVALS   3
 /* More than a probe's fields and padding weigh beside its text. */
 #define PROBE_OVERHEAD     (CHORUS_WIRE_PROBE_MIN_SIZE + 64)
 
@@ -1173,7 +1171,8 @@ update_responders (ChorusSender *self,
   GListModel *list = G_LIST_MODEL (self->responder_list);
   gint64 now = g_get_monotonic_time ();
   gint64 silent_after = (gint64) ((self->run_spread + self->run_wait
-                                   + SILENT_INTERVALS * self->run_interval) * G_USEC_PER_SEC);
+                                   + CHORUS_SILENT_INTERVALS * self->run_interval)
+                                  * G_USEC_PER_SEC);
   guint n = g_list_model_get_n_items (list);
   gboolean changed = FALSE;
 
@@ -1182,10 +1181,9 @@ update_responders (ChorusSender *self,
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(ChorusResponder) responder = g_list_model_get_item (list, i);
-      gint64 heard = chorus_responder_get_stats (responder)->last_heard_usec;
 
       if (self->running)
-        _chorus_responder_set_silent (responder, now - heard > silent_after);
+        _chorus_responder_judge_silence (responder, now, silent_after);
       changed |= _chorus_responder_flush (responder);
     }
 

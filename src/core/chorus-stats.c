@@ -300,6 +300,46 @@ chorus_responder_stats_get_loss_since_first (const ChorusResponderStats *stats)
            : 0;
 }
 
+/**
+ * chorus_responder_stats_get_reach:
+ * @now_usec: now, on the clock of the arrivals
+ * @limit_usec: how long without an answer makes a host silent
+ *
+ * Returns: whether the host answers now: %CHORUS_REACH_STOPPED once its
+ *   last answer is more than @limit_usec old, however many came before
+ */
+ChorusReach
+chorus_responder_stats_get_reach (const ChorusResponderStats *stats,
+                                  gint64                      now_usec,
+                                  gint64                      limit_usec)
+{
+  g_return_val_if_fail (stats != NULL, CHORUS_REACH_WAITING);
+
+  if (stats->last_heard_usec == 0)
+    return stats->sent > 0 ? CHORUS_REACH_NEVER : CHORUS_REACH_WAITING;
+  if (now_usec - stats->last_heard_usec > limit_usec)
+    return CHORUS_REACH_STOPPED;
+
+  return CHORUS_REACH_NOW;
+}
+
+const char *
+chorus_reach_to_string (ChorusReach reach)
+{
+  switch (reach)
+    {
+    case CHORUS_REACH_NOW:
+      return "now";
+    case CHORUS_REACH_STOPPED:
+      return "stopped";
+    case CHORUS_REACH_NEVER:
+      return "never";
+    case CHORUS_REACH_WAITING:
+    default:
+      return "waiting";
+    }
+}
+
 /* The mean round trip in µs, rounded; 0 before the first. */
 gint64
 chorus_responder_stats_get_rtt_avg (const ChorusResponderStats *stats)

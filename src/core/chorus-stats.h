@@ -73,6 +73,27 @@ double              chorus_responder_stats_get_loss_since_first (const ChorusRes
 gint64              chorus_responder_stats_get_rtt_avg  (const ChorusResponderStats *stats);
 gint64              chorus_responder_stats_get_rtt_mdev (const ChorusResponderStats *stats);
 
+/* Whether a host (or a ping's path) answers now, judged by its last few
+ * probes rather than the run's totals: a path that answered for minutes
+ * and then stopped is not reaching anyone, whatever its share. */
+typedef enum
+{
+  CHORUS_REACH_WAITING,  /* no probe has settled yet */
+  CHORUS_REACH_NOW,      /* it answered within the limit */
+  CHORUS_REACH_STOPPED,  /* it answered before, and nothing for longer than the limit */
+  CHORUS_REACH_NEVER,    /* probes settled, none answered */
+} ChorusReach;
+
+/* Answers that stop for @limit_usec make a host silent: the services use
+ * the probe's wait (and spread) plus SILENT_INTERVALS intervals. */
+#define CHORUS_SILENT_INTERVALS 3
+
+ChorusReach         chorus_responder_stats_get_reach (const ChorusResponderStats *stats,
+                                                      gint64                      now_usec,
+                                                      gint64                      limit_usec);
+/* "waiting", "now", "stopped" or "never", for JSON. */
+const char         *chorus_reach_to_string          (ChorusReach           reach);
+
 /* One sender, seen by a receiver: a one-way monitor of its probes. */
 typedef struct
 {

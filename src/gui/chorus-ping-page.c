@@ -14,7 +14,7 @@
 #include "chorus-gui-utils-private.h"
 #include "chorus-interface-row.h"
 #include "chorus-mping.h"
-#include "chorus-ping-page.h"
+#include "chorus-ping-page-private.h"
 #include "chorus-responder-private.h"
 #include "chorus-rtt-chart.h"
 
@@ -59,7 +59,11 @@ struct _ChorusPingPage
   GtkLabel           *status_label;
   GtkButton          *toggle_button;
   GtkStack           *results_stack;
+  GtkWidget          *verdict_box;
+  GtkImage           *verdict_icon;
   GtkLabel           *verdict_label;
+  GtkLabel           *verdict_detail_label;
+  gint64              run_ended; /* monotonic µs, 0 while running or before a run */
   ChorusRttChart     *chart;
   PathLabels          unicast;
   PathLabels          multicast;
@@ -317,30 +321,114 @@ chorus_ping_page_show_path (ChorusPingPage  *self,
     set_label (labels->join, join != NULL ? join : "—");
 }
 
-/* The result in words, as the run goes. */
+/* "15/22 answered by multicast, 22/22 by unicast": the run's totals, under
+ * what is true now. */
+static char *
+format_totals (const ChorusResponderStats *unicast,
+               const ChorusResponderStats *multicast)
+{
+  g_autofree char *by_multicast = NULL;
+  g_autofree char *by_unicast = NULL;
+
+  if (multicast->sent == 0)
+    return NULL;
+
+  by_multicast = g_strdup_printf ("%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT,
+                                  multicast->received, multicast->sent);
+  by_unicast = g_strdup_printf ("%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT, unicast->received,
+                                unicast->sent);
+  /* Translators: totals of a ping run; each %s is “answered/asked” */
+  return g_strdup_printf (_("Over the whole run: %s answered by multicast, %s by unicast"),
+                          by_multicast, by_unicast);
+}
+
+void
+_chorus_ping_page_show_verdict (ChorusPingPage     *self,
+                                ChorusMpingVerdict  verdict,
+                                const char         *server,
+                                double              stopped_seconds,
+                                const char         *totals)
+{
+  const char *const styles[] = { "success", "warning", "error" };
+  const char *style = NULL;
+  const char *icon = NULL;
+  g_autofree char *text = NULL;
+
+  switch (verdict)
+    {
+    case CHORUS_MPING_VERDICT_MULTICAST:
+      text = g_strdup (_("Multicast reaches this computer"));
+      style = "success";
+      icon = "emblem-ok-symbolic";
+      break;
+    case CHORUS_MPING_VERDICT_MULTICAST_STOPPED:
+      {
+        guint seconds = (guint) MAX (stopped_seconds + 0.5, 1);
+
+        /* Translators: %u is a number of seconds */
+        text = g_strdup_printf (ngettext ("Multicast stopped arriving %u second ago",
+                                          "Multicast stopped arriving %u seconds ago", seconds),
+                                seconds);
+        style = "warning";
+        icon = "dialog-warning-symbolic";
+      }
+      break;
+    case CHORUS_MPING_VERDICT_UNICAST_ONLY:
+      /* Translators: %s is the server's address */
+      text = g_strdup_printf (_("Multicast never arrived: only unicast answers from %s"), server);
+      style = "error";
+      icon = "dialog-error-symbolic";
+      break;
+    case CHORUS_MPING_VERDICT_NO_ANSWER:
+      /* Translators: %s is the server's address */
+      text = g_strdup_printf (_("No answer from %s"), server);
+      style = "error";
+      icon = "dialog-error-symbolic";
+      break;
+    case CHORUS_MPING_VERDICT_WAITING:
+    default:
+      /* Translators: %s is the server's address */
+      text = g_strdup_printf (_("Waiting for answers from %s…"), server);
+      break;
+    }
+
+  set_label (self->verdict_label, text);
+  for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
+    if (g_strcmp0 (style, styles[i]) != 0)
+      gtk_widget_remove_css_class (self->verdict_box, styles[i]);
+  if (style != NULL)
+    gtk_widget_add_css_class (self->verdict_box, style);
+  gtk_widget_set_visible (GTK_WIDGET (self->verdict_icon), icon != NULL);
+  if (icon != NULL)
+    gtk_image_set_from_icon_name (self->verdict_icon, icon);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->verdict_detail_label), totals != NULL);
+  if (totals != NULL)
+    set_label (self->verdict_detail_label, totals);
+}
+
+/* The result in words, as the run goes: what the last few queries say,
+ * with the totals beneath. */
 static void
 chorus_ping_page_update_verdict (ChorusPingPage *self)
 {
   ChorusResponder *unicast = chorus_mping_client_get_unicast (self->client);
   ChorusResponder *multicast = chorus_mping_client_get_multicast (self->client);
-  const char *server = chorus_responder_get_address (unicast);
-  g_autofree char *verdict = NULL;
+  ChorusMpingVerdict verdict = chorus_mping_client_get_verdict (self->client);
+  const ChorusResponderStats *multicast_stats = chorus_responder_get_stats (multicast);
+  g_autofree char *totals = format_totals (chorus_responder_get_stats (unicast),
+                                           multicast_stats);
+  gint64 now = self->run_ended != 0 ? self->run_ended : g_get_monotonic_time ();
+  double stopped = 0;
 
-  if (chorus_responder_get_stats (multicast)->received > 0)
-    verdict = g_strdup (_("Multicast reaches this computer"));
-  else if (chorus_responder_get_stats (unicast)->received > 0)
-    /* Translators: %s is the server's address */
-    verdict = g_strdup_printf (_("Only unicast answers: multicast from %s does not reach this "
-                                 "computer"),
-                               server);
-  else if (chorus_mping_client_get_n_settled (self->client) > 0)
-    /* Translators: %s is the server's address */
-    verdict = g_strdup_printf (_("No answer from %s"), server);
-  else
-    /* Translators: %s is the server's address */
-    verdict = g_strdup_printf (_("Waiting for answers from %s…"), server);
+  if (verdict == CHORUS_MPING_VERDICT_WAITING
+      && chorus_mping_client_get_n_settled (self->client) > 0)
+    verdict = CHORUS_MPING_VERDICT_NO_ANSWER;
+  if (multicast_stats->last_heard_usec != 0)
+    stopped = (double) (now - multicast_stats->last_heard_usec) / G_USEC_PER_SEC;
 
-  set_label (self->verdict_label, verdict);
+  _chorus_ping_page_show_verdict (self, verdict, chorus_responder_get_address (unicast), stopped,
+                                  totals);
 }
 
 static void
@@ -421,6 +509,7 @@ on_running_changed (ChorusPingPage *self)
   gboolean running = chorus_mping_client_get_running (self->client);
   GtkWidget *button = GTK_WIDGET (self->toggle_button);
 
+  self->run_ended = running ? 0 : g_get_monotonic_time ();
   if (running)
     {
       g_autofree char *status = NULL;
@@ -740,7 +829,10 @@ chorus_ping_page_class_init (ChorusPingPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ChorusPingPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusPingPage, toggle_button);
   gtk_widget_class_bind_template_child (widget_class, ChorusPingPage, results_stack);
+  gtk_widget_class_bind_template_child (widget_class, ChorusPingPage, verdict_box);
+  gtk_widget_class_bind_template_child (widget_class, ChorusPingPage, verdict_icon);
   gtk_widget_class_bind_template_child (widget_class, ChorusPingPage, verdict_label);
+  gtk_widget_class_bind_template_child (widget_class, ChorusPingPage, verdict_detail_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusPingPage, chart);
   gtk_widget_class_bind_template_child (widget_class, ChorusPingPage, serve_row);
   gtk_widget_class_bind_template_child (widget_class, ChorusPingPage, serve_switch);

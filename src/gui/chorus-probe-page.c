@@ -271,6 +271,7 @@ chorus_probe_page_update_summary (ChorusProbePage *self)
   g_autofree char *summary = NULL;
   double worst = 0;
   guint64 settled = 0;
+  guint silent = 0;
 
   for (guint i = 0; i < n; i++)
     {
@@ -279,6 +280,9 @@ chorus_probe_page_update_summary (ChorusProbePage *self)
 
       worst = MAX (worst, chorus_responder_get_loss (responder));
       settled = MAX (settled, stats->sent);
+      /* Whatever its share of answers: it is not answering now. */
+      if (chorus_responder_get_reach (responder) == CHORUS_REACH_STOPPED)
+        silent++;
     }
 
   if (count > 0)
@@ -289,6 +293,14 @@ chorus_probe_page_update_summary (ChorusProbePage *self)
     probes = g_strdup_printf (ngettext ("%u probe sent", "%u probes sent", sent), sent);
 
   hosts = g_strdup_printf (ngettext ("%u host", "%u hosts", n), n);
+  if (silent > 0)
+    {
+      g_autofree char *all = g_steal_pointer (&hosts);
+
+      /* Translators: “3 hosts, 1 silent now”; %s is the number of hosts */
+      hosts = g_strdup_printf (ngettext ("%s, %u silent now", "%s, %u silent now", silent), all,
+                               silent);
+    }
 
   if (settled > 0)
     /* Translators: “12 probes sent, 3 hosts, worst loss 1.5 %” */

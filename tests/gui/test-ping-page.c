@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-#include "chorus-ping-page.h"
+#include "chorus-ping-page-private.h"
 #include "chorus-rtt-chart.h"
 #include "gui-test-utils.h"
 
@@ -209,6 +209,64 @@ test_empty_state (void)
   gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (page)));
 }
 
+/* The verdict's three states, and waiting: each its words, icon and
+ * colour, so that a person tells them apart at a glance, and the totals
+ * beneath. */
+static void
+test_verdict_states (void)
+{
+  const struct
+  {
+    ChorusMpingVerdict verdict;
+    double             stopped;
+    const char        *text;
+    const char        *style;
+    const char        *icon;
+  } cases[] = {
+    { CHORUS_MPING_VERDICT_MULTICAST, 0, "Multicast reaches this computer", "success",
+      "emblem-ok-symbolic" },
+    { CHORUS_MPING_VERDICT_MULTICAST_STOPPED, 12.4, "Multicast stopped arriving 12 seconds ago",
+      "warning", "dialog-warning-symbolic" },
+    { CHORUS_MPING_VERDICT_UNICAST_ONLY, 0,
+      "Multicast never arrived: only unicast answers from 10.77.0.2", "error",
+      "dialog-error-symbolic" },
+    { CHORUS_MPING_VERDICT_NO_ANSWER, 0, "No answer from 10.77.0.2", "error",
+      "dialog-error-symbolic" },
+    { CHORUS_MPING_VERDICT_WAITING, 0, "Waiting for answers from 10.77.0.2…", NULL, NULL },
+  };
+  const char *const styles[] = { "success", "warning", "error" };
+  GtkWidget *page = gui_test_window (chorus_ping_page_new ());
+  GtkWidget *box = CHILD (page, "verdict_box");
+  GtkWidget *icon = CHILD (page, "verdict_icon");
+  GtkWidget *detail = CHILD (page, "verdict_detail_label");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *totals = i % 2 == 0 ? "15/22 answered" : NULL;
+
+      _chorus_ping_page_show_verdict (CHORUS_PING_PAGE (page), cases[i].verdict, "10.77.0.2",
+                                      cases[i].stopped, totals);
+      g_assert_cmpstr (label_text (page, "verdict_label"), ==, cases[i].text);
+      for (guint k = 0; k < G_N_ELEMENTS (styles); k++)
+        g_assert_cmpint (gtk_widget_has_css_class (box, styles[k]), ==,
+                         g_strcmp0 (cases[i].style, styles[k]) == 0);
+      g_assert_cmpint (gtk_widget_get_visible (icon), ==, cases[i].icon != NULL);
+      if (cases[i].icon != NULL)
+        g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (icon)), ==, cases[i].icon);
+      g_assert_cmpint (gtk_widget_get_visible (detail), ==, totals != NULL);
+      if (totals != NULL)
+        g_assert_cmpstr (label_text (page, "verdict_detail_label"), ==, totals);
+    }
+
+  /* Less than a second still reads as one. */
+  _chorus_ping_page_show_verdict (CHORUS_PING_PAGE (page), CHORUS_MPING_VERDICT_MULTICAST_STOPPED,
+                                  "10.77.0.2", 0.2, NULL);
+  g_assert_cmpstr (label_text (page, "verdict_label"), ==,
+                   "Multicast stopped arriving 1 second ago");
+
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (page)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -218,6 +276,7 @@ main (int   argc,
   g_test_add_func ("/ping-page/validation", test_validation);
   g_test_add_func ("/ping-page/settings", test_settings);
   g_test_add_func ("/ping-page/empty-state", test_empty_state);
+  g_test_add_func ("/ping-page/verdict-states", test_verdict_states);
 
   return g_test_run ();
 }

@@ -240,6 +240,55 @@ test_multicast_broken (Fixture       *fx,
   g_assert_true (said);
 }
 
+/* Multicast that arrived and then stopped (the snooping switch that
+ * forgets a group after a few minutes): the verdict says what is true
+ * at the end, not that something once came. */
+static void
+test_multicast_stops (Fixture       *fx,
+                      gconstpointer  data)
+{
+  const char *const nft[] = {
+    "nft",
+    "add table inet ping_test; "
+    "add chain inet ping_test input { type filter hook input priority 0; policy accept; }; "
+    "add rule inet ping_test input ip daddr 232.0.0.0/8 drop",
+    NULL
+  };
+  g_autoptr (GPtrArray) events = NULL;
+  ChorusTestProc *ping, *block;
+  JsonObject     *summary, *unicast, *multicast;
+  guint           from = 0;
+  gint64          heard;
+
+  SKIP_WITHOUT_LAN (fx);
+
+  start_ssmpingd (fx);
+  ping = cli_spawn_chorus (fx, 2, "ping", "--json", "--protocol", "ssmping", "-c", "12", "-i",
+                           "0.2", "-w", "0.5", SERVER, NULL);
+  for (guint i = 0; i < 2; i++)
+    g_assert_nonnull (chorus_test_proc_wait_line (ping, FALSE, "\"path\":\"multicast\"", &from,
+                                                  PING_TIMEOUT));
+  /* The client's host stops taking the group in. */
+  block = cli_spawn_argv (fx, 2, nft);
+  cli_await_exit (block, 0);
+
+  if (!chorus_test_proc_wait_exit (ping, PING_TIMEOUT))
+    g_error ("ping still running after %d ms", PING_TIMEOUT);
+  cli_await_exit (ping, 1);
+  events = cli_json_events (ping);
+  summary = cli_summary_of (events);
+  unicast = path_of (summary, "unicast");
+  multicast = path_of (summary, "multicast");
+
+  g_assert_cmpstr (chorus_test_json_get_string (summary, "verdict"), ==, "multicast-stopped");
+  heard = chorus_test_json_get_int (multicast, "received", -1);
+  g_assert_cmpint (heard, >=, 2);
+  g_assert_cmpint (heard, <, 12);
+  g_assert_true (json_object_get_boolean_member (multicast, "silent"));
+  g_assert_cmpint (chorus_test_json_get_int (unicast, "received", -1), ==, 12);
+  g_assert_false (json_object_get_boolean_member (unicast, "silent"));
+}
+
 /* RFC 6450 between two Chorus instances: auto finds it, and the server
  * says what TTL it sent with, so unicast hops are exact too. */
 static void
@@ -326,6 +375,7 @@ main (int   argc,
   ADD ("ssmpingd/asm-ipv6", test_asm_ipv6);
   ADD ("ssmpingd/router", test_router);
   ADD ("ssmpingd/multicast-broken", test_multicast_broken);
+  ADD ("ssmpingd/multicast-stops", test_multicast_stops);
   ADD ("chorus-serve", test_chorus_serve);
   ADD ("invalid", test_invalid);
 
