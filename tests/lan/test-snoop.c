@@ -32,11 +32,11 @@
 
 typedef struct
 {
-  Fixture             cli;
-  ChorusTestCapture  *captures[N_HOSTS + 1];
-  GSocket            *socket4;
-  GSocket            *socket6;
-  guint               n_canaries;
+  Fixture            cli;
+  ChorusTestCapture *captures[N_HOSTS + 1];
+  GSocket           *socket4;
+  GSocket           *socket6;
+  guint              n_canaries;
 } Snoop;
 
 /* What a test case runs on: the switch, and IPv4 (IGMP) or IPv6 (MLD). */
@@ -275,6 +275,12 @@ await_text (Snoop          *fx,
   g_autoptr (JsonObject) message = cli_await_message (&fx->cli, receiver, text, NULL);
 }
 
+static gboolean
+check_past (gpointer user_data)
+{
+  return g_get_monotonic_time () >= *(const gint64 *) user_data;
+}
+
 /* A drop of every query that reaches host, in its own firewall. */
 static void
 deafen (Snoop      *fx,
@@ -376,8 +382,10 @@ test_querier_deaf_host (Snoop         *fx,
   const Case             *c = data;
   const ChorusTestSwitch *sw = chorus_test_lan_get_switch (fx->cli.lan);
   g_autofree char        *reached = NULL;
+  g_autofree char        *listed = NULL;
   ChorusTestProc         *r1, *r2;
-  gint64                  joined, gone_ms;
+  gint64                  joined, gone_ms, until;
+  guint                   reports_only_ms;
 
   SKIP_WITHOUT_LAN (&fx->cli);
 
@@ -390,11 +398,20 @@ test_querier_deaf_host (Snoop         *fx,
   g_assert_cmpstr (reached, ==, "1 2");
 
   /* A host repeats its report within a second of joining (IGMPv3,
-   * MLDv2: it heard no query of an older version). */
-  await_members (fx, c, "1", sw->membership_interval_ms + 1000 + SLACK_MS);
+   * MLDv2: it heard no query of an older version), so no membership
+   * from those reports alone lasts past reports_only_ms. */
+  reports_only_ms = sw->membership_interval_ms + 1000 + SLACK_MS;
+  await_members (fx, c, "1", reports_only_ms);
   gone_ms = (g_get_monotonic_time () - joined) / 1000;
   g_test_message ("h2 out of the group %" G_GINT64_FORMAT " ms after joining", gone_ms);
   g_assert_cmpint (gone_ms, >=, sw->membership_interval_ms);
+
+  /* h1 is in the group by its answers, not by its joining. */
+  until = joined + reports_only_ms * G_TIME_SPAN_MILLISECOND;
+  chorus_test_lan_spin_until (fx->cli.lan, check_past, &until, reports_only_ms);
+  g_clear_pointer (&listed, g_free);
+  listed = members (fx, c);
+  g_assert_cmpstr (listed, ==, "1");
 
   g_clear_pointer (&reached, g_free);
   reached = send_and_see (fx, c, "answering only");
