@@ -3,7 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Layout. The test process itself is 10.77.0.254 on bridge br0
- * (mcast_snooping off, so every multicast frame floods to every port).
+ * (mcast_snooping off, so every multicast frame floods to every port,
+ * unless the LAN was made with a snooping ChorusTestSwitch: see
+ * "Switch" at the end).
  * Host i lives in namespace chorus-hI, whose eth0 is one end of a veth
  * pair; the other end, vhI, is a port of br0. The LAN is 10.77.0.0/16
  * rather than a /24 so that the benchmark's 1000 hosts fit; hosts 1 to 253
@@ -57,6 +59,7 @@
 #include <netinet/udp.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -67,6 +70,7 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "testlan.h"
 
@@ -78,9 +82,13 @@
 #define KILL_GRACE_MS 5000
 #define NETNS_GONE_MS 60000
 #define ROUTER_READY_MS 10000
+/* The nftables table (family bridge, in the test's namespace) that
+ * keeps a snooping LAN's hosts from hearing any query. */
+#define SWITCH_TABLE  "chorus_switch"
 
 static void kill_relay (gpointer data);
 static gboolean clear_delay (ChorusTestLan *lan, guint host, GError **error);
+static gboolean configure_switch (ChorusTestLan *lan, GError **error);
 
 struct _ChorusTestLan
 {
@@ -97,6 +105,8 @@ struct _ChorusTestLan
   GPtrArray    *procs; /* ChorusTestProc, owned */
   GHashTable   *impair_tables; /* nftables tables made here, by name */
   GHashTable   *delays; /* host → delay-relay GSubprocess */
+  ChorusTestSwitch sw; /* defaults filled in */
+  gboolean      muted; /* SWITCH_TABLE drops the bridges' queries */
 };
 
 typedef struct
@@ -121,6 +131,7 @@ struct _ChorusTestProc
 struct _ChorusTestCapture
 {
   int            fd;
+  gboolean       toward; /* what the bridge sends the host, not what it sends */
   struct in_addr source;
   GPtrArray     *payloads;
 };
@@ -577,10 +588,11 @@ start_router (ChorusTestLan  *lan,
 }
 
 static ChorusTestLan *
-lan_new (guint    n_a,
-         guint    n_b,
-         gboolean routed,
-         GError **error)
+lan_new (guint                   n_a,
+         guint                   n_b,
+         gboolean                routed,
+         const ChorusTestSwitch *sw,
+         GError                **error)
 {
   g_autoptr (ChorusTestLan) lan = NULL;
   g_autoptr (GString) batch = g_string_new (NULL);
@@ -610,6 +622,7 @@ lan_new (guint    n_a,
   lan->procs = g_ptr_array_new ();
   lan->impair_tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   lan->delays = g_hash_table_new_full (NULL, NULL, NULL, kill_relay);
+  lan->sw = *sw;
   g_ptr_array_add (lan->addresses, NULL);
   g_ptr_array_add (lan->addresses6, NULL);
   g_ptr_array_add (lan->netns, NULL);
@@ -727,8 +740,16 @@ lan_new (guint    n_a,
         return NULL;
     }
 
+  if (!configure_switch (lan, error))
+    return NULL;
+
   return g_steal_pointer (&lan);
 }
+
+static const ChorusTestSwitch flooding = { CHORUS_TEST_SWITCH_FLOOD };
+
+static gboolean complete_switch (ChorusTestSwitch  *sw,
+                                 GError           **error);
 
 ChorusTestLan *
 chorus_test_lan_new (guint    n_hosts,
@@ -737,7 +758,7 @@ chorus_test_lan_new (guint    n_hosts,
   g_return_val_if_fail (n_hosts >= 1 && n_hosts <= CHORUS_TEST_LAN_MAX_HOSTS, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return lan_new (n_hosts, 0, FALSE, error);
+  return lan_new (n_hosts, 0, FALSE, &flooding, error);
 }
 
 ChorusTestLan *
@@ -749,7 +770,28 @@ chorus_test_lan_new_routed (guint    n_a,
   g_return_val_if_fail (n_b >= 1 && n_b <= CHORUS_TEST_LAN_MAX_SEGMENT_HOSTS, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return lan_new (n_a, n_b, TRUE, error);
+  return lan_new (n_a, n_b, TRUE, &flooding, error);
+}
+
+ChorusTestLan *
+chorus_test_lan_new_full (guint                   n_a,
+                          guint                   n_b,
+                          const ChorusTestSwitch *sw,
+                          GError                **error)
+{
+  ChorusTestSwitch switch_ = sw != NULL ? *sw : flooding;
+
+  g_return_val_if_fail (n_a >= 1, NULL);
+  g_return_val_if_fail (n_b == 0 ? n_a <= CHORUS_TEST_LAN_MAX_HOSTS
+                                 : n_a <= CHORUS_TEST_LAN_MAX_SEGMENT_HOSTS &&
+                                     n_b <= CHORUS_TEST_LAN_MAX_SEGMENT_HOSTS,
+                        NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!complete_switch (&switch_, error))
+    return NULL;
+
+  return lan_new (n_a, n_b, n_b > 0, &switch_, error);
 }
 
 guint
@@ -1592,6 +1634,16 @@ chorus_test_lan_free (ChorusTestLan *lan)
       g_clear_error (&error);
     }
 
+  /* Not tied to any port either. */
+  if (lan->muted)
+    {
+      g_string_printf (batch, "delete table bridge %s\n", SWITCH_TABLE);
+      if (!run_nft (lan, 0, batch->str, &error))
+        g_printerr ("testlan: teardown: %s\n", error->message);
+      g_string_truncate (batch, 0);
+      g_clear_error (&error);
+    }
+
   /* Deleting a name only unmounts it: the kernel destroys the namespace
    * when its last process is gone too, and with it eth0 and its vhI peer
    * (the router's eth0 and eth1 with vhr0 and vhr1). */
@@ -1920,10 +1972,11 @@ chorus_test_lan_clear_impairment (ChorusTestLan  *lan,
 
 /* Capture */
 
-ChorusTestCapture *
-chorus_test_capture_new (ChorusTestLan  *lan,
-                         guint           host,
-                         GError        **error)
+static ChorusTestCapture *
+capture_new (ChorusTestLan  *lan,
+             guint           host,
+             gboolean        toward,
+             GError        **error)
 {
   g_autoptr (ChorusTestCapture) capture = NULL;
   struct sockaddr_ll sll = { 0 };
@@ -1934,6 +1987,7 @@ chorus_test_capture_new (ChorusTestLan  *lan,
   g_return_val_if_fail (valid_host (lan, host), NULL);
 
   capture = g_new0 (ChorusTestCapture, 1);
+  capture->toward = toward;
   capture->payloads = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   inet_pton (AF_INET, chorus_test_lan_get_address (lan, host), &capture->source);
 
@@ -1962,6 +2016,62 @@ failed:
   }
 }
 
+ChorusTestCapture *
+chorus_test_capture_new (ChorusTestLan  *lan,
+                         guint           host,
+                         GError        **error)
+{
+  return capture_new (lan, host, FALSE, error);
+}
+
+ChorusTestCapture *
+chorus_test_capture_new_toward (ChorusTestLan  *lan,
+                                guint           host,
+                                GError        **error)
+{
+  return capture_new (lan, host, TRUE, error);
+}
+
+/* The UDP payload of a frame the bridge sends out of a port, IPv4 or
+ * IPv6 (UDP right after the fixed header), as a new GBytes; NULL for
+ * anything else. */
+static GBytes *
+udp_toward (const guint8 *packet,
+            gsize         len,
+            guint16       protocol)
+{
+  const struct udphdr *udp;
+  gsize                header;
+
+  if (protocol == htons (ETH_P_IP))
+    {
+      const struct iphdr *ip = (const struct iphdr *) packet;
+
+      if (len < sizeof *ip || ip->version != 4 || ip->protocol != IPPROTO_UDP ||
+          (ntohs (ip->frag_off) & 0x1fff) != 0)
+        return NULL;
+      header = ip->ihl * 4;
+    }
+  else if (protocol == htons (ETH_P_IPV6))
+    {
+      /* The version nibble, then the next header at offset 6. */
+      if (len < 40 || packet[0] >> 4 != 6 || packet[6] != IPPROTO_UDP)
+        return NULL;
+      header = 40;
+    }
+  else
+    return NULL;
+
+  if (len < header + sizeof *udp)
+    return NULL;
+  udp = (const struct udphdr *) (packet + header);
+  if (ntohs (udp->len) < sizeof *udp)
+    return NULL;
+
+  return g_bytes_new (packet + header + sizeof *udp,
+                      MIN ((gsize) ntohs (udp->len), len - header) - sizeof *udp);
+}
+
 guint
 chorus_test_capture_poll (ChorusTestCapture *capture)
 {
@@ -1982,6 +2092,16 @@ chorus_test_capture_poll (ChorusTestCapture *capture)
       len = recvfrom (capture->fd, packet, sizeof packet, 0, (struct sockaddr *) &from, &from_len);
       if (len < 0)
         break;
+
+      if (capture->toward)
+        {
+          GBytes *bytes;
+
+          if (from.sll_pkttype == PACKET_OUTGOING &&
+              (bytes = udp_toward (packet, len, from.sll_protocol)) != NULL)
+            g_ptr_array_add (capture->payloads, bytes);
+          continue;
+        }
 
       /* Only what the host sent, not what the bridge sends it. */
       if (from.sll_pkttype == PACKET_OUTGOING || from.sll_protocol != htons (ETH_P_IP))
@@ -2156,4 +2276,276 @@ chorus_test_injector_free (ChorusTestInjector *injector)
   if (injector->fd >= 0)
     close (injector->fd);
   g_free (injector);
+}
+
+/* Switch
+ *
+ * Snooping is set on the bridges after everything else is built, so
+ * that the flooding LAN is made exactly as it always was. Two Linux
+ * bridge quirks shape the order of the commands:
+ *  - a bridge that becomes querier floods every group for a while
+ *    first (as long as its query response interval was when it became
+ *    querier: the default 10 s, when set in the same command as the
+ *    timers), so the querier comes last, then we wait that long;
+ *  - it sends MLD queries only from a link-local address that is not
+ *    tentative, hence fe80::fe without DAD, in place beforehand. */
+
+static gboolean
+switch_error (GError     **error,
+              const char  *format,
+              ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+switch_error (GError     **error,
+              const char  *format,
+              ...)
+{
+  g_autofree char *message = NULL;
+  va_list          args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "ChorusTestSwitch: %s", message);
+
+  return FALSE;
+}
+
+/* Fills in the defaults of sw and checks what the bridge would refuse
+ * or quietly change. */
+static gboolean
+complete_switch (ChorusTestSwitch  *sw,
+                 GError           **error)
+{
+  const struct
+  {
+    const char *name;
+    guint      *ms;
+    guint       fallback;
+    guint       minimum;
+  } timers[] = {
+    { "query_interval_ms", &sw->query_interval_ms, 1000, 1000 },
+    { "query_response_interval_ms", &sw->query_response_interval_ms, 500, 10 },
+    { "membership_interval_ms", &sw->membership_interval_ms, 3000, 10 },
+    { "last_member_interval_ms", &sw->last_member_interval_ms, 200, 10 },
+    { "querier_interval_ms", &sw->querier_interval_ms, 2500, 10 },
+    { "startup_query_interval_ms", &sw->startup_query_interval_ms, 1000, 1000 },
+  };
+
+  if (sw->mode == CHORUS_TEST_SWITCH_FLOOD)
+    return TRUE;
+  if (sw->mode != CHORUS_TEST_SWITCH_SNOOP_QUERIER && sw->mode != CHORUS_TEST_SWITCH_SNOOP_NO_QUERIER)
+    return switch_error (error, "mode %d is none of CHORUS_TEST_SWITCH_*", sw->mode);
+
+  if (sw->igmp_version == 0)
+    sw->igmp_version = 2;
+  if (sw->mld_version == 0)
+    sw->mld_version = 1;
+  if (sw->igmp_version != 2 && sw->igmp_version != 3)
+    return switch_error (error, "igmp_version %u: the bridge queries in IGMPv2 or IGMPv3",
+                         sw->igmp_version);
+  if (sw->mld_version != 1 && sw->mld_version != 2)
+    return switch_error (error, "mld_version %u: the bridge queries in MLDv1 or MLDv2",
+                         sw->mld_version);
+
+  for (guint i = 0; i < G_N_ELEMENTS (timers); i++)
+    {
+      if (*timers[i].ms == 0)
+        *timers[i].ms = timers[i].fallback;
+      if (*timers[i].ms % 10 != 0)
+        return switch_error (error, "%s %u is not a multiple of 10: the bridge counts centiseconds",
+                             timers[i].name, *timers[i].ms);
+      if (*timers[i].ms < timers[i].minimum)
+        return switch_error (error, "%s %u is below %u, which the kernel would use instead",
+                             timers[i].name, *timers[i].ms, timers[i].minimum);
+    }
+  if (sw->query_response_interval_ms >= sw->query_interval_ms)
+    return switch_error (error, "query_response_interval_ms %u must be below query_interval_ms %u",
+                         sw->query_response_interval_ms, sw->query_interval_ms);
+
+  return TRUE;
+}
+
+static gboolean
+never (gpointer user_data)
+{
+  return FALSE;
+}
+
+static gboolean
+configure_switch (ChorusTestLan  *lan,
+                  GError        **error)
+{
+  const ChorusTestSwitch *sw = &lan->sw;
+  guint                   n_bridges = lan->router != 0 ? 2 : 1;
+  g_autoptr (GString) batch = g_string_new (NULL);
+
+  if (sw->mode == CHORUS_TEST_SWITCH_FLOOD)
+    return TRUE;
+
+  /* Never on anything but the LAN's own bridges. */
+  g_assert (chorus_test_is_isolated ());
+
+  /* A routed LAN's hosts have their addresses already. */
+  if (lan->router == 0)
+    for (guint i = 1; i <= lan->n_hosts; i++)
+      {
+        g_free (g_ptr_array_index (lan->addresses6, i));
+        g_ptr_array_index (lan->addresses6, i) = g_strdup_printf ("fd77::%u", i);
+        g_string_printf (batch,
+                         "addr add fd77::%u/64 dev eth0 nodad\n"
+                         "addr add fe80::%u/64 dev eth0 nodad\n",
+                         i, i);
+        if (!run_ip_batch (chorus_test_lan_get_netns (lan, i), batch->str, FALSE, error))
+          return FALSE;
+      }
+
+  if (sw->mode == CHORUS_TEST_SWITCH_SNOOP_NO_QUERIER)
+    {
+      /* The bridge's own queries, and only those, pass the output hook
+       * of family bridge; what hosts send one another is forwarded. */
+      g_string_printf (batch,
+                       "table bridge %s {\n"
+                       "  chain mute {\n"
+                       "    type filter hook output priority 0; policy accept;\n"
+                       "    igmp type membership-query drop\n"
+                       "    icmpv6 type mld-listener-query drop\n"
+                       "  }\n"
+                       "}\n",
+                       SWITCH_TABLE);
+      if (!run_nft (lan, 0, batch->str, error))
+        return FALSE;
+      lan->muted = TRUE;
+    }
+
+  g_string_printf (batch, "addr add %s/64 dev br0 nodad\n", CHORUS_TEST_LAN_SELF6);
+  for (guint b = 0; b < n_bridges; b++)
+    g_string_append_printf (batch,
+                            "addr add fe80::fe/64 dev %s nodad\n"
+                            "link set %s type bridge mcast_snooping 1"
+                            " mcast_igmp_version %u mcast_mld_version %u"
+                            " mcast_query_interval %u mcast_query_response_interval %u"
+                            " mcast_membership_interval %u mcast_last_member_interval %u"
+                            " mcast_querier_interval %u mcast_startup_query_interval %u\n",
+                            router_legs[b].bridge, router_legs[b].bridge, sw->igmp_version,
+                            sw->mld_version, sw->query_interval_ms / 10,
+                            sw->query_response_interval_ms / 10, sw->membership_interval_ms / 10,
+                            sw->last_member_interval_ms / 10, sw->querier_interval_ms / 10,
+                            sw->startup_query_interval_ms / 10);
+  /* Every group to the router, member or not. */
+  if (lan->router != 0)
+    for (guint leg = 0; leg < G_N_ELEMENTS (router_legs); leg++)
+      g_string_append_printf (batch, "link set %s type bridge_slave mcast_router 2\n",
+                              router_legs[leg].port);
+  for (guint b = 0; b < n_bridges; b++)
+    g_string_append_printf (batch, "link set %s type bridge mcast_querier 1\n",
+                            router_legs[b].bridge);
+  if (!run_ip_batch (NULL, batch->str, FALSE, error))
+    return FALSE;
+
+  chorus_test_lan_spin_until (lan, never, NULL, sw->query_response_interval_ms + 100);
+
+  return TRUE;
+}
+
+const ChorusTestSwitch *
+chorus_test_lan_get_switch (ChorusTestLan *lan)
+{
+  g_return_val_if_fail (lan != NULL, NULL);
+
+  return &lan->sw;
+}
+
+static gint
+compare_hosts (gconstpointer a,
+               gconstpointer b)
+{
+  guint x = *(const guint *) a;
+  guint y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+GArray *
+chorus_test_lan_get_members (ChorusTestLan  *lan,
+                             const char     *group,
+                             GError        **error)
+{
+  const char *const argv[] = { "bridge", "-j", "mdb", "show", NULL };
+  g_autoptr (GInetAddress) wanted = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GArray) hosts = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  JsonNode        *root;
+  int              status;
+
+  g_return_val_if_fail (lan != NULL, NULL);
+  g_return_val_if_fail (group != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  wanted = g_inet_address_new_from_string (group);
+  if (wanted == NULL || !g_inet_address_get_is_multicast (wanted))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "%s is not a multicast address", group);
+      return NULL;
+    }
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
+                     &status, error))
+    return NULL;
+  if (!g_spawn_check_wait_status (status, error))
+    {
+      g_prefix_error (error, "bridge -j mdb show failed (%s): ", g_strstrip (err));
+      return NULL;
+    }
+  if (!json_parser_load_from_data (parser, out, -1, error))
+    {
+      g_prefix_error (error, "bridge -j mdb show: ");
+      return NULL;
+    }
+
+  /* [{"mdb": [{"port": "vh1", "grp": "239.1.1.1", …}, …], "router": …}, …] */
+  root = json_parser_get_root (parser);
+  if (JSON_NODE_HOLDS_ARRAY (root))
+    {
+      JsonArray *bridges = json_node_get_array (root);
+
+      for (guint b = 0; b < json_array_get_length (bridges); b++)
+        {
+          JsonObject *bridge = json_array_get_object_element (bridges, b);
+          JsonArray  *mdb;
+
+          if (bridge == NULL || !json_object_has_member (bridge, "mdb"))
+            continue;
+          mdb = json_object_get_array_member (bridge, "mdb");
+          for (guint e = 0; mdb != NULL && e < json_array_get_length (mdb); e++)
+            {
+              JsonObject *entry = json_array_get_object_element (mdb, e);
+              g_autoptr (GInetAddress) address = NULL;
+              const char *port;
+              const char *grp;
+
+              if (entry == NULL)
+                continue;
+              port = json_object_get_string_member_with_default (entry, "port", NULL);
+              grp = json_object_get_string_member_with_default (entry, "grp", NULL);
+              if (port == NULL || grp == NULL ||
+                  (address = g_inet_address_new_from_string (grp)) == NULL ||
+                  !g_inet_address_equal (address, wanted))
+                continue;
+              /* Ports of hosts only: "br0" is the test process itself. */
+              for (guint host = 1; host < lan->ports->len; host++)
+                if (g_strcmp0 (g_ptr_array_index (lan->ports, host), port) == 0)
+                  {
+                    g_array_append_val (hosts, host);
+                    break;
+                  }
+            }
+        }
+    }
+  g_array_sort (hosts, compare_hosts);
+
+  return g_steal_pointer (&hosts);
 }

@@ -78,6 +78,82 @@ ChorusTestLan  *chorus_test_lan_new          (guint            n_hosts,
 ChorusTestLan  *chorus_test_lan_new_routed   (guint            n_a,
                                               guint            n_b,
                                               GError         **error);
+
+/* The LAN's switch: how its bridges (br0, and br1 on a routed LAN)
+ * forward multicast.
+ *
+ * Flooding is what chorus_test_lan_new() and _new_routed() build: no
+ * snooping, every multicast frame to every port, so no membership can
+ * be lost. The snooping modes make the bridges a switch that snoops
+ * IGMP and MLD: a group reaches only the ports whose hosts have
+ * reported it, and a port's membership lasts membership_interval_ms
+ * after its host's last report. On a routed LAN, the router's ports
+ * (vhr0, vhr1) are permanent multicast router ports: they get every
+ * group, as a switch's ports toward a multicast router do.
+ *
+ * A snooping LAN also gives its hosts IPv6 addresses, without DAD, so
+ * that they report MLD memberships from a usable link-local address:
+ * on a flat LAN host i has fd77::i/64 and fe80::i/64 (see
+ * chorus_test_lan_get_address6()), and br0 has CHORUS_TEST_LAN_SELF6
+ * and fe80::fe (br1, on a routed LAN, fe80::fe alone), the link-local
+ * address the bridge needs to send MLD queries from. */
+typedef enum
+{
+  CHORUS_TEST_SWITCH_FLOOD = 0,
+  /* Snooping, with the bridge as the segment's querier: it asks for
+   * memberships every query_interval_ms, hosts answer, memberships
+   * stay. A leave ends a membership within last_member_interval_ms
+   * times two (the bridge's last member count). */
+  CHORUS_TEST_SWITCH_SNOOP_QUERIER,
+  /* Snooping on a segment where no host ever hears a query, the
+   * classic failure: memberships last membership_interval_ms after
+   * the reports a host makes as it joins, then the group reaches no
+   * one, member or not. (A Linux bridge that has no querier at all
+   * floods every group instead, as a safeguard, so the bridge is the
+   * querier here too, but an nftables rule of ours in the test's own
+   * namespace drops every query it sends: the bridge snoops, the
+   * hosts hear nothing, hosts keep their default versions IGMPv3 and
+   * MLDv2.) Needs `nft` (Debian package nftables). */
+  CHORUS_TEST_SWITCH_SNOOP_NO_QUERIER,
+} ChorusTestSwitchMode;
+
+/* A zero field takes the default named here. Times are milliseconds,
+ * multiples of 10 (the bridge counts centiseconds); the kernel takes no
+ * query interval below 1000 ms. Only mode counts when flooding. */
+typedef struct
+{
+  ChorusTestSwitchMode mode;
+  guint igmp_version;               /* of the bridge's queries: 2 (default) or 3 */
+  guint mld_version;                /* 1 (default) or 2 */
+  guint query_interval_ms;          /* 1000 */
+  guint query_response_interval_ms; /* 500: a host answers within it */
+  guint membership_interval_ms;     /* 3000 */
+  guint last_member_interval_ms;    /* 200 */
+  guint querier_interval_ms;        /* 2500: another querier's silence, until it counts as gone */
+  guint startup_query_interval_ms;  /* 1000 */
+} ChorusTestSwitch;
+
+/* The IPv6 address of the test process on br0 of a snooping LAN. */
+#define CHORUS_TEST_LAN_SELF6 "fd77::fe"
+
+/* A LAN with the switch sw (NULL: flooding): flat when n_b is 0, as
+ * from chorus_test_lan_new (n_a), otherwise routed, as from
+ * chorus_test_lan_new_routed (n_a, n_b). Snooping is in force when
+ * this returns (a bridge that has just become querier floods for
+ * query_response_interval_ms first: that wait is done here). Errors
+ * name a field of sw that cannot be. */
+ChorusTestLan  *chorus_test_lan_new_full     (guint                   n_a,
+                                              guint                   n_b,
+                                              const ChorusTestSwitch *sw,
+                                              GError                **error);
+/* The LAN's switch, every default filled in. */
+const ChorusTestSwitch *chorus_test_lan_get_switch (ChorusTestLan *lan);
+/* The hosts whose bridge ports are members of group now, by the
+ * bridge's own table (`bridge mdb show`): host numbers as guint,
+ * ascending; the router counts as a host. Empty when flooding. */
+GArray         *chorus_test_lan_get_members  (ChorusTestLan   *lan,
+                                              const char      *group,
+                                              GError         **error);
 void            chorus_test_lan_free         (ChorusTestLan   *lan);
 guint           chorus_test_lan_get_n_hosts  (ChorusTestLan   *lan);
 /* The router's host number on a routed LAN, 0 on a flat one. Not
@@ -107,8 +183,8 @@ guint           chorus_test_lan_get_segment  (ChorusTestLan   *lan,
  * LAN, see chorus_test_lan_new_routed(). */
 const char     *chorus_test_lan_get_address  (ChorusTestLan   *lan,
                                               guint            host);
-/* The host's IPv6 address on a routed LAN; NULL on a flat one, whose
- * hosts have no IPv6 address at all. */
+/* The host's IPv6 address on a routed or snooping LAN; NULL on a flat
+ * flooding one, whose hosts have no IPv6 address at all. */
 const char     *chorus_test_lan_get_address6 (ChorusTestLan   *lan,
                                               guint            host);
 const char     *chorus_test_lan_get_netns    (ChorusTestLan   *lan,
@@ -192,6 +268,12 @@ ChorusTestCapture *chorus_test_capture_new   (ChorusTestLan      *lan,
                                               GError            **error);
 /* Reads what has arrived; returns the number of UDP datagrams seen so far.
  * Each payload is kept as GBytes in the array from _get_payloads(). */
+/* What the bridge sends the host instead: UDP datagrams over IPv4 or
+ * IPv6, from anyone, as they leave the bridge for the host's link. The
+ * proof of what a switch forwards to a port, and of what it does not. */
+ChorusTestCapture *chorus_test_capture_new_toward (ChorusTestLan  *lan,
+                                                   guint           host,
+                                                   GError        **error);
 guint           chorus_test_capture_poll     (ChorusTestCapture  *capture);
 GPtrArray      *chorus_test_capture_get_payloads (ChorusTestCapture *capture);
 void            chorus_test_capture_free     (ChorusTestCapture  *capture);
