@@ -587,6 +587,59 @@ test_routed_fragments (gconstpointer data)
   }
 }
 
+/* Switches that snoop on both segments, each its own querier: the
+ * router's legs are router ports, so what crosses reaches the far
+ * segment's members, and only them. */
+static void
+test_routed_snooping (gconstpointer data)
+{
+  const char *group = data;
+  ChorusTestSwitch sw = { CHORUS_TEST_SWITCH_SNOOP_QUERIER };
+  g_autoptr (ChorusTestLan) lan = NULL;
+  g_autoptr (ChorusTestCapture) outsider = NULL;
+  g_autoptr (GArray) members = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean         v6 = strchr (group, ':') != NULL;
+  g_autofree char *one = NULL, *two = NULL;
+  const char      *a1;
+  ChorusTestProc  *far;
+
+  SKIP_UNLESS_ISOLATED ();
+
+  /* Host 1 on A; hosts 2 and 3 on B, of which 2 joins. */
+  lan = chorus_test_lan_new_full (1, 2, &sw, &error);
+  g_assert_no_error (error);
+  a1 = v6 ? chorus_test_lan_get_address6 (lan, 1) : chorus_test_lan_get_address (lan, 1);
+  outsider = chorus_test_capture_new_toward (lan, 3, &error);
+  g_assert_no_error (error);
+
+  far = start_routed_receiver (lan, 2, group);
+  /* The host's report is on its way as the join returns. */
+  for (guint tries = 0; tries < 100; tries++)
+    {
+      g_clear_pointer (&members, g_array_unref);
+      members = chorus_test_lan_get_members (lan, group, &error);
+      g_assert_no_error (error);
+      if (members->len > 0)
+        break;
+      g_usleep (20 * 1000);
+    }
+  g_assert_cmpuint (members->len, ==, 1);
+  g_assert_cmpuint (g_array_index (members, guint, 0), ==, 2);
+
+  send_routed (lan, 1, group, "2:one", "2:two");
+  one = g_strdup_printf ("one %s 1", a1);
+  two = g_strdup_printf ("two %s 1", a1);
+  {
+    const char *const far_heard[] = { one, two };
+
+    assert_heard (far, far_heard, G_N_ELEMENTS (far_heard));
+  }
+  /* br1 sends a datagram to every member port at once: by now host 3
+   * would have had its copies. */
+  g_assert_cmpuint (chorus_test_capture_poll (outsider), ==, 0);
+}
+
 static void
 test_teardown (void)
 {
@@ -692,6 +745,8 @@ main (int   argc,
   g_test_add_data_func ("/lan/routed/multicast-ipv6", "ff0e::77", test_routed_multicast);
   g_test_add_data_func ("/lan/routed/fragments-ipv4", "239.1.2.3", test_routed_fragments);
   g_test_add_data_func ("/lan/routed/fragments-ipv6", "ff05::1:3", test_routed_fragments);
+  g_test_add_data_func ("/lan/routed/snooping-ipv4", "239.1.2.4", test_routed_snooping);
+  g_test_add_data_func ("/lan/routed/snooping-ipv6", "ff05::1:4", test_routed_snooping);
   g_test_add_func ("/lan/teardown-on-abort", test_teardown_on_abort);
 
   return g_test_run ();
