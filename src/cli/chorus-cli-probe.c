@@ -58,14 +58,6 @@ verdict_note (ChorusAnswerVerdict verdict)
 }
 
 static void
-append_ms (GString *line,
-           gint64   usec)
-{
-  chorus_cli_append_number (line, (guint64) MAX (usec, 0) / 1000);
-  g_string_append_printf (line, ".%03d", (int) (MAX (usec, 0) % 1000));
-}
-
-static void
 on_probe_ack_received (ChorusSender *sender,
                        ChorusAck    *ack,
                        ChorusCliRun *run)
@@ -116,12 +108,12 @@ on_probe_ack_received (ChorusSender *sender,
         g_string_append_printf (line, " hops%s%d", chorus_ack_get_hops_estimated (ack) ? "≈" : "=",
                                 hops);
       g_string_append (line, " time=");
-      append_ms (line, chorus_ack_get_rtt_usec (ack));
+      chorus_cli_append_ms (line, chorus_ack_get_rtt_usec (ack));
       g_string_append (line, " ms");
       if (chorus_ack_get_hold_usec (ack) > 0)
         {
           g_string_append (line, " held=");
-          append_ms (line, chorus_ack_get_hold_usec (ack));
+          chorus_cli_append_ms (line, chorus_ack_get_hold_usec (ack));
           g_string_append (line, " ms");
         }
       g_string_append (line, verdict_note (chorus_ack_get_verdict (ack)));
@@ -131,18 +123,6 @@ on_probe_ack_received (ChorusSender *sender,
 
   if (!printed)
     chorus_cli_run_output_failed (run);
-}
-
-static void
-add_optional_ms (GString    *line,
-                 const char *key,
-                 gboolean    known,
-                 gint64      usec)
-{
-  if (known)
-    chorus_json_add_ms (line, key, usec);
-  else
-    chorus_json_add_null (line, key);
 }
 
 static gboolean
@@ -167,11 +147,13 @@ print_responder_json (ChorusResponder *responder)
   chorus_json_add_int (line, "duplicates", stats->duplicates);
   chorus_json_add_int (line, "reordered", stats->reordered);
   chorus_json_add_int (line, "late", stats->late);
-  add_optional_ms (line, "rtt_min_ms", heard, stats->rtt_min_usec);
-  add_optional_ms (line, "rtt_avg_ms", heard, chorus_responder_stats_get_rtt_avg (stats));
-  add_optional_ms (line, "rtt_max_ms", heard, stats->rtt_max_usec);
-  add_optional_ms (line, "rtt_mdev_ms", heard, chorus_responder_stats_get_rtt_mdev (stats));
-  add_optional_ms (line, "jitter_ms", heard, (gint64) stats->jitter_usec);
+  chorus_json_add_optional_ms (line, "rtt_min_ms", heard, stats->rtt_min_usec);
+  chorus_json_add_optional_ms (line, "rtt_avg_ms", heard,
+                               chorus_responder_stats_get_rtt_avg (stats));
+  chorus_json_add_optional_ms (line, "rtt_max_ms", heard, stats->rtt_max_usec);
+  chorus_json_add_optional_ms (line, "rtt_mdev_ms", heard,
+                               chorus_responder_stats_get_rtt_mdev (stats));
+  chorus_json_add_optional_ms (line, "jitter_ms", heard, (gint64) stats->jitter_usec);
   if (stats->hops >= 0)
     chorus_json_add_int (line, "hops", stats->hops);
   else
@@ -181,7 +163,7 @@ print_responder_json (ChorusResponder *responder)
     chorus_json_add_int (line, "first_seq", stats->first_seq);
   else
     chorus_json_add_null (line, "first_seq");
-  add_optional_ms (line, "join_ms", stats->join_usec >= 0, stats->join_usec);
+  chorus_json_add_optional_ms (line, "join_ms", stats->join_usec >= 0, stats->join_usec);
   chorus_json_add_bool (line, "silent", chorus_responder_get_silent (responder));
 
   return chorus_json_print (line);

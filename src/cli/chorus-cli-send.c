@@ -228,7 +228,8 @@ chorus_cli_send (int    argc,
                          "capacity", 16,
                          NULL);
 
-  chorus_cli_run_begin (&run, "send", options->json, sender, (ChorusCliStopFunc) chorus_sender_stop);
+  chorus_cli_run_begin (&run, "send", options->json, sender,
+                        (ChorusCliStopFunc) chorus_sender_stop);
 
   g_signal_connect (sender, "probe-sent", G_CALLBACK (on_probe_sent), &run);
   g_signal_connect (sender, "ack-received", G_CALLBACK (on_ack_received), &run);
