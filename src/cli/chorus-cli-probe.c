@@ -12,6 +12,7 @@
 #include "chorus-cli-options.h"
 #include "chorus-cli-output.h"
 #include "chorus-cli-run.h"
+#include "chorus-cli-sender.h"
 #include "chorus-error.h"
 #include "chorus-sender.h"
 
@@ -360,7 +361,6 @@ chorus_cli_probe (int    argc,
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(ChorusSender) sender = NULL;
-  g_autofree char *group_text = NULL;
   const char *message = "";
   double spread = 0;
   g_auto(ChorusCliRun) run = { 0 };
@@ -378,14 +378,8 @@ chorus_cli_probe (int    argc,
   if (!chorus_cli_options_parse (options, &argc, &argv, &error))
     return chorus_cli_invalid ("probe", error);
 
-  if (argc > 3)
-    {
-      g_set_error_literal (&error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
-                           "Give the message as one argument (quote it if it has spaces)");
-      return chorus_cli_invalid ("probe", error);
-    }
-  if (argc == 3)
-    message = argv[2];
+  if (!chorus_cli_take_message (argc, argv, &message, &error))
+    return chorus_cli_invalid ("probe", error);
 
   if (!chorus_cli_options_check (options, &error, CHORUS_CLI_OPTION_GROUP, CHORUS_CLI_OPTION_PORT,
                                  CHORUS_CLI_OPTION_TTL, CHORUS_CLI_OPTION_WAIT,
@@ -405,23 +399,9 @@ chorus_cli_probe (int    argc,
       return chorus_cli_invalid ("probe", error);
     }
 
-  group_text = chorus_group_to_string (options->group);
-
-  sender = g_object_new (CHORUS_TYPE_SENDER,
-                         "probe", TRUE,
-                         "group", group_text,
-                         "port", (guint) options->port,
-                         "ttl", (guint) options->ttl,
-                         "loopback", !options->no_loopback,
-                         "wait", options->wait,
-                         "count", options->count,
-                         "interval", options->interval,
-                         "spread", spread,
-                         "text", message,
-                         "interface", options->interface,
-                         /* Printed as they come: keep few. */
-                         "capacity", 16,
-                         NULL);
+  sender = chorus_cli_sender_new (options, message);
+  chorus_sender_set_probe (sender, TRUE);
+  chorus_sender_set_spread (sender, spread);
 
   chorus_cli_run_begin (&run, "probe", options->json, sender,
                         (ChorusCliStopFunc) chorus_sender_stop);

@@ -13,6 +13,7 @@
 #include "chorus-cli-options.h"
 #include "chorus-cli-output.h"
 #include "chorus-cli-run.h"
+#include "chorus-cli-sender.h"
 #include "chorus-error.h"
 #include "chorus-sender.h"
 
@@ -181,7 +182,6 @@ chorus_cli_send (int    argc,
   g_autoptr(ChorusCliOptions) options = chorus_cli_options_new (&send_command);
   g_autoptr(GError) error = NULL;
   g_autoptr(ChorusSender) sender = NULL;
-  g_autofree char *group_text = NULL;
   const char *message = CHORUS_DEFAULT_MESSAGE;
   g_auto(ChorusCliRun) run = { 0 };
   int status;
@@ -195,14 +195,8 @@ chorus_cli_send (int    argc,
   if (!chorus_cli_options_parse (options, &argc, &argv, &error))
     return chorus_cli_invalid ("send", error);
 
-  if (argc > 3)
-    {
-      g_set_error_literal (&error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
-                           "Give the message as one argument (quote it if it has spaces)");
-      return chorus_cli_invalid ("send", error);
-    }
-  if (argc == 3)
-    message = argv[2];
+  if (!chorus_cli_take_message (argc, argv, &message, &error))
+    return chorus_cli_invalid ("send", error);
 
   if (!chorus_cli_options_check (options, &error, CHORUS_CLI_OPTION_GROUP, CHORUS_CLI_OPTION_PORT,
                                  CHORUS_CLI_OPTION_TTL, CHORUS_CLI_OPTION_WAIT,
@@ -212,21 +206,7 @@ chorus_cli_send (int    argc,
       || !chorus_check_payload_size (options->group, strlen (message), &error))
     return chorus_cli_invalid ("send", error);
 
-  group_text = chorus_group_to_string (options->group);
-
-  sender = g_object_new (CHORUS_TYPE_SENDER,
-                         "group", group_text,
-                         "port", (guint) options->port,
-                         "ttl", (guint) options->ttl,
-                         "loopback", !options->no_loopback,
-                         "wait", options->wait,
-                         "count", options->count,
-                         "interval", options->interval,
-                         "text", message,
-                         "interface", options->interface,
-                         /* Printed as they come: keep few. */
-                         "capacity", 16,
-                         NULL);
+  sender = chorus_cli_sender_new (options, message);
 
   chorus_cli_run_begin (&run, "send", options->json, sender,
                         (ChorusCliStopFunc) chorus_sender_stop);
