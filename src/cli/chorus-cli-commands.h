@@ -1,4 +1,4 @@
-/* chorus-cli-commands.h: chorus-cli's commands that live in files of their own
+/* chorus-cli-commands.h: chorus-cli's commands, a file each
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -12,6 +12,12 @@
 
 G_BEGIN_DECLS
 
+int chorus_cli_send (int    argc,
+                     char **argv);
+int chorus_cli_probe (int    argc,
+                      char **argv);
+int chorus_cli_receive (int    argc,
+                        char **argv);
 int chorus_cli_interfaces (int    argc,
                            char **argv);
 int chorus_cli_explain (int    argc,

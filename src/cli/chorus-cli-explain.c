@@ -11,23 +11,16 @@
 
 #include "chorus-address.h"
 #include "chorus-cli-commands.h"
+#include "chorus-cli-options.h"
 #include "chorus-cli-output.h"
+#include "chorus-cli-run.h"
 #include "chorus-error.h"
 #include "chorus-explain.h"
 
 enum {
   EXIT_OK = 0,
   EXIT_OUTPUT = 1,
-  EXIT_INVALID = 2,
 };
-
-static int
-invalid (GError *error)
-{
-  g_printerr ("chorus-cli explain: %s\n", error->message);
-  g_printerr ("Try “chorus-cli explain --help”.\n");
-  return EXIT_INVALID;
-}
 
 /* A whole number of bytes from @minimum to @maximum. */
 static gboolean
@@ -112,10 +105,22 @@ print_text (ChorusExplanation *explanation)
   return printed;
 }
 
+static const ChorusCliCommand explain_command = {
+  .name = "explain",
+  .parameter_string = "ADDR — what a multicast group is, and what to watch out for",
+  .description =
+    "ADDR is an IPv4 or IPv6 group, with its interface for IPv6 if any (ff02::1%eth0).\n"
+    "Nothing is sent: the answer comes from the address alone.\n"
+    "\n"
+    "Exit status: 0 if ADDR is a multicast group; 1 if the output could not be written;\n"
+    "2 for invalid input.",
+};
+
 int
 chorus_cli_explain (int    argc,
                     char **argv)
 {
+  g_autoptr(ChorusCliOptions) options = chorus_cli_options_new (&explain_command);
   g_autofree char *mtu_text = NULL;
   g_autofree char *size_text = NULL;
   gboolean json = FALSE;
@@ -123,11 +128,10 @@ chorus_cli_explain (int    argc,
     { "mtu", 0, 0, G_OPTION_ARG_STRING, &mtu_text,
       "The link's MTU, to tell whether a message of --size fragments", "BYTES" },
     { "size", 0, 0, G_OPTION_ARG_STRING, &size_text, "The size of the messages sent", "BYTES" },
+    /* One object, not JSON Lines. */
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context =
-    g_option_context_new ("ADDR — what a multicast group is, and what to watch out for");
   g_autoptr(GError) error = NULL;
   g_autoptr(ChorusGroup) group = NULL;
   g_autoptr(ChorusExplanation) explanation = NULL;
@@ -135,29 +139,23 @@ chorus_cli_explain (int    argc,
   guint64 size = 0;
   gboolean printed;
 
-  g_option_context_add_main_entries (context, entries, NULL);
-  g_option_context_set_description (context,
-    "ADDR is an IPv4 or IPv6 group, with its interface for IPv6 if any (ff02::1%eth0).\n"
-    "Nothing is sent: the answer comes from the address alone.\n"
-    "\n"
-    "Exit status: 0 if ADDR is a multicast group; 1 if the output could not be written;\n"
-    "2 for invalid input.");
+  chorus_cli_options_add_entries (options, entries);
 
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return invalid (error);
+  if (!chorus_cli_options_parse (options, &argc, &argv, &error))
+    return chorus_cli_invalid ("explain", error);
 
   if (argc != 3)
     {
       g_set_error_literal (&error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
                            _("Give one group to explain, such as 239.1.2.3 or ff05::1:3"));
-      return invalid (error);
+      return chorus_cli_invalid ("explain", error);
     }
 
   if (!(group = chorus_group_parse (argv[2], &error))
       || (mtu_text && !parse_bytes (mtu_text, _("MTU"), 68, 65535, &mtu, &error))
       || (size_text
           && !parse_bytes (size_text, _("Size"), 0, G_MAXUINT32, &size, &error)))
-    return invalid (error);
+    return chorus_cli_invalid ("explain", error);
 
   explanation = chorus_explain (group, (guint) mtu, (gsize) size);
 

@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "chorus-cli-commands.h"
+#include "chorus-cli-options.h"
 #include "chorus-cli-output.h"
+#include "chorus-cli-run.h"
 #include "chorus-error.h"
 #include "chorus-interface-list.h"
 
@@ -111,20 +113,29 @@ print_table (GPtrArray *shown)
   return ok;
 }
 
+static const ChorusCliCommand interfaces_command = {
+  .name = "interfaces",
+  .parameter_string = "— list this host's network interfaces",
+  .description =
+    "Lists every interface, by index: its name, whether it is up (and has a carrier),\n"
+    "whether it can carry multicast, its MTU and its addresses. The names are those\n"
+    "that --interface takes.\n"
+    "\n"
+    "Exit status: 0 when listed; 1 if the interfaces could not be read or the output\n"
+    "could not be written; 2 for invalid input.",
+};
+
 int
 chorus_cli_interfaces (int    argc,
                        char **argv)
 {
-  gboolean json = FALSE;
+  g_autoptr(ChorusCliOptions) options = chorus_cli_options_new (&interfaces_command);
   gboolean multicast_only = FALSE;
   const GOptionEntry entries[] = {
     { "multicast", 'm', 0, G_OPTION_ARG_NONE, &multicast_only,
       "List only the interfaces that can carry multicast", NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON Lines", NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context =
-    g_option_context_new ("— list this host's network interfaces");
   g_autoptr(GError) error = NULL;
   g_autoptr(ChorusInterfaceList) list = NULL;
   g_autoptr(GPtrArray) shown = g_ptr_array_new_with_free_func (g_object_unref);
@@ -132,23 +143,15 @@ chorus_cli_interfaces (int    argc,
   guint timeout_id;
   gboolean ok = TRUE;
 
-  g_option_context_add_main_entries (context, entries, NULL);
-  g_option_context_set_description (context,
-    "Lists every interface, by index: its name, whether it is up (and has a carrier),\n"
-    "whether it can carry multicast, its MTU and its addresses. The names are those\n"
-    "that --interface takes.\n"
-    "\n"
-    "Exit status: 0 when listed; 1 if the interfaces could not be read or the output\n"
-    "could not be written; 2 for invalid input.");
+  chorus_cli_options_add_entries (options, entries);
+  chorus_cli_options_add (options, CHORUS_CLI_OPTION_JSON, CHORUS_CLI_OPTION_END);
 
-  if (!g_option_context_parse (context, &argc, &argv, &error) || argc > 2)
+  if (!chorus_cli_options_parse (options, &argc, &argv, &error) || argc > 2)
     {
       if (error == NULL)
         g_set_error (&error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
                      "Unexpected argument “%s”", argv[2]);
-      g_printerr ("chorus-cli interfaces: %s\n", error->message);
-      g_printerr ("Try “chorus-cli interfaces --help”.\n");
-      return 2;
+      return chorus_cli_invalid ("interfaces", error);
     }
 
   list = chorus_interface_list_new ();
@@ -176,7 +179,7 @@ chorus_cli_interfaces (int    argc,
         g_ptr_array_add (shown, g_steal_pointer (&interface));
     }
 
-  if (json)
+  if (options->json)
     {
       for (guint i = 0; i < shown->len && ok; i++)
         ok = print_json (g_ptr_array_index (shown, i));

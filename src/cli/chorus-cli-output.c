@@ -409,6 +409,19 @@ chorus_json_add_ms (GString    *line,
   g_string_append_c (line, (char) ('0' + thousandths % 10));
 }
 
+/* A time that may not be known (nothing heard yet): null then. */
+void
+chorus_json_add_optional_ms (GString    *line,
+                             const char *key,
+                             gboolean    known,
+                             gint64      usec)
+{
+  if (known)
+    chorus_json_add_ms (line, key, usec);
+  else
+    chorus_json_add_null (line, key);
+}
+
 /* "data" when the payload is text, "data_hex" always when it is not. */
 void
 chorus_json_add_payload (GString *line,
@@ -606,6 +619,15 @@ chorus_cli_append_number (GString *line,
                           guint64  value)
 {
   append_unsigned (line, value);
+}
+
+/* Milliseconds with three decimals, as ping prints them; 0 for less. */
+void
+chorus_cli_append_ms (GString *line,
+                      gint64   usec)
+{
+  append_unsigned (line, (guint64) MAX (usec, 0) / 1000);
+  g_string_append_printf (line, ".%03d", (int) (MAX (usec, 0) % 1000));
 }
 
 /* Prints @line as it is, and frees it. */

@@ -32,6 +32,10 @@ void     chorus_json_add_fixed2   (GString    *line,
 void     chorus_json_add_ms       (GString    *line,
                                    const char *key,
                                    gint64      usec);
+void     chorus_json_add_optional_ms (GString    *line,
+                                      const char *key,
+                                      gboolean    known,
+                                      gint64      usec);
 void     chorus_json_add_payload  (GString    *line,
                                    GBytes     *payload);
 void     chorus_json_add_payload_data (GString      *line,
@@ -58,6 +62,8 @@ void     chorus_cli_append_time   (GString    *line,
                                    gint64      realtime_usec);
 void     chorus_cli_append_number (GString    *line,
                                    guint64     value);
+void     chorus_cli_append_ms     (GString    *line,
+                                   gint64      usec);
 GString *chorus_cli_line_new      (void);
 gboolean chorus_cli_print_line    (GString    *line);
 gboolean chorus_cli_flush         (void);

@@ -6,90 +6,30 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-#include <glib-unix.h>
-#include <errno.h>
-#include <signal.h>
-
 #include "chorus-address.h"
 #include "chorus-cli-commands.h"
+#include "chorus-cli-options.h"
 #include "chorus-cli-output.h"
+#include "chorus-cli-run.h"
 #include "chorus-error.h"
 #include "chorus-mping-client.h"
 
 enum {
   EXIT_MULTICAST = 0,
   EXIT_NO_MULTICAST = 1,
-  EXIT_INVALID = 2,
 };
-
-typedef struct
-{
-  GMainLoop *loop;
-  ChorusMpingClient *client;
-  gboolean json;
-  gboolean failed;
-  gboolean done;
-  guint output_watch;
-  int write_errno;
-} Ping;
-
-static int
-invalid (GError *error)
-{
-  g_printerr ("chorus-cli ping: %s\n", error->message);
-  g_printerr ("Try “chorus-cli ping --help”.\n");
-  return EXIT_INVALID;
-}
-
-static void
-output_failed (Ping *ping)
-{
-  if (ping->write_errno == 0)
-    ping->write_errno = errno != 0 ? errno : EIO;
-  chorus_mping_client_stop (ping->client);
-}
-
-static gboolean
-on_output_error (gpointer user_data)
-{
-  Ping *ping = user_data;
-
-  ping->output_watch = 0;
-  output_failed (ping);
-
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-on_stop_signal (gpointer user_data)
-{
-  Ping *ping = user_data;
-
-  chorus_mping_client_stop (ping->client);
-
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-append_ms (GString *line,
-           gint64   usec)
-{
-  chorus_cli_append_number (line, (guint64) MAX (usec, 0) / 1000);
-  g_string_append_printf (line, ".%03d", (int) (MAX (usec, 0) % 1000));
-}
 
 static void
 on_protocol_chosen (ChorusMpingClient *client,
                     int                protocol,
-                    Ping              *ping)
+                    ChorusCliRun      *run)
 {
   const char *server = chorus_mping_client_get_server (client);
   const char *group = chorus_mping_client_get_run_group (client);
   gboolean ssm = chorus_mping_client_get_source_specific (client);
   gboolean printed;
 
-  if (ping->json)
+  if (run->json)
     {
       GString *line = chorus_json_begin ("start");
 
@@ -110,7 +50,7 @@ on_protocol_chosen (ChorusMpingClient *client,
                                                  ? "ssmping format" : "RFC 6450");
 
   if (!printed)
-    output_failed (ping);
+    chorus_cli_run_output_failed (run);
 }
 
 static void
@@ -122,11 +62,11 @@ on_reply_received (ChorusMpingClient *client,
                    gboolean           hops_estimated,
                    int                ttl,
                    int                verdict,
-                   Ping              *ping)
+                   ChorusCliRun      *run)
 {
   gboolean printed;
 
-  if (ping->json)
+  if (run->json)
     {
       GString *line = chorus_json_begin ("reply");
 
@@ -159,7 +99,7 @@ on_reply_received (ChorusMpingClient *client,
       if (hops >= 0)
         g_string_append_printf (line, " hops%s%d", hops_estimated ? "≈" : "=", hops);
       g_string_append (line, " time=");
-      append_ms (line, rtt_usec);
+      chorus_cli_append_ms (line, rtt_usec);
       g_string_append (line, " ms");
       if (verdict == CHORUS_ANSWER_DUPLICATE)
         g_string_append (line, " (DUP!)");
@@ -170,28 +110,7 @@ on_reply_received (ChorusMpingClient *client,
     }
 
   if (!printed)
-    output_failed (ping);
-}
-
-static void
-on_failed (ChorusMpingClient *client,
-           GError            *error,
-           Ping              *ping)
-{
-  ping->failed = TRUE;
-  g_printerr ("chorus-cli ping: %s\n", error->message);
-}
-
-static void
-add_optional_ms (GString    *line,
-                 const char *key,
-                 gboolean    known,
-                 gint64      usec)
-{
-  if (known)
-    chorus_json_add_ms (line, key, usec);
-  else
-    chorus_json_add_null (line, key);
+    chorus_cli_run_output_failed (run);
 }
 
 static GString *
@@ -208,10 +127,12 @@ path_json (ChorusResponder *path)
                           chorus_responder_stats_get_loss_since_first (stats));
   chorus_json_add_int (object, "duplicates", stats->duplicates);
   chorus_json_add_int (object, "late", stats->late);
-  add_optional_ms (object, "rtt_min_ms", heard, stats->rtt_min_usec);
-  add_optional_ms (object, "rtt_avg_ms", heard, chorus_responder_stats_get_rtt_avg (stats));
-  add_optional_ms (object, "rtt_max_ms", heard, stats->rtt_max_usec);
-  add_optional_ms (object, "rtt_mdev_ms", heard, chorus_responder_stats_get_rtt_mdev (stats));
+  chorus_json_add_optional_ms (object, "rtt_min_ms", heard, stats->rtt_min_usec);
+  chorus_json_add_optional_ms (object, "rtt_avg_ms", heard,
+                               chorus_responder_stats_get_rtt_avg (stats));
+  chorus_json_add_optional_ms (object, "rtt_max_ms", heard, stats->rtt_max_usec);
+  chorus_json_add_optional_ms (object, "rtt_mdev_ms", heard,
+                               chorus_responder_stats_get_rtt_mdev (stats));
   if (stats->hops >= 0)
     chorus_json_add_int (object, "hops", stats->hops);
   else
@@ -221,7 +142,7 @@ path_json (ChorusResponder *path)
     chorus_json_add_int (object, "first_seq", stats->first_seq);
   else
     chorus_json_add_null (object, "first_seq");
-  add_optional_ms (object, "first_answer_ms", stats->join_usec >= 0, stats->join_usec);
+  chorus_json_add_optional_ms (object, "first_answer_ms", stats->join_usec >= 0, stats->join_usec);
   /* Answered once, and nothing for several queries since. */
   chorus_json_add_bool (object, "silent", chorus_responder_get_silent (path));
 
@@ -276,7 +197,7 @@ final_verdict (ChorusMpingClient *client)
 
 static void
 on_finished (ChorusMpingClient *client,
-             Ping              *ping)
+             ChorusCliRun      *run)
 {
   ChorusResponder *unicast = chorus_mping_client_get_unicast (client);
   ChorusResponder *multicast = chorus_mping_client_get_multicast (client);
@@ -284,13 +205,12 @@ on_finished (ChorusMpingClient *client,
   ChorusMpingVerdict verdict = final_verdict (client);
   gboolean printed;
 
-  ping->done = TRUE;
-  g_main_loop_quit (ping->loop);
+  chorus_cli_run_finish (run);
 
-  if (ping->write_errno != 0)
+  if (run->write_errno != 0)
     return;
 
-  if (ping->json)
+  if (run->json)
     {
       GString *line = chorus_json_begin ("summary");
 
@@ -343,57 +263,14 @@ on_finished (ChorusMpingClient *client,
       printed = chorus_cli_print_line (out);
     }
 
-  if (!printed && ping->write_errno == 0)
-    ping->write_errno = errno != 0 ? errno : EIO;
+  if (!printed)
+    chorus_cli_run_write_failed (run);
 }
 
-int
-chorus_cli_ping (int    argc,
-                 char **argv)
-{
-  g_autofree char *group_text = NULL;
-  g_autofree char *count_text = NULL;
-  g_autofree char *interval_text = NULL;
-  g_autofree char *wait_text = NULL;
-  g_autofree char *port_text = NULL;
-  g_autofree char *protocol_text = NULL;
-  g_autofree char *interface = NULL;
-  gboolean json = FALSE;
-  const GOptionEntry entries[] = {
-    { "group", 'g', 0, G_OPTION_ARG_STRING, &group_text,
-      "Ask for this group (default: the protocol's source-specific group, 232.43.211.234 or "
-      "ff3e::4321:1234; an any-source group makes it asmping)", "ADDR" },
-    { "count", 'c', 0, G_OPTION_ARG_STRING, &count_text,
-      "Queries to send; 0 until interrupted (default 0)", "N" },
-    { "interval", 'i', 0, G_OPTION_ARG_STRING, &interval_text,
-      "Seconds between queries, at least 0.01 (default 1)", "SECONDS" },
-    { "wait", 'w', 0, G_OPTION_ARG_STRING, &wait_text,
-      "Seconds to wait for a query's answers (default 1)", "SECONDS" },
-    { "interface", 'I', 0, G_OPTION_ARG_STRING, &interface,
-      "Join on this network interface (default: as routed)", "NAME" },
-    { "port", 'p', 0, G_OPTION_ARG_STRING, &port_text, "The server's port (default 4321)",
-      "PORT" },
-    { "protocol", 0, 0, G_OPTION_ARG_STRING, &protocol_text,
-      "auto, ssmping or rfc6450 (default auto: RFC 6450 first, the older ssmping format if the "
-      "server does not answer that within a second)", "PROTOCOL" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON Lines", NULL },
-    { NULL }
-  };
-  g_autoptr(GOptionContext) context =
-    g_option_context_new ("SERVER — does a multicast ping server's multicast reach this host?");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ChorusMpingClient) client = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
-  ChorusMpingProtocol protocol = CHORUS_MPING_PROTOCOL_AUTO;
-  guint16 port = CHORUS_MPING_DEFAULT_PORT;
-  guint count = 0;
-  double interval = 1;
-  double wait = 1;
-  guint signal_ids[2];
-  Ping ping = { 0 };
-
-  g_option_context_add_main_entries (context, entries, NULL);
-  g_option_context_set_description (context,
+static const ChorusCliCommand ping_command = {
+  .name = "ping",
+  .parameter_string = "SERVER — does a multicast ping server's multicast reach this host?",
+  .description =
     "Joins the group, for the server alone if the group is source-specific (ssmping) and\n"
     "for any source otherwise (asmping), and asks the server, by unicast, to answer each\n"
     "query both by unicast and to the group. Works with ssmpingd and RFC 6450 servers,\n"
@@ -401,51 +278,88 @@ chorus_cli_ping (int    argc,
     "\n"
     "Exit status: 0 if multicast answers arrived; 1 if only unicast ones did (multicast\n"
     "does not reach this host), none did, or the output could not be written;\n"
-    "2 for invalid input.");
+    "2 for invalid input.",
+  .role = CHORUS_CLI_JOINS,
+  .timing = CHORUS_CLI_TIMING_STREAM,
+  .sends = "query",
+  .sends_plural = "queries",
+  .default_port = CHORUS_MPING_DEFAULT_PORT,
+};
 
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return invalid (error);
+int
+chorus_cli_ping (int    argc,
+                 char **argv)
+{
+  g_autoptr(ChorusCliOptions) options = chorus_cli_options_new (&ping_command);
+  g_autofree char *group_text = NULL;
+  g_autofree char *port_text = NULL;
+  g_autofree char *protocol_text = NULL;
+  const GOptionEntry group_entries[] = {
+    { "group", 'g', 0, G_OPTION_ARG_STRING, &group_text,
+      "Ask for this group (default: the protocol's source-specific group, 232.43.211.234 or "
+      "ff3e::4321:1234; an any-source group makes it asmping)", "ADDR" },
+    { NULL }
+  };
+  /* Not our port but the server's, and no multicast group's. */
+  const GOptionEntry entries[] = {
+    { "port", 'p', 0, G_OPTION_ARG_STRING, &port_text, "The server's port (default 4321)",
+      "PORT" },
+    { "protocol", 0, 0, G_OPTION_ARG_STRING, &protocol_text,
+      "auto, ssmping or rfc6450 (default auto: RFC 6450 first, the older ssmping format if the "
+      "server does not answer that within a second)", "PROTOCOL" },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ChorusMpingClient) client = NULL;
+  ChorusMpingProtocol protocol = CHORUS_MPING_PROTOCOL_AUTO;
+  guint16 port = CHORUS_MPING_DEFAULT_PORT;
+  g_auto(ChorusCliRun) run = { 0 };
+  int status;
+
+  chorus_cli_options_add_entries (options, group_entries);
+  chorus_cli_options_add (options, CHORUS_CLI_OPTION_COUNT, CHORUS_CLI_OPTION_INTERVAL,
+                          CHORUS_CLI_OPTION_WAIT, CHORUS_CLI_OPTION_INTERFACE,
+                          CHORUS_CLI_OPTION_END);
+  chorus_cli_options_add_entries (options, entries);
+  chorus_cli_options_add (options, CHORUS_CLI_OPTION_JSON, CHORUS_CLI_OPTION_END);
+
+  if (!chorus_cli_options_parse (options, &argc, &argv, &error))
+    return chorus_cli_invalid ("ping", error);
 
   if (argc != 3)
     {
       g_set_error_literal (&error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
                            argc < 3 ? "Give the address of the server"
                                     : "Give one server");
-      return invalid (error);
+      return chorus_cli_invalid ("ping", error);
     }
 
-  if ((count_text && !chorus_parse_probe_count (count_text, &count, &error))
-      || (interval_text
-          && !chorus_parse_seconds (interval_text, _("Interval"), 0.01, &interval, &error))
-      || (wait_text && !chorus_parse_seconds (wait_text, _("Wait time"), 0, &wait, &error))
+  /* The interface is the client's to check, when it joins. */
+  if (!chorus_cli_options_check (options, &error, CHORUS_CLI_OPTION_COUNT,
+                                 CHORUS_CLI_OPTION_INTERVAL, CHORUS_CLI_OPTION_WAIT,
+                                 CHORUS_CLI_OPTION_END)
       || (port_text && !chorus_parse_port (port_text, &port, &error))
       || (protocol_text && !chorus_mping_protocol_parse (protocol_text, &protocol, &error)))
-    return invalid (error);
+    return chorus_cli_invalid ("ping", error);
 
   client = g_object_new (CHORUS_TYPE_MPING_CLIENT,
                          "server", argv[2],
                          "port", (guint) port,
                          "group", group_text,
-                         "count", count,
-                         "interval", interval,
-                         "wait", wait,
-                         "interface", interface,
+                         "count", options->count,
+                         "interval", options->interval,
+                         "wait", options->wait,
+                         "interface", options->interface,
                          "protocol", (int) protocol,
                          NULL);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  ping.loop = loop;
-  ping.client = client;
-  ping.json = json;
-  ping.output_watch = chorus_cli_output_watch (on_output_error, &ping);
+  chorus_cli_run_begin (&run, "ping", options->json, client,
+                        (ChorusCliStopFunc) chorus_mping_client_stop);
 
-  g_signal_connect (client, "protocol-chosen", G_CALLBACK (on_protocol_chosen), &ping);
-  g_signal_connect (client, "reply-received", G_CALLBACK (on_reply_received), &ping);
-  g_signal_connect (client, "failed", G_CALLBACK (on_failed), &ping);
-  g_signal_connect (client, "finished", G_CALLBACK (on_finished), &ping);
-
-  signal_ids[0] = g_unix_signal_add (SIGINT, on_stop_signal, &ping);
-  signal_ids[1] = g_unix_signal_add (SIGTERM, on_stop_signal, &ping);
+  g_signal_connect (client, "protocol-chosen", G_CALLBACK (on_protocol_chosen), &run);
+  g_signal_connect (client, "reply-received", G_CALLBACK (on_reply_received), &run);
+  g_signal_connect (client, "failed", G_CALLBACK (chorus_cli_run_on_failed), &run);
+  g_signal_connect (client, "finished", G_CALLBACK (on_finished), &run);
 
   if (!chorus_mping_client_start (client, &error))
     {
@@ -453,30 +367,17 @@ chorus_cli_ping (int    argc,
                        || g_error_matches (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_GROUP)
                        || g_error_matches (error, CHORUS_ERROR, CHORUS_ERROR_INVALID_INTERFACE);
 
-      g_source_remove (signal_ids[0]);
-      g_source_remove (signal_ids[1]);
-      g_clear_handle_id (&ping.output_watch, g_source_remove);
       if (input)
-        return invalid (error);
+        return chorus_cli_invalid ("ping", error);
       g_printerr ("chorus-cli ping: %s\n", error->message);
       return EXIT_NO_MULTICAST;
     }
 
-  if (!ping.done)
-    g_main_loop_run (loop);
+  chorus_cli_run_loop (&run);
+  chorus_cli_run_end (&run);
 
-  g_source_remove (signal_ids[0]);
-  g_source_remove (signal_ids[1]);
-  g_clear_handle_id (&ping.output_watch, g_source_remove);
-
-  if (ping.write_errno == 0 && !chorus_cli_flush ())
-    ping.write_errno = errno != 0 ? errno : EIO;
-  if (ping.write_errno != 0)
-    {
-      g_printerr ("chorus-cli ping: could not write the output: %s\n",
-                  g_strerror (ping.write_errno));
-      return EXIT_NO_MULTICAST;
-    }
+  if ((status = chorus_cli_run_output_status (&run)) >= 0)
+    return status;
 
   return final_verdict (client) == CHORUS_MPING_VERDICT_MULTICAST ? EXIT_MULTICAST
                                                                  : EXIT_NO_MULTICAST;
