@@ -917,7 +917,7 @@ retake_server_response (ChorusMpingClient    *self,
     return TRUE;
 
   if (!send_init (self, &error))
-    fail (self, g_steal_pointer (&error));
+    fail (self, error);
   return TRUE;
 }
 
