@@ -296,12 +296,15 @@ test_chorus_serve (Fixture       *fx,
  * Prefix, Session ID, TTL and Server Timestamp, then TTL 64: by unicast
  * and to the group at the client's port. A refusing one refuses every
  * init with the client id alone, as omping does a host it was not told
- * of. */
+ * of. A forgetful one gives a new session after its first answer, as
+ * omping does when it restarts, and tells queries in the old one to stop
+ * with the client id alone. */
 typedef struct
 {
   GSocket *socket;
   ChorusTestProc *ping;
   gboolean refuse;
+  gboolean forget;
   guint8 session[16];
   guint n_inits;
   guint n_prefixed;
@@ -404,8 +407,17 @@ fake_take (FakeOmping     *fake,
   value = fake_find (data, size, 11, &length);
   if (value == NULL || length != sizeof fake->session
       || memcmp (value, fake->session, length) != 0)
-    return;
+    {
+      g_byte_array_append (out, (const guint8 *) "S", 1);
+      fake_append (out, 0, version, 1);
+      fake_append (out, 1, client_id, client_id_size);
+      fake_send (fake, out, from);
+      return;
+    }
   fake->n_in_session++;
+  if (fake->forget && fake->n_in_session == 1)
+    for (guint i = 0; i < sizeof fake->session; i++)
+      fake->session[i] ^= 0xff;
 
   g_byte_array_append (out, (const guint8 *) "A", 1);
   for (gsize at = 1; at + 4 <= size;)
@@ -452,6 +464,7 @@ fake_serve (gpointer user_data)
 static GPtrArray *
 run_against_fake (Fixture    *fx,
                   FakeOmping *fake,
+                  const char *count,
                   int         status)
 {
   g_autoptr (GError) error = NULL;
@@ -474,7 +487,7 @@ run_against_fake (Fixture    *fx,
   for (guint i = 0; i < sizeof fake->session; i++)
     fake->session[i] = (guint8) g_random_int ();
 
-  fake->ping = cli_spawn_chorus (fx, 1, "ping", "--json", "--protocol", "rfc6450", "-c", "3",
+  fake->ping = cli_spawn_chorus (fx, 1, "ping", "--json", "--protocol", "rfc6450", "-c", count,
                                  "-i", "0.2", "-w", "1", FAKE_SERVER, NULL);
   if (!chorus_test_lan_spin_until (fx->lan, fake_serve, fake, PING_TIMEOUT))
     g_error ("ping still running after %d ms", PING_TIMEOUT);
@@ -495,7 +508,7 @@ test_omping (Fixture       *fx,
 
   SKIP_WITHOUT_LAN (fx);
 
-  events = run_against_fake (fx, &fake, 0);
+  events = run_against_fake (fx, &fake, "3", 0);
   g_assert_cmpuint (fake.n_inits, >=, 1);
   g_assert_cmpuint (fake.n_prefixed, ==, fake.n_inits);
   g_assert_cmpuint (fake.n_queries, ==, 3);
@@ -510,11 +523,26 @@ test_omping (Fixture       *fx,
   /* Refused: said so, nothing queried. */
   g_clear_pointer (&events, g_ptr_array_unref);
   fake = (FakeOmping) { .refuse = TRUE };
-  events = run_against_fake (fx, &fake, 1);
+  events = run_against_fake (fx, &fake, "3", 1);
   g_assert_cmpuint (fake.n_inits, ==, 1);
   g_assert_cmpuint (fake.n_queries, ==, 0);
   log = chorus_test_proc_dup_stderr_text (fake.ping);
   g_assert_nonnull (strstr (log, FAKE_SERVER " refused the multicast ping"));
+
+  /* Forgotten after the first answer: told to stop, the client sends an
+   * init again a second after its first one (not before: omping ignores
+   * inits closer together), and the queries after it are answered in the
+   * new session. Ten queries, one every 0.2 s. */
+  g_clear_pointer (&events, g_ptr_array_unref);
+  fake = (FakeOmping) { .forget = TRUE };
+  events = run_against_fake (fx, &fake, "10", 0);
+  g_assert_cmpuint (fake.n_inits, ==, 2);
+  g_assert_cmpuint (fake.n_queries, ==, 10);
+  g_assert_cmpuint (fake.n_in_session, >=, 3);
+  g_assert_cmpuint (fake.n_in_session, <=, 6);
+  summary = cli_summary_of (events);
+  g_assert_cmpint (chorus_test_json_get_int (path_of (summary, "unicast"), "received", -1), ==,
+                   fake.n_in_session);
 }
 
 /* Invalid input: exit 2, before anything is sent. */
