@@ -9,6 +9,7 @@
 
 #include "chorus-error.h"
 #include "chorus-mping.h"
+#include "chorus-mping-server.h"
 
 typedef struct
 {
@@ -62,6 +63,105 @@ static const Vector rfc6450_vectors[] = {
     "51" "0000000102" "0002000400000001" "000300080000000100000002"
     "0004001200" "02ff3e0000000000000000000043211234" "12340003616263" },
 };
+
+/* omping 0.0.5 (github.com/troglobit/omping at 359e1b7), our own
+ * captures in a private namespace LAN (tests/lan/testlan-shell 2, tcpdump
+ * on br0), host 1 at 10.77.0.1 / fd77::1, host 2 at 10.77.0.2 / fd77::2,
+ * everything at port 4321. omping's Client ID is 24 bytes, its Session
+ * ID 16; its init names the groups it takes as a Multicast Prefix (its
+ * group, /32 or /128) and carries no Group. */
+enum
+{
+  OMPING_INIT_IPV4,
+  OMPING_RESPONSE_IPV4,
+  OMPING_QUERY_IPV4,
+  OMPING_ANSWER_IPV4,
+  OMPING_INIT_IPV6,
+  OMPING_RESPONSE_IPV6,
+  OMPING_QUERY_IPV6,
+  OMPING_ANSWER_IPV6,
+  OMPING_STOP,
+  OMPING_QUERY_TO_CHORUS,
+  CHORUS_QUERY_TO_OMPING,
+  OMPING_RESPONSE_TO_CHORUS,
+  OMPING_ANSWER_TO_CHORUS,
+  OMPING_REFUSAL_PREFIX,
+  OMPING_REFUSAL_OTHER_GROUP,
+  OMPING_REFUSAL_NOT_LISTED,
+  N_OMPING_VECTORS
+};
+
+static const Vector omping_vectors[] = {
+  /* omping -F -c 2 -i 0.3 10.77.0.1 10.77.0.2 on both hosts: host 2's
+   * init (version, client id, prefix 232.43.211.234/32) … */
+  [OMPING_INIT_IPV4] = { "omping-init-ipv4",
+    "49" "0000000102" "00010018" "2e0600000a4d0002ce2d8eec36bae3ca627da5d0e5d3d1fb"
+    "000a0007" "000120e82bd3ea" },
+  /* … host 1's Server Response: version, client id, group, session id … */
+  [OMPING_RESPONSE_IPV4] = { "omping-response-ipv4",
+    "53" "0000000102" "00010018" "2e0600000a4d0002ce2d8eec36bae3ca627da5d0e5d3d1fb"
+    "00040006" "0001e82bd3ea" "000b0010" "2f06000000daddbde33fef546e02a63c" },
+  /* … host 2's first query: version, client id, seq 1, client timestamp,
+   * group, the session id whole … */
+  [OMPING_QUERY_IPV4] = { "omping-query-ipv4",
+    "51" "0000000102" "00010018" "2e0600000a4d0002ce2d8eec36bae3ca627da5d0e5d3d1fb"
+    "0002000400000001" "000300086b175bf500031874" "00040006" "0001e82bd3ea"
+    "000b0010" "2f06000000daddbde33fef546e02a63c" },
+  /* … and host 1's answer, unicast and to the group alike: the query less
+   * its session, then TTL 64. */
+  [OMPING_ANSWER_IPV4] = { "omping-answer-ipv4",
+    "41" "0000000102" "00010018" "2e0600000a4d0002ce2d8eec36bae3ca627da5d0e5d3d1fb"
+    "0002000400000001" "000300086b175bf500031874" "00040006" "0001e82bd3ea" "0009000140" },
+  /* The same over IPv6, fd77::1 and fd77::2, prefix ff3e::4321:1234/128. */
+  [OMPING_INIT_IPV6] = { "omping-init-ipv6",
+    "49" "0000000102" "00010018" "3b070000fd7700000000000000000000000000024ed836cc"
+    "000a0013" "000280ff3e0000000000000000000043211234" },
+  [OMPING_RESPONSE_IPV6] = { "omping-response-ipv6",
+    "53" "0000000102" "00010018" "3b070000fd7700000000000000000000000000024ed836cc"
+    "00040012" "0002ff3e0000000000000000000043211234" "000b0010" "3c070000ce33f071421cfce0dec2ac84" },
+  [OMPING_QUERY_IPV6] = { "omping-query-ipv6",
+    "51" "0000000102" "00010018" "3b070000fd7700000000000000000000000000024ed836cc"
+    "0002000400000001" "000300086b175bf8000abc41" "00040012" "0002ff3e0000000000000000000043211234"
+    "000b0010" "3c070000ce33f071421cfce0dec2ac84" },
+  [OMPING_ANSWER_IPV6] = { "omping-answer-ipv6",
+    "41" "0000000102" "00010018" "3b070000fd7700000000000000000000000000024ed836cc"
+    "0002000400000001" "000300086b175bf8000abc41" "00040012" "0002ff3e0000000000000000000043211234"
+    "0009000140" },
+  /* omping's "stop": a Server Response with the client id alone, to an
+   * init that came too soon after the other host's. */
+  [OMPING_STOP] = { "omping-stop",
+    "53" "0000000102" "00010018" "3c070000fd7700000000000000000000000000014ed836cc" },
+  /* omping (host 1) against chorus-cli serve (host 2): the query in the
+   * session chorus-cli serve gave, 16 bytes, echoed whole. */
+  [OMPING_QUERY_TO_CHORUS] = { "omping-query-to-chorus",
+    "51" "0000000102" "00010018" "d27400000a4d0001ff87cb0526e96333bd54976ad0bf1a31"
+    "0002000400000001" "000300086b175b9f00090179" "00040006" "0001e82bd3ea"
+    "000b0010" "fd1508a3650e0b8c2bb4e935ef65e9f2" },
+  /* chorus-cli ping (host 1) against omping (host 2): Chorus's query,
+   * 4-byte client id, in omping's session … */
+  [CHORUS_QUERY_TO_OMPING] = { "chorus-query-to-omping",
+    "51" "0000000102" "00010004" "886bd6b9" "0002000400000001" "000300086b175ba300087b10"
+    "00040006" "0001e82bd3ea" "000b0010" "e175000090faf7d256c320013329ef58" },
+  /* … omping's Server Response to Chorus's init, which gave that session … */
+  [OMPING_RESPONSE_TO_CHORUS] = { "omping-response-to-chorus",
+    "53" "0000000102" "00010004" "886bd6b9" "00040006" "0001e82bd3ea"
+    "000b0010" "e175000090faf7d256c320013329ef58" },
+  /* … and omping's answer to the query. */
+  [OMPING_ANSWER_TO_CHORUS] = { "omping-answer-to-chorus",
+    "41" "0000000102" "00010004" "886bd6b9" "0002000400000001" "000300086b175ba300087b10"
+    "00040006" "0001e82bd3ea" "0009000140" },
+  /* omping refusing inits. One without a Multicast Prefix (as Chorus
+   * sent before): its own group as a prefix, no group, no session. */
+  [OMPING_REFUSAL_PREFIX] = { "omping-refusal-prefix",
+    "53" "0000000102" "00010004" "7a2e4b3d" "000a0007" "000120e82bd3ea" },
+  /* One whose prefix (239.1.1.1/32) does not hold omping's group: the same. */
+  [OMPING_REFUSAL_OTHER_GROUP] = { "omping-refusal-other-group",
+    "53" "0000000102" "00010004" "7529cabc" "000a0007" "000120e82bd3ea" },
+  /* One from a host not named on omping's command line: the client id alone. */
+  [OMPING_REFUSAL_NOT_LISTED] = { "omping-refusal-not-listed",
+    "53" "0000000102" "00010004" "55f0c67f" },
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (omping_vectors) == N_OMPING_VECTORS);
 
 static GBytes *
 from_hex (const char *hex)
@@ -120,6 +220,8 @@ test_round_trip (void)
     check_round_trip (&ssmping_vectors[i], CHORUS_MPING_GENERATION_SSMPING);
   for (gsize i = 0; i < G_N_ELEMENTS (rfc6450_vectors); i++)
     check_round_trip (&rfc6450_vectors[i], CHORUS_MPING_GENERATION_RFC6450);
+  for (gsize i = 0; i < G_N_ELEMENTS (omping_vectors); i++)
+    check_round_trip (&omping_vectors[i], CHORUS_MPING_GENERATION_RFC6450);
 }
 
 static void
@@ -216,13 +318,16 @@ test_server_response (void)
 static void
 test_truncations (void)
 {
-  const Vector *all[G_N_ELEMENTS (ssmping_vectors) + G_N_ELEMENTS (rfc6450_vectors)];
+  const Vector *all[G_N_ELEMENTS (ssmping_vectors) + G_N_ELEMENTS (rfc6450_vectors)
+                    + G_N_ELEMENTS (omping_vectors)];
   gsize n = 0;
 
   for (gsize i = 0; i < G_N_ELEMENTS (ssmping_vectors); i++)
     all[n++] = &ssmping_vectors[i];
   for (gsize i = 0; i < G_N_ELEMENTS (rfc6450_vectors); i++)
     all[n++] = &rfc6450_vectors[i];
+  for (gsize i = 0; i < G_N_ELEMENTS (omping_vectors); i++)
+    all[n++] = &omping_vectors[i];
 
   for (gsize v = 0; v < n; v++)
     {
@@ -351,6 +456,216 @@ test_build_query (void)
     }
 }
 
+static void
+parse_vector (const Vector       *vector,
+              GBytes            **bytes,
+              ChorusMpingMessage *msg)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_test_message ("%s", vector->name);
+  *bytes = from_hex (vector->hex);
+  g_assert_true (chorus_mping_parse (g_bytes_get_data (*bytes, NULL), g_bytes_get_size (*bytes),
+                                     msg, &error));
+  g_assert_no_error (error);
+}
+
+/* omping's client against a Chorus server: Chorus answers omping's init
+ * and query with the very bytes omping's own server answered them with
+ * (given omping's session id), and those carry what omping's client
+ * checks: its 24-byte client id, the group, a session id of exactly 16
+ * bytes (it echoes 16, whatever it was given); then the sequence number
+ * and TTL 64. */
+static void
+check_omping_server (guint         init_index,
+                     const char   *group_text,
+                     GSocketFamily family)
+{
+  g_autoptr(GBytes) init_bytes = NULL, response_bytes = NULL;
+  g_autoptr(GBytes) query_bytes = NULL, answer_bytes = NULL;
+  g_autoptr(GInetAddress) group = NULL;
+  g_autofree char *group_chosen = NULL;
+  g_autofree char *prefix = NULL;
+  ChorusMpingMessage init, omping_response, query, omping_answer, made;
+  g_autoptr(GError) error = NULL;
+  guint8 buffer[512];
+  gsize encoded;
+
+  parse_vector (&omping_vectors[init_index], &init_bytes, &init);
+  parse_vector (&omping_vectors[init_index + 1], &response_bytes, &omping_response);
+  parse_vector (&omping_vectors[init_index + 2], &query_bytes, &query);
+  parse_vector (&omping_vectors[init_index + 3], &answer_bytes, &omping_answer);
+
+  /* The init: no Group, its group as a full-length prefix. */
+  g_assert_cmpint (init.type, ==, CHORUS_MPING_TYPE_INIT);
+  g_assert_cmpuint (init.client_id_size, ==, 24);
+  g_assert_false (CHORUS_MPING_HAS (&init, CHORUS_MPING_OPTION_GROUP));
+  prefix = chorus_mping_message_dup_prefix (&init);
+  g_assert_nonnull (prefix);
+  g_assert_true (g_str_has_prefix (prefix, group_text));
+  group = chorus_mping_message_choose_group (&init, family);
+  group_chosen = g_inet_address_to_string (group);
+  g_assert_cmpstr (group_chosen, ==, group_text);
+
+  /* The Server Response, byte for byte omping's own. */
+  g_assert_cmpuint (omping_response.session_id_size, ==, CHORUS_MPING_SESSION_ID_SIZE);
+  g_assert_true (chorus_mping_make_server_response (&init, group, omping_response.session_id,
+                                                    CHORUS_MPING_SESSION_ID_SIZE, NULL, &made,
+                                                    &error));
+  g_assert_no_error (error);
+  encoded = chorus_mping_encode (&made, buffer, sizeof buffer);
+  g_assert_cmpmem (buffer, encoded, g_bytes_get_data (response_bytes, NULL),
+                   g_bytes_get_size (response_bytes));
+  /* A Chorus server lets it outgrow the init by that much. */
+  g_assert_cmpuint (encoded, <=, g_bytes_get_size (init_bytes) + CHORUS_MPING_SERVER_RESPONSE_ALLOWANCE);
+
+  /* The query echoes the session whole. */
+  g_assert_cmpmem (query.session_id, query.session_id_size, omping_response.session_id,
+                   omping_response.session_id_size);
+  g_assert_cmpmem (query.client_id, query.client_id_size, init.client_id, init.client_id_size);
+
+  /* The answer, byte for byte omping's own. */
+  g_assert_true (chorus_mping_make_answer (&query, "Chorus", 0, &made, &error));
+  g_assert_no_error (error);
+  encoded = chorus_mping_encode (&made, buffer, sizeof buffer);
+  g_assert_cmpmem (buffer, encoded, g_bytes_get_data (answer_bytes, NULL),
+                   g_bytes_get_size (answer_bytes));
+  g_assert_cmpmem (made.client_id, made.client_id_size, query.client_id, query.client_id_size);
+  g_assert_cmpuint (made.seq, ==, query.seq);
+  g_assert_true (CHORUS_MPING_HAS (&made, CHORUS_MPING_OPTION_TTL));
+  g_assert_cmpuint (made.ttl, ==, CHORUS_MPING_TTL);
+  g_assert_false (CHORUS_MPING_HAS (&made, CHORUS_MPING_OPTION_SESSION_ID));
+}
+
+static void
+test_omping_server (void)
+{
+  check_omping_server (OMPING_INIT_IPV4, CHORUS_MPING_GROUP_IPV4, G_SOCKET_FAMILY_IPV4);
+  check_omping_server (OMPING_INIT_IPV6, CHORUS_MPING_GROUP_IPV6, G_SOCKET_FAMILY_IPV6);
+
+  /* omping's query to chorus-cli serve carried its 16-byte session whole. */
+  {
+    g_autoptr(GBytes) bytes = NULL;
+    ChorusMpingMessage query;
+
+    parse_vector (&omping_vectors[OMPING_QUERY_TO_CHORUS], &bytes, &query);
+    g_assert_cmpuint (query.session_id_size, ==, CHORUS_MPING_SESSION_ID_SIZE);
+  }
+}
+
+/* An init as Chorus's client writes it (chorus-mping-client.c): version,
+ * client id, group, and the group as a prefix of its full length, as
+ * omping's server wants it. */
+static gsize
+make_chorus_init (const char *group_text,
+                  guint8     *buffer,
+                  gsize       size)
+{
+  g_autoptr(GInetAddress) group = g_inet_address_new_from_string (group_text);
+  static const guint8 client_id[] = { 0x88, 0x6b, 0xd6, 0xb9 };
+  ChorusMpingMessage msg;
+
+  chorus_mping_message_init (&msg, CHORUS_MPING_GENERATION_RFC6450, CHORUS_MPING_TYPE_INIT);
+  msg.present |= CHORUS_MPING_BIT (CHORUS_MPING_OPTION_CLIENT_ID);
+  msg.client_id = client_id;
+  msg.client_id_size = sizeof client_id;
+  g_assert_true (chorus_mping_message_set_group (&msg, group));
+  g_assert_true (chorus_mping_message_set_prefix (&msg, group,
+                                                  g_inet_address_get_native_size (group) * 8));
+  return chorus_mping_encode (&msg, buffer, size);
+}
+
+/* Chorus's client against omping's server. */
+static void
+test_omping_client (void)
+{
+  g_autoptr(GInetAddress) unicast = g_inet_address_new_from_string ("10.77.0.2");
+  g_autoptr(GInetAddress) group = g_inet_address_new_from_string (CHORUS_MPING_GROUP_IPV4);
+  ChorusMpingMessage msg;
+  guint8 buffer[512];
+  gsize size;
+
+  /* The init carries the Prefix option omping writes for its group. */
+  size = make_chorus_init (CHORUS_MPING_GROUP_IPV4, buffer, sizeof buffer);
+  {
+    g_autoptr(GBytes) expected = from_hex ("49" "0000000102" "00010004886bd6b9"
+                                           "000400060001e82bd3ea" "000a0007000120e82bd3ea");
+
+    g_assert_cmpmem (buffer, size, g_bytes_get_data (expected, NULL), g_bytes_get_size (expected));
+  }
+  size = make_chorus_init (CHORUS_MPING_GROUP_IPV6, buffer, sizeof buffer);
+  g_assert_true (chorus_mping_parse (buffer, size, &msg, NULL));
+  g_assert_cmpuint (msg.prefix_length, ==, 128);
+  g_assert_cmpuint (msg.prefix_size, ==, 16);
+  {
+    g_autoptr(GBytes) expected = from_hex ("000a0013" "000280ff3e0000000000000000000043211234");
+
+    g_assert_cmpmem (buffer + size - g_bytes_get_size (expected), g_bytes_get_size (expected),
+                     g_bytes_get_data (expected, NULL), g_bytes_get_size (expected));
+  }
+  /* Only a multicast group, no longer than its address. */
+  chorus_mping_message_init (&msg, CHORUS_MPING_GENERATION_RFC6450, CHORUS_MPING_TYPE_INIT);
+  g_assert_false (chorus_mping_message_set_prefix (&msg, unicast, 32));
+  g_assert_false (chorus_mping_message_set_prefix (&msg, group, 33));
+  g_assert_false (CHORUS_MPING_HAS (&msg, CHORUS_MPING_OPTION_PREFIX));
+  g_assert_null (chorus_mping_message_dup_prefix (&msg));
+
+  /* omping's response gives its group and a 16-byte session; the query
+   * echoes it whole; omping's answer is what a Chorus server answers. */
+  {
+    g_autoptr(GBytes) response_bytes = NULL, query_bytes = NULL, answer_bytes = NULL;
+    g_autoptr(GInetAddress) given = NULL;
+    ChorusMpingMessage response, query, answer, made;
+    gsize encoded;
+
+    parse_vector (&omping_vectors[OMPING_RESPONSE_TO_CHORUS], &response_bytes, &response);
+    parse_vector (&omping_vectors[CHORUS_QUERY_TO_OMPING], &query_bytes, &query);
+    parse_vector (&omping_vectors[OMPING_ANSWER_TO_CHORUS], &answer_bytes, &answer);
+    given = chorus_mping_message_get_group (&response);
+    g_assert_true (g_inet_address_equal (given, group));
+    g_assert_cmpuint (response.session_id_size, ==, 16);
+    g_assert_cmpmem (query.session_id, query.session_id_size, response.session_id,
+                     response.session_id_size);
+
+    g_assert_cmpint (answer.type, ==, CHORUS_MPING_TYPE_ANSWER);
+    g_assert_cmpmem (answer.client_id, answer.client_id_size, query.client_id, query.client_id_size);
+    g_assert_cmpuint (answer.seq, ==, query.seq);
+    g_assert_cmpuint (answer.client_sec, ==, query.client_sec);
+    g_assert_cmpuint (answer.client_usec, ==, query.client_usec);
+    g_assert_cmpuint (answer.ttl, ==, 64);
+    g_assert_true (chorus_mping_make_answer (&query, NULL, 0, &made, NULL));
+    encoded = chorus_mping_encode (&made, buffer, sizeof buffer);
+    g_assert_cmpmem (buffer, encoded, g_bytes_get_data (answer_bytes, NULL),
+                     g_bytes_get_size (answer_bytes));
+  }
+
+  /* Refusals: no group and no session; what it serves, when it says. */
+  {
+    struct {
+      guint index;
+      const char *prefix;
+    } refusals[] = {
+      { OMPING_REFUSAL_PREFIX, "232.43.211.234/32" },
+      { OMPING_REFUSAL_OTHER_GROUP, "232.43.211.234/32" },
+      { OMPING_REFUSAL_NOT_LISTED, NULL },
+      { OMPING_STOP, NULL },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (refusals); i++)
+      {
+        g_autoptr(GBytes) bytes = NULL;
+        g_autofree char *prefix = NULL;
+
+        parse_vector (&omping_vectors[refusals[i].index], &bytes, &msg);
+        g_assert_cmpint (msg.type, ==, CHORUS_MPING_TYPE_SERVER_RESPONSE);
+        g_assert_null (chorus_mping_message_get_group (&msg));
+        g_assert_false (CHORUS_MPING_HAS (&msg, CHORUS_MPING_OPTION_SESSION_ID));
+        prefix = chorus_mping_message_dup_prefix (&msg);
+        g_assert_cmpstr (prefix, ==, refusals[i].prefix);
+      }
+  }
+}
+
 /* An init (version, client id "c1") with @prefix_hex, a Prefix option's
  * value, or none; which group a server answers it to. */
 static char *
@@ -444,6 +759,8 @@ main (int    argc,
   g_test_add_func ("/mping/unknown-echoed", test_unknown_echoed);
   g_test_add_func ("/mping/build-query", test_build_query);
   g_test_add_func ("/mping/choose-group", test_choose_group);
+  g_test_add_func ("/mping/omping-server", test_omping_server);
+  g_test_add_func ("/mping/omping-client", test_omping_client);
 
   return g_test_run ();
 }

@@ -73,6 +73,7 @@ struct _ChorusMpingClient
   ChorusMpingProtocol protocol_used;
   guint16 run_port;
   guint n_inits;
+  gint64 last_init;
   guint8 client_id[4];
   GBytes *session_id;
   guint run_count;
@@ -686,18 +687,60 @@ parse_answer (ChorusMpingClient *self,
   return TRUE;
 }
 
-/* The RFC 6450 server's answer to our init; keeps its session id. */
+/* Why an RFC 6450 server's response gives no session for the group
+ * joined: it names no group (it refused; omping then names the groups it
+ * serves as a Prefix), or another one. */
+static void
+set_refusal (ChorusMpingClient        *self,
+             const ChorusMpingMessage *msg,
+             GError                  **error)
+{
+  g_autoptr(GInetAddress) group = chorus_mping_message_get_group (msg);
+  g_autofree char *prefix = chorus_mping_message_dup_prefix (msg);
+
+  if (group != NULL)
+    {
+      g_autofree char *text = g_inet_address_to_string (group);
+
+      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK,
+                   _("%s answers to %s, not to %s, the group asked for: ask for %s"),
+                   self->server, text, self->run_group, text);
+    }
+  else if (prefix != NULL)
+    g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK,
+                 _("%s refused the multicast ping for %s: it answers for %s only, ask for a "
+                   "group in it"),
+                 self->server, self->run_group, prefix);
+  else
+    g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK,
+                 _("%s refused the multicast ping (omping, for one, answers only the hosts "
+                   "named on its command line)"),
+                 self->server);
+}
+
+/* Whether @data is the RFC 6450 server's response to one of our inits.
+ * If so, and it gives a session for the group joined, the session is
+ * kept; otherwise @error says why it gives none. */
 static gboolean
-take_server_response (ChorusMpingClient *self,
-                      const guint8      *data,
-                      gsize              size)
+take_server_response (ChorusMpingClient  *self,
+                      const guint8       *data,
+                      gsize               size,
+                      GError            **error)
 {
   ChorusMpingMessage msg;
+  g_autoptr(GInetAddress) group = NULL;
 
   if (!chorus_mping_parse (data, size, &msg, NULL)
       || msg.type != CHORUS_MPING_TYPE_SERVER_RESPONSE
       || msg.generation != CHORUS_MPING_GENERATION_RFC6450 || !is_ours (self, &msg))
     return FALSE;
+
+  group = chorus_mping_message_get_group (&msg);
+  if (group == NULL || !g_inet_address_equal (group, self->group_address))
+    {
+      set_refusal (self, &msg, error);
+      return TRUE;
+    }
 
   g_clear_pointer (&self->session_id, g_bytes_unref);
   if (CHORUS_MPING_HAS (&msg, CHORUS_MPING_OPTION_SESSION_ID))
@@ -849,6 +892,8 @@ send_query (ChorusMpingClient  *self,
 }
 
 static void start_queries (ChorusMpingClient *self);
+static gboolean send_init (ChorusMpingClient  *self,
+                           GError            **error);
 
 static void
 choose_protocol (ChorusMpingClient   *self,
@@ -859,6 +904,36 @@ choose_protocol (ChorusMpingClient   *self,
   self->protocol_used = protocol;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROTOCOL_USED]);
   g_signal_emit (self, signals[PROTOCOL_CHOSEN], 0, protocol);
+}
+
+/* A Server Response while the queries go: to a later init (the server's
+ * session then is the new one), or the server's word that it does not
+ * know the session (it restarted, or forgot it: omping sends a response
+ * without a group). Then the client starts again with an init, as
+ * omping's does, at most one a second: servers ignore inits that come
+ * closer together. TRUE if @d was a response of ours. */
+static gboolean
+retake_server_response (ChorusMpingClient    *self,
+                        const ChorusDatagram *d)
+{
+  g_autoptr(GError) refusal = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = d->arrival_monotonic;
+
+  if (!take_server_response (self, d->data, d->size, &refusal))
+    return FALSE;
+  if (refusal == NULL)
+    return TRUE;
+
+  g_debug ("Starting the session again: %s", refusal->message);
+  g_clear_pointer (&self->session_id, g_bytes_unref);
+  if (self->last_init != 0
+      && now - self->last_init < (gint64) (CHORUS_MPING_PROBE_SECONDS * G_USEC_PER_SEC))
+    return TRUE;
+
+  if (!send_init (self, &error))
+    fail (self, error);
+  return TRUE;
 }
 
 /* Hops from the TTL an answer arrived with. The server says what it sent
@@ -930,15 +1005,24 @@ take_datagram (ChorusMpingClient    *self,
 
   if (self->protocol_used == CHORUS_MPING_PROTOCOL_AUTO)
     {
-      if (path == CHORUS_MPING_PATH_UNICAST && take_server_response (self, d->data, d->size))
+      g_autoptr(GError) error = NULL;
+
+      if (path != CHORUS_MPING_PATH_UNICAST
+          || !take_server_response (self, d->data, d->size, &error))
+        self->n_ignored++;
+      else if (error != NULL)
+        fail (self, error);
+      else
         {
           choose_protocol (self, CHORUS_MPING_PROTOCOL_RFC6450);
           start_queries (self);
         }
-      else
-        self->n_ignored++;
       return;
     }
+
+  if (self->protocol_used == CHORUS_MPING_PROTOCOL_RFC6450 && path == CHORUS_MPING_PATH_UNICAST
+      && retake_server_response (self, d))
+    return;
 
   if (!parse_answer (self, d->data, d->size, &seq, &ttl_sent))
     {
@@ -1099,6 +1183,10 @@ send_init (ChorusMpingClient  *self,
 
   message_init (self, &msg, CHORUS_MPING_GENERATION_RFC6450, CHORUS_MPING_TYPE_INIT);
   chorus_mping_message_set_group (&msg, self->group_address);
+  /* The groups the client takes, this one alone. omping's server wants
+   * its own group inside a Prefix, and refuses an init without one. */
+  chorus_mping_message_set_prefix (&msg, self->group_address,
+                                   g_inet_address_get_native_size (self->group_address) * 8);
   /* A server that never answers with more than it was sent (chorus-cli
    * serve) needs room for its response: group, session and its name. */
   msg.present |= CHORUS_MPING_BIT (CHORUS_MPING_OPTION_PAD);
@@ -1111,6 +1199,7 @@ send_init (ChorusMpingClient  *self,
       return FALSE;
     }
 
+  self->last_init = g_get_monotonic_time ();
   return send_bytes (self, buffer, size, error);
 }
 
@@ -1423,6 +1512,7 @@ chorus_mping_client_start (ChorusMpingClient  *self,
   self->n_settled = 0;
   self->n_ignored = 0;
   self->n_inits = 0;
+  self->last_init = 0;
   memcpy (self->client_id, &id, sizeof self->client_id);
   g_array_set_size (self->send_times, 0);
   g_array_set_size (self->wire_times, 0);

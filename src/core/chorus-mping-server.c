@@ -69,7 +69,7 @@ typedef struct
  * when it was last used. */
 typedef struct
 {
-  guint64 id;
+  guint8 id[CHORUS_MPING_SESSION_ID_SIZE];
   guint8 client[16];
   guint8 client_size;
   gint64 last_used;
@@ -572,6 +572,32 @@ session_is_idle (gpointer key,
   return *now - session->last_used > SESSION_IDLE_USEC;
 }
 
+/* Sessions are looked up by their id, random bytes: the first four
+ * are hash enough. */
+static guint
+session_id_hash (gconstpointer key)
+{
+  guint hash;
+
+  memcpy (&hash, key, sizeof hash);
+  return hash;
+}
+
+static gboolean
+session_id_equal (gconstpointer a,
+                  gconstpointer b)
+{
+  return memcmp (a, b, CHORUS_MPING_SESSION_ID_SIZE) == 0;
+}
+
+static gboolean
+session_id_is_zero (const guint8 *id)
+{
+  static const guint8 zero[CHORUS_MPING_SESSION_ID_SIZE] = { 0 };
+
+  return memcmp (id, zero, sizeof zero) == 0;
+}
+
 /* A new session for the client that sent @d; NULL when the table is
  * full of sessions in use. */
 static ChorusSession *
@@ -600,33 +626,39 @@ open_session (ChorusMpingServer    *self,
   /* Unguessable, so that a forger cannot use someone else's. */
   do
     {
-      if (getrandom (&session->id, sizeof session->id, 0) != sizeof session->id)
-        session->id = ((guint64) g_random_int () << 32) | g_random_int ();
+      if (getrandom (session->id, sizeof session->id, 0) != sizeof session->id)
+        for (gsize i = 0; i < sizeof session->id; i += sizeof (guint32))
+          {
+            guint32 word = g_random_int ();
+
+            memcpy (session->id + i, &word, sizeof word);
+          }
     }
-  while (session->id == 0 || g_hash_table_contains (self->sessions, &session->id));
+  while (session_id_is_zero (session->id) || g_hash_table_contains (self->sessions, session->id));
   memcpy (session->client, source, source_size);
   session->client_size = (guint8) source_size;
   session->last_used = now;
-  g_hash_table_insert (self->sessions, &session->id, session);
+  g_hash_table_insert (self->sessions, session->id, session);
 
   return session;
 }
 
-/* The session whose id is @id_bytes (8 of them) if this server gave it
- * to the client that sent @d. */
+/* The session whose id is @id (@id_size bytes) if this server gave it
+ * to the client that sent @d. An id of another length is none of ours. */
 static ChorusSession *
 find_session (ChorusMpingServer    *self,
               const ChorusDatagram *d,
-              const guint8         *id_bytes)
+              const guint8         *id,
+              gsize                 id_size)
 {
   ChorusSession *session;
   const guint8 *source;
   gsize source_size;
   guint16 port;
-  guint64 id;
 
-  memcpy (&id, id_bytes, sizeof id);
-  session = g_hash_table_lookup (self->sessions, &id);
+  if (id_size != CHORUS_MPING_SESSION_ID_SIZE)
+    return NULL;
+  session = g_hash_table_lookup (self->sessions, id);
   source = _chorus_datagram_get_source (d, &source_size, &port);
   if (session == NULL || session->client_size != source_size
       || memcmp (session->client, source, source_size) != 0)
@@ -807,8 +839,7 @@ handle_query (ChorusMpingServer        *self,
 
   if (query->generation == CHORUS_MPING_GENERATION_RFC6450
       && CHORUS_MPING_HAS (query, CHORUS_MPING_OPTION_SESSION_ID)
-      && (query->session_id_size != sizeof (guint64)
-          || find_session (self, d, query->session_id) == NULL))
+      && find_session (self, d, query->session_id, query->session_id_size) == NULL)
     {
       reject_session (self, listener, d, query);
       count_client (self, d, query->generation, NULL, FALSE);
@@ -877,17 +908,17 @@ handle_init (ChorusMpingServer        *self,
   /* The response must add a session and the group to what the init
    * carried, so it may outgrow it by that much; what the server says of
    * itself is left out rather than outgrow it more. */
-  if (!chorus_mping_make_server_response (init, group, (const guint8 *) &session->id,
+  if (!chorus_mping_make_server_response (init, group, session->id,
                                           sizeof session->id, server_info (), &response, NULL))
     ok = FALSE;
   else if (CHORUS_MPING_HAS (&response, CHORUS_MPING_OPTION_SERVER_INFO) && !self->allow_larger
            && chorus_mping_encoded_size (&response) > d->size + CHORUS_MPING_SERVER_RESPONSE_ALLOWANCE)
-    ok = chorus_mping_make_server_response (init, group, (const guint8 *) &session->id,
+    ok = chorus_mping_make_server_response (init, group, session->id,
                                             sizeof session->id, NULL, &response, NULL);
   if (!ok || !answer_unicast (self, listener, d, &response, CHORUS_MPING_SERVER_RESPONSE_ALLOWANCE,
                               &size))
     {
-      g_hash_table_remove (self->sessions, &session->id);
+      g_hash_table_remove (self->sessions, session->id);
       count_client (self, d, init->generation, group, FALSE);
       return;
     }
@@ -1113,7 +1144,7 @@ chorus_mping_server_start (ChorusMpingServer  *self,
   self->cancellable = g_cancellable_new ();
   self->batch = _chorus_batch_new (BATCH_SLOTS, G_MAXUINT16 + 1);
   self->answer = g_malloc (G_MAXUINT16 + 1);
-  self->sessions = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+  self->sessions = g_hash_table_new_full (session_id_hash, session_id_equal, NULL, g_free);
   self->last_sweep = G_MININT64 / 2;
   self->guard = chorus_reply_guard_new ();
   chorus_reply_guard_set_penalty (self->guard, CHORUS_MPING_SERVER_PENALTY_USEC);

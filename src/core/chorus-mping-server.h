@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "chorus-mping.h"
 #include "chorus-mping-client-session.h"
 
 G_BEGIN_DECLS
@@ -21,9 +22,11 @@ G_BEGIN_DECLS
  * queries in a row) goes unanswered. */
 #define CHORUS_MPING_SERVER_PENALTY_USEC  (10 * G_USEC_PER_SEC)
 /* How much larger than its init an RFC 6450 Server Response may be: it
- * adds a session (8 bytes here) and the group (up to 16) with their
- * option headers, which no init carries. */
-#define CHORUS_MPING_SERVER_RESPONSE_ALLOWANCE 40
+ * adds a session (CHORUS_MPING_SESSION_ID_SIZE bytes) and the group (a
+ * 2-byte family and up to 16 address bytes) with their option headers,
+ * which an init need not carry (omping's carries neither). */
+#define CHORUS_MPING_SERVER_RESPONSE_ALLOWANCE \
+  (2 * CHORUS_MPING_OPTION_HEADER_SIZE + CHORUS_MPING_SESSION_ID_SIZE + 2 + 16)
 /* Clients listed at once; more are answered, not listed. */
 #define CHORUS_MPING_SERVER_MAX_CLIENTS   1024
 

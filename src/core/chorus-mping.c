@@ -698,6 +698,52 @@ chorus_mping_message_get_group (const ChorusMpingMessage *msg)
   return g_inet_address_new_from_bytes (msg->group.bytes, msg->group.family);
 }
 
+gboolean
+chorus_mping_message_set_prefix (ChorusMpingMessage *msg,
+                                 GInetAddress       *group,
+                                 guint               length)
+{
+  ChorusMpingAddress address = { 0 };
+  gsize n;
+
+  g_return_val_if_fail (msg != NULL, FALSE);
+  g_return_val_if_fail (G_IS_INET_ADDRESS (group), FALSE);
+
+  address.family = g_inet_address_get_family (group);
+  n = g_inet_address_get_native_size (group);
+  if (n != address_size (address.family) || length > n * 8)
+    return FALSE;
+  memcpy (address.bytes, g_inet_address_to_bytes (group), n);
+  if (!is_multicast (&address))
+    return FALSE;
+  msg->prefix = address;
+  msg->prefix_length = (guint8) length;
+  msg->prefix_size = n;
+  msg->present |= BIT (CHORUS_MPING_OPTION_PREFIX);
+  return TRUE;
+}
+
+char *
+chorus_mping_message_dup_prefix (const ChorusMpingMessage *msg)
+{
+  guint8 bytes[16] = { 0 };
+  gsize n;
+  g_autoptr(GInetAddress) address = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (msg != NULL, NULL);
+
+  if (!(msg->present & BIT (CHORUS_MPING_OPTION_PREFIX)))
+    return NULL;
+  n = address_size (msg->prefix.family);
+  if (n == 0)
+    return NULL;
+  memcpy (bytes, msg->prefix.bytes, MIN (msg->prefix_size, n));
+  address = g_inet_address_new_from_bytes (bytes, msg->prefix.family);
+  text = g_inet_address_to_string (address);
+  return g_strdup_printf ("%s/%u", text, msg->prefix_length);
+}
+
 /* Whether the first @length bits of @a and @b agree. */
 static gboolean
 prefix_matches (const guint8 *a,

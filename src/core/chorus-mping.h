@@ -32,6 +32,10 @@ G_BEGIN_DECLS
 #define CHORUS_MPING_MAX_UNKNOWN   8
 /* Type byte and one option header. */
 #define CHORUS_MPING_OPTION_HEADER_SIZE 4
+/* The Session ID a server gives out. omping (0.0.5) gives 16 bytes, and
+ * its client echoes exactly 16 in every query whatever length it was
+ * given, so a server must give out 16 too. */
+#define CHORUS_MPING_SESSION_ID_SIZE 16
 
 typedef enum
 {
@@ -166,6 +170,14 @@ gboolean              chorus_mping_message_requests     (const ChorusMpingMessag
 
 /* The Group as a new GInetAddress, or NULL if @msg has none. */
 GInetAddress         *chorus_mping_message_get_group    (const ChorusMpingMessage *msg);
+/* Sets the Prefix (present bit and all): the first @length bits of
+ * @group, all of its bytes carried, as omping writes it. FALSE (and
+ * nothing set) if @group is not multicast or @length too long. */
+gboolean              chorus_mping_message_set_prefix   (ChorusMpingMessage       *msg,
+                                                         GInetAddress             *group,
+                                                         guint                     length);
+/* The Prefix as text, "232.43.211.234/32"; NULL if @msg has none. */
+char                 *chorus_mping_message_dup_prefix   (const ChorusMpingMessage *msg);
 /* The group a server answers @msg to (Group, else what an init's Prefix
  * allows, else the default group of @family); NULL if none fits. */
 GInetAddress         *chorus_mping_message_choose_group (const ChorusMpingMessage *msg,

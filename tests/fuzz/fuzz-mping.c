@@ -95,7 +95,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   ChorusMpingGeneration generation = chorus_mping_detect (data, size);
   ChorusMpingMessage msg, made;
   g_autoptr(GError) error = NULL;
-  static const guint8 session[] = { 1, 2, 3 };
+  static const guint8 session[CHORUS_MPING_SESSION_ID_SIZE] = { 1, 2, 3 };
+  g_autofree char *prefix = NULL;
 
   if (!chorus_mping_parse (data, size, &msg, &error))
     {
@@ -123,6 +124,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     }
   for (guint i = 0; i < msg.n_unknown; i++)
     fuzz_check (inside (msg.unknown[i].value, msg.unknown[i].size, data, size));
+
+  /* A Prefix reads back as text, "address/length", and only a Prefix. */
+  prefix = chorus_mping_message_dup_prefix (&msg);
+  fuzz_check ((prefix != NULL) == CHORUS_MPING_HAS (&msg, CHORUS_MPING_OPTION_PREFIX));
+  fuzz_check (prefix == NULL || strchr (prefix, '/') != NULL);
 
   /* Parse → encode → parse gives the same message, of the same size. */
   fuzz_check (chorus_mping_encoded_size (&msg) == size);

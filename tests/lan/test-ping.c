@@ -8,7 +8,10 @@
  * both with TTL 64; the router takes one off.
  */
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "testcli.h"
 
@@ -325,6 +328,265 @@ test_chorus_serve (Fixture       *fx,
       }
 }
 
+/* omping 0.0.5's server, as its source and our captures of it show
+ * (tests/test-mping.c), played by the test process on the bridge,
+ * 10.77.0.254: an init without a Multicast Prefix that holds its group
+ * (232.43.211.234/32) is refused with a Server Response that names that
+ * prefix and gives no group nor session; otherwise the response gives
+ * the group and a 16-byte session. A query is answered only in that
+ * session, whole, with the query's options less Server Information,
+ * Prefix, Session ID, TTL and Server Timestamp, then TTL 64: by unicast
+ * and to the group at the client's port. A refusing one refuses every
+ * init with the client id alone, as omping does a host it was not told
+ * of. A forgetful one gives a new session after its first answer, as
+ * omping does when it restarts, and tells queries in the old one to stop
+ * with the client id alone. */
+typedef struct
+{
+  GSocket *socket;
+  ChorusTestProc *ping;
+  gboolean refuse;
+  gboolean forget;
+  guint8 session[16];
+  guint n_inits;
+  guint n_prefixed;
+  guint n_queries;
+  guint n_in_session;
+} FakeOmping;
+
+#define FAKE_SERVER "10.77.0.254"
+
+/* Option @type of @data (after its type byte), as a walk of our own:
+ * the value, its length in *length; NULL if absent or malformed. */
+static const guint8 *
+fake_find (const guint8 *data,
+           gsize         size,
+           guint16       type,
+           gsize        *length)
+{
+  for (gsize at = 1; at + 4 <= size;)
+    {
+      guint16 t = (guint16) (data[at] << 8 | data[at + 1]);
+      gsize n = (gsize) (data[at + 2] << 8 | data[at + 3]);
+
+      if (at + 4 + n > size)
+        return NULL;
+      if (t == type)
+        {
+          *length = n;
+          return data + at + 4;
+        }
+      at += 4 + n;
+    }
+  return NULL;
+}
+
+static void
+fake_append (GByteArray   *out,
+             guint16       type,
+             const guint8 *value,
+             gsize         length)
+{
+  const guint8 header[] = { type >> 8, type & 0xff, length >> 8, length & 0xff };
+
+  g_byte_array_append (out, header, sizeof header);
+  g_byte_array_append (out, value, length);
+}
+
+static void
+fake_send (FakeOmping    *fake,
+           GByteArray    *out,
+           GSocketAddress *to)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_socket_send_to (fake->socket, to, (const char *) out->data, out->len, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fake_take (FakeOmping     *fake,
+           const guint8   *data,
+           gsize           size,
+           GSocketAddress *from)
+{
+  static const guint8 version[] = { 2 };
+  static const guint8 group[] = { 0, 1, 232, 43, 211, 234 };
+  static const guint8 prefix[] = { 0, 1, 32, 232, 43, 211, 234 };
+  static const guint8 ttl[] = { 64 };
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  const guint8 *client_id, *value;
+  gsize client_id_size = 0, length;
+
+  client_id = fake_find (data, size, 1, &client_id_size);
+  if (size < 1 || client_id == NULL)
+    return;
+
+  if (data[0] == 'I')
+    {
+      fake->n_inits++;
+      value = fake_find (data, size, 10, &length);
+      if (value != NULL && length == sizeof prefix && memcmp (value, prefix, length) == 0)
+        fake->n_prefixed++;
+      g_byte_array_append (out, (const guint8 *) "S", 1);
+      fake_append (out, 0, version, 1);
+      fake_append (out, 1, client_id, client_id_size);
+      if (!fake->refuse && value != NULL && length == sizeof prefix
+          && memcmp (value, prefix, length) == 0)
+        {
+          fake_append (out, 4, group, sizeof group);
+          fake_append (out, 11, fake->session, sizeof fake->session);
+        }
+      else if (!fake->refuse)
+        fake_append (out, 10, prefix, sizeof prefix);
+      fake_send (fake, out, from);
+      return;
+    }
+
+  if (data[0] != 'Q')
+    return;
+  fake->n_queries++;
+  value = fake_find (data, size, 11, &length);
+  if (value == NULL || length != sizeof fake->session
+      || memcmp (value, fake->session, length) != 0)
+    {
+      g_byte_array_append (out, (const guint8 *) "S", 1);
+      fake_append (out, 0, version, 1);
+      fake_append (out, 1, client_id, client_id_size);
+      fake_send (fake, out, from);
+      return;
+    }
+  fake->n_in_session++;
+  if (fake->forget && fake->n_in_session == 1)
+    for (guint i = 0; i < sizeof fake->session; i++)
+      fake->session[i] ^= 0xff;
+
+  g_byte_array_append (out, (const guint8 *) "A", 1);
+  for (gsize at = 1; at + 4 <= size;)
+    {
+      guint16 t = (guint16) (data[at] << 8 | data[at + 1]);
+      gsize n = (gsize) (data[at + 2] << 8 | data[at + 3]);
+
+      g_assert_cmpuint (at + 4 + n, <=, size);
+      if (t != 6 && t != 10 && t != 11 && t != 9 && t != 12)
+        g_byte_array_append (out, data + at, 4 + n);
+      at += 4 + n;
+    }
+  fake_append (out, 9, ttl, sizeof ttl);
+  fake_send (fake, out, from);
+  {
+    g_autoptr (GInetAddress) address = g_inet_address_new_from_bytes (group + 2,
+                                                                      G_SOCKET_FAMILY_IPV4);
+    g_autoptr (GSocketAddress) to = g_inet_socket_address_new (
+      address, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (from)));
+
+    fake_send (fake, out, to);
+  }
+}
+
+static gboolean
+fake_serve (gpointer user_data)
+{
+  FakeOmping *fake = user_data;
+  guint8 buffer[2048];
+
+  while (g_socket_condition_check (fake->socket, G_IO_IN))
+    {
+      g_autoptr (GSocketAddress) from = NULL;
+      gssize n = g_socket_receive_from (fake->socket, &from, (char *) buffer, sizeof buffer, NULL,
+                                        NULL);
+
+      if (n > 0)
+        fake_take (fake, buffer, (gsize) n, from);
+    }
+
+  return chorus_test_proc_get_status (fake->ping) != -1;
+}
+
+static GPtrArray *
+run_against_fake (Fixture    *fx,
+                  FakeOmping *fake,
+                  const char *count,
+                  int         status)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GInetAddress) self = g_inet_address_new_from_string (FAKE_SERVER);
+  g_autoptr (GSocketAddress) local = g_inet_socket_address_new (self, 4321);
+  struct in_addr interface;
+  int ttl = 64;
+
+  fake->socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+                               G_SOCKET_PROTOCOL_UDP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (fake->socket, local, FALSE, &error));
+  g_socket_set_blocking (fake->socket, FALSE);
+  /* Answers to the group leave by way of the bridge, with TTL 64. */
+  inet_pton (AF_INET, FAKE_SERVER, &interface);
+  g_assert_cmpint (setsockopt (g_socket_get_fd (fake->socket), IPPROTO_IP, IP_MULTICAST_IF,
+                               &interface, sizeof interface), ==, 0);
+  g_assert_cmpint (setsockopt (g_socket_get_fd (fake->socket), IPPROTO_IP, IP_MULTICAST_TTL,
+                               &ttl, sizeof ttl), ==, 0);
+  for (guint i = 0; i < sizeof fake->session; i++)
+    fake->session[i] = (guint8) g_random_int ();
+
+  fake->ping = cli_spawn_chorus (fx, 1, "ping", "--json", "--protocol", "rfc6450", "-c", count,
+                                 "-i", "0.2", "-w", "1", FAKE_SERVER, NULL);
+  if (!chorus_test_lan_spin_until (fx->lan, fake_serve, fake, PING_TIMEOUT))
+    g_error ("ping still running after %d ms", PING_TIMEOUT);
+  cli_await_exit (fake->ping, status);
+  g_clear_object (&fake->socket);
+
+  return cli_json_events (fake->ping);
+}
+
+static void
+test_omping (Fixture       *fx,
+             gconstpointer  data)
+{
+  FakeOmping fake = { 0 };
+  g_autoptr (GPtrArray) events = NULL;
+  g_autofree char *log = NULL;
+  JsonObject *summary;
+
+  SKIP_WITHOUT_LAN (fx);
+
+  events = run_against_fake (fx, &fake, "3", 0);
+  g_assert_cmpuint (fake.n_inits, >=, 1);
+  g_assert_cmpuint (fake.n_prefixed, ==, fake.n_inits);
+  g_assert_cmpuint (fake.n_queries, ==, 3);
+  g_assert_cmpuint (fake.n_in_session, ==, 3);
+  summary = cli_summary_of (events);
+  g_assert_cmpstr (chorus_test_json_get_string (summary, "protocol"), ==, "rfc6450");
+  g_assert_cmpstr (chorus_test_json_get_string (summary, "verdict"), ==, "multicast");
+  g_assert_cmpuint (count_replies (events, "unicast", 0), ==, 3);
+  g_assert_cmpuint (count_replies (events, "multicast", 0), ==, 3);
+  g_assert_cmpint (chorus_test_json_get_int (summary, "ignored", -1), ==, 0);
+
+  /* Refused: said so, nothing queried. */
+  g_clear_pointer (&events, g_ptr_array_unref);
+  fake = (FakeOmping) { .refuse = TRUE };
+  events = run_against_fake (fx, &fake, "3", 1);
+  g_assert_cmpuint (fake.n_inits, ==, 1);
+  g_assert_cmpuint (fake.n_queries, ==, 0);
+  log = chorus_test_proc_dup_stderr_text (fake.ping);
+  g_assert_nonnull (strstr (log, FAKE_SERVER " refused the multicast ping"));
+
+  /* Forgotten after the first answer: told to stop, the client sends an
+   * init again a second after its first one (not before: omping ignores
+   * inits closer together), and the queries after it are answered in the
+   * new session. Ten queries, one every 0.2 s. */
+  g_clear_pointer (&events, g_ptr_array_unref);
+  fake = (FakeOmping) { .forget = TRUE };
+  events = run_against_fake (fx, &fake, "10", 0);
+  g_assert_cmpuint (fake.n_inits, ==, 2);
+  g_assert_cmpuint (fake.n_queries, ==, 10);
+  g_assert_cmpuint (fake.n_in_session, >=, 3);
+  g_assert_cmpuint (fake.n_in_session, <=, 6);
+  summary = cli_summary_of (events);
+  g_assert_cmpint (chorus_test_json_get_int (path_of (summary, "unicast"), "received", -1), ==,
+                   fake.n_in_session);
+}
+
 /* Invalid input: exit 2, before anything is sent. */
 static void
 test_invalid (Fixture       *fx,
@@ -380,6 +642,10 @@ main (int   argc,
   ADD ("invalid", test_invalid);
 
 #undef ADD
+
+  /* A flat LAN of one host: the test process plays omping's server. */
+  g_test_add ("/ping/omping", Fixture, GUINT_TO_POINTER (1), cli_fixture_setup, test_omping,
+              cli_fixture_teardown);
 
   return g_test_run ();
 }

@@ -630,6 +630,123 @@ test_rfc6450_prefix (Fixture       *fx,
   g_assert_nonnull (find_session (events, "10.77.0.254", "239.7.7.7", 0));
 }
 
+/* Bytes from hex, for the captured datagrams below. */
+static GByteArray *
+from_hex (const char *hex)
+{
+  GByteArray *bytes = g_byte_array_new ();
+
+  for (gsize i = 0; hex[i] != '\0' && hex[i + 1] != '\0'; i += 2)
+    {
+      guint8 byte = (guint8) (g_ascii_xdigit_value (hex[i]) << 4 | g_ascii_xdigit_value (hex[i + 1]));
+
+      g_byte_array_append (bytes, &byte, 1);
+    }
+  return bytes;
+}
+
+/* omping 0.0.5's init and first query as it sent them to chorus-cli
+ * serve (tests/test-mping.c has them with the rest of the capture): a
+ * 24-byte client id, the group as a Multicast Prefix and no Group in the
+ * init; the query ends with the 16 bytes of Session ID it was given.
+ * omping's client puts exactly 16 bytes there whatever it was given, so
+ * a session must be 16 bytes for its queries to be answered; the answer
+ * must echo its client id and carry TTL 64, unicast and to the group. */
+#define OMPING_CLIENT_ID "00010018d27400000a4d0001ff87cb0526e96333bd54976ad0bf1a31"
+#define OMPING_INIT  "490000000102" OMPING_CLIENT_ID "000a0007000120e82bd3ea"
+#define OMPING_QUERY "510000000102" OMPING_CLIENT_ID "0002000400000001000300086b175b9f00090179" \
+                     "000400060001e82bd3ea" "000b0010fd1508a3650e0b8c2bb4e935ef65e9f2"
+
+static gboolean
+captured_three (gpointer user_data)
+{
+  return chorus_test_capture_poll (user_data) >= 3;
+}
+
+static void
+test_omping_replay (Fixture       *fx,
+                    gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSocket) socket = NULL;
+  g_autoptr (ChorusTestCapture) capture = NULL;
+  g_autoptr (GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) local = g_inet_socket_address_new (any, 0);
+  g_autoptr (GByteArray) init = from_hex (OMPING_INIT);
+  g_autoptr (GByteArray) query = from_hex (OMPING_QUERY);
+  g_autoptr (GByteArray) client_id = from_hex (OMPING_CLIENT_ID);
+  g_autoptr (GPtrArray) events = NULL;
+  const guint8 group[] = { 0, 1, 232, 43, 211, 234 };
+  ChorusTestProc *server;
+  JsonObject *summary;
+  GPtrArray *payloads;
+  guint8 buffer[2048];
+  const guint8 *value;
+  gsize size, length, session_size;
+
+  SKIP_WITHOUT_LAN (fx);
+
+  server = start_server (fx, 1);
+  capture = chorus_test_capture_new (fx->lan, 1, &error);
+  g_assert_no_error (error);
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP,
+                         &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (socket, local, FALSE, &error));
+  g_socket_set_timeout (socket, 5);
+
+  /* The init: its client id back, the group of its prefix, 16 bytes of
+   * session. */
+  send_raw (socket, init->data, init->len);
+  size = receive_one (socket, buffer, sizeof buffer);
+  g_assert_cmpint (buffer[0], ==, 'S');
+  value = find_option (buffer, size, 1, &length);
+  g_assert_nonnull (value);
+  g_assert_cmpmem (value, length, client_id->data + 4, client_id->len - 4);
+  value = find_option (buffer, size, 4, &length);
+  g_assert_nonnull (value);
+  g_assert_cmpmem (value, length, group, sizeof group);
+  value = find_option (buffer, size, 11, &session_size);
+  g_assert_nonnull (value);
+  g_assert_cmpuint (session_size, ==, 16);
+
+  /* The captured query, in the session this server gave. */
+  memcpy (query->data + query->len - 16, value, 16);
+  send_raw (socket, query->data, query->len);
+  size = receive_one (socket, buffer, sizeof buffer);
+  g_assert_cmpint (buffer[0], ==, 'A');
+  value = find_option (buffer, size, 1, &length);
+  g_assert_cmpmem (value, length, client_id->data + 4, client_id->len - 4);
+  value = find_option (buffer, size, 2, &length);
+  g_assert_cmpmem (value, length, "\0\0\0\x01", 4);
+  value = find_option (buffer, size, 9, &length);
+  g_assert_cmpmem (value, length, "\x40", 1);
+  g_assert_null (find_option (buffer, size, 11, &length));
+
+  /* The response and both copies of the answer left host 1. */
+  if (!chorus_test_lan_spin_until (fx->lan, captured_three, capture, 5000))
+    g_error ("host 1 sent %u datagrams, not 3", chorus_test_capture_poll (capture));
+  payloads = chorus_test_capture_get_payloads (capture);
+  g_assert_true (g_bytes_equal (g_ptr_array_index (payloads, 1), g_ptr_array_index (payloads, 2)));
+  g_assert_cmpmem (g_bytes_get_data (g_ptr_array_index (payloads, 1), NULL),
+                   g_bytes_get_size (g_ptr_array_index (payloads, 1)), buffer, size);
+
+  /* The query as captured, in the session of another run: told to start
+   * again, with no session. */
+  query = from_hex (OMPING_QUERY);
+  send_raw (socket, query->data, query->len);
+  size = receive_one (socket, buffer, sizeof buffer);
+  g_assert_cmpint (buffer[0], ==, 'S');
+  g_assert_null (find_option (buffer, size, 4, &length));
+  g_assert_null (find_option (buffer, size, 11, &length));
+
+  events = stop_server (server);
+  summary = cli_summary_of (events);
+  g_assert_cmpint (chorus_test_json_get_int (summary, "answered", -1), ==, 2);
+  g_assert_cmpint (chorus_test_json_get_int (summary, "unknown_session", -1), ==, 1);
+  g_assert_nonnull (find_session (events, "10.77.0.254", SSM_GROUP, 0));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -643,6 +760,8 @@ main (int   argc,
               cli_fixture_teardown);
   g_test_add ("/serve/rfc6450-prefix", Fixture, GUINT_TO_POINTER (1), cli_fixture_setup,
               test_rfc6450_prefix, cli_fixture_teardown);
+  g_test_add ("/serve/omping-replay", Fixture, GUINT_TO_POINTER (1), cli_fixture_setup,
+              test_omping_replay, cli_fixture_teardown);
   g_test_add ("/serve/hostile", Fixture, GUINT_TO_POINTER (1), cli_fixture_setup, test_hostile,
               cli_fixture_teardown);
   g_test_add ("/serve/routed", Fixture, CLI_ROUTED (1, 1), cli_fixture_setup_routed, test_routed,
