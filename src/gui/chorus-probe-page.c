@@ -63,10 +63,17 @@ struct _ChorusProbePage
   ChorusRttChart     *chart;
   GtkColumnView      *column_view;
   GtkSortListModel   *sort_model;
+  GtkSorter          *sorter; /* the user's column, then worst first */
   GtkSingleSelection *selection;
   gint64              last_resort;
   guint               resort_id;
 };
+
+/* Loss from this share on is drawn as a warning, from the second as an
+ * error: a host missing one probe in a hundred is worth a look, one in
+ * ten is not hearing the group. */
+#define LOSS_WARNING_PCT 1.0
+#define LOSS_ERROR_PCT   10.0
 
 G_DEFINE_FINAL_TYPE (ChorusProbePage, chorus_probe_page, ADW_TYPE_BIN)
 
@@ -259,6 +266,17 @@ on_field_changed (ChorusProbePage *self)
   chorus_probe_page_update_timing (self);
 }
 
+/* A host as the heading names it: its name, else its address. */
+static const char *
+responder_title (ChorusResponder *responder)
+{
+  const char *name = chorus_responder_get_name (responder);
+
+  return name != NULL && *name != '\0' ? name : chorus_responder_get_address (responder);
+}
+
+/* The heading names the problem first: hosts silent now, else hosts
+ * losing probes with the worst of them, then how far the run is. */
 static void
 chorus_probe_page_update_summary (ChorusProbePage *self)
 {
@@ -266,23 +284,34 @@ chorus_probe_page_update_summary (ChorusProbePage *self)
   guint n = g_list_model_get_n_items (responders);
   guint sent = chorus_sender_get_n_sent (self->sender);
   guint count = chorus_sender_get_count (self->sender);
+  g_autoptr(ChorusResponder) worst = NULL;
+  g_autoptr(ChorusResponder) first_silent = NULL;
   g_autofree char *probes = NULL;
-  g_autofree char *hosts = NULL;
+  g_autofree char *state = NULL;
   g_autofree char *summary = NULL;
-  double worst = 0;
   guint64 settled = 0;
   guint silent = 0;
+  guint losing = 0;
 
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(ChorusResponder) responder = g_list_model_get_item (responders, i);
       const ChorusResponderStats *stats = chorus_responder_get_stats (responder);
 
-      worst = MAX (worst, chorus_responder_get_loss (responder));
       settled = MAX (settled, stats->sent);
       /* Whatever its share of answers: it is not answering now. */
       if (chorus_responder_get_reach (responder) == CHORUS_REACH_STOPPED)
-        silent++;
+        {
+          if (silent++ == 0)
+            first_silent = g_object_ref (responder);
+        }
+      else if (stats->lost > 0)
+        {
+          losing++;
+          if (worst == NULL
+              || chorus_responder_get_loss (responder) > chorus_responder_get_loss (worst))
+            g_set_object (&worst, responder);
+        }
     }
 
   if (count > 0)
@@ -292,24 +321,44 @@ chorus_probe_page_update_summary (ChorusProbePage *self)
   else
     probes = g_strdup_printf (ngettext ("%u probe sent", "%u probes sent", sent), sent);
 
-  hosts = g_strdup_printf (ngettext ("%u host", "%u hosts", n), n);
-  if (silent > 0)
-    {
-      g_autofree char *all = g_steal_pointer (&hosts);
-
-      /* Translators: “3 hosts, 1 silent now”; %s is the number of hosts */
-      hosts = g_strdup_printf (ngettext ("%s, %u silent now", "%s, %u silent now", silent), all,
-                               silent);
-    }
-
-  if (settled > 0)
-    /* Translators: “12 probes sent, 3 hosts, worst loss 1.5 %” */
-    summary = g_strdup_printf (_("%s, %s, worst loss %.1f %%"), probes, hosts, worst);
+  if (silent == 1)
+    /* Translators: “1 of 8 hosts silent now: rack-6”; the last %s is a host */
+    state = g_strdup_printf (ngettext ("%u of %u host silent now: %s",
+                                       "%u of %u hosts silent now: %s", n),
+                             silent, n, responder_title (first_silent));
+  else if (silent > 1)
+    /* Translators: “2 of 8 hosts silent now, rack-6 among them” */
+    state = g_strdup_printf (ngettext ("%u of %u host silent now, %s among them",
+                                       "%u of %u hosts silent now, %s among them", n),
+                             silent, n, responder_title (first_silent));
+  else if (losing == 1)
+    /* Translators: “1 of 8 hosts losing probes: rack-6 13.6 %” */
+    state = g_strdup_printf (ngettext ("%u of %u host losing probes: %s %.1f %%",
+                                       "%u of %u hosts losing probes: %s %.1f %%", n),
+                             losing, n, responder_title (worst),
+                             chorus_responder_get_loss (worst));
+  else if (losing > 1)
+    /* Translators: “3 of 8 hosts losing probes, worst rack-6 13.6 %” */
+    state = g_strdup_printf (ngettext ("%u of %u host losing probes, worst %s %.1f %%",
+                                       "%u of %u hosts losing probes, worst %s %.1f %%", n),
+                             losing, n, responder_title (worst),
+                             chorus_responder_get_loss (worst));
+  else if (settled > 0)
+    /* Translators: “8 hosts, no loss” */
+    state = g_strdup_printf (ngettext ("%u host, no loss", "%u hosts, no loss", n), n);
   else
-    /* Translators: “12 probes sent, 3 hosts” */
-    summary = g_strdup_printf (_("%s, %s"), probes, hosts);
+    state = g_strdup_printf (ngettext ("%u host", "%u hosts", n), n);
+
+  /* Translators: “1 of 8 hosts losing probes… · 12 probes sent” */
+  summary = g_strdup_printf (_("%s · %s"), state, probes);
 
   gtk_label_set_text (self->summary_label, summary);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->summary_label), "warning");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->summary_label), "error");
+  if (silent > 0 || (worst != NULL && chorus_responder_get_loss (worst) >= LOSS_ERROR_PCT))
+    gtk_widget_add_css_class (GTK_WIDGET (self->summary_label), "error");
+  else if (losing > 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self->summary_label), "warning");
   /* One line, so that its changes do not lay out the table again; where
    * it is cut short, the whole of it is a hover away. */
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->summary_label), summary);
@@ -378,6 +427,29 @@ chorus_probe_page_update_stack (ChorusProbePage *self)
                                  chorus_sender_get_n_acks (self->sender) > 0);
 }
 
+/* The hosts that hear worst come first: most loss, then the longest
+ * round trip; then by address, so that equals keep their places. */
+static int
+compare_worst_first (gconstpointer a,
+                     gconstpointer b,
+                     gpointer      unused)
+{
+  ChorusResponder *first = CHORUS_RESPONDER ((gpointer) a);
+  ChorusResponder *second = CHORUS_RESPONDER ((gpointer) b);
+  double loss_a = chorus_responder_get_loss (first);
+  double loss_b = chorus_responder_get_loss (second);
+  double rtt_a = chorus_responder_get_rtt_avg_ms (first);
+  double rtt_b = chorus_responder_get_rtt_avg_ms (second);
+
+  if (loss_a != loss_b)
+    return loss_a > loss_b ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER;
+  if (rtt_a != rtt_b)
+    return rtt_a > rtt_b ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER;
+
+  return gtk_ordering_from_cmpfunc (g_strcmp0 (chorus_responder_get_address (first),
+                                               chorus_responder_get_address (second)));
+}
+
 /* Whether the table's rows still follow its sort order. */
 static gboolean
 chorus_probe_page_is_sorted (ChorusProbePage *self,
@@ -410,12 +482,10 @@ static gboolean chorus_probe_page_resort_later (gpointer user_data);
 static void
 chorus_probe_page_resort (ChorusProbePage *self)
 {
-  GtkSorter *sorter = gtk_column_view_get_sorter (self->column_view);
+  GtkSorter *sorter = self->sorter;
   gint64 now;
 
-  if (self->resort_id != 0 || sorter == NULL
-      || gtk_sorter_get_order (sorter) == GTK_SORTER_ORDER_NONE
-      || chorus_probe_page_is_sorted (self, sorter))
+  if (self->resort_id != 0 || sorter == NULL || chorus_probe_page_is_sorted (self, sorter))
     return;
 
   now = g_get_monotonic_time ();
@@ -781,6 +851,62 @@ format_loss (gpointer unused,
   return g_strdup_printf (_("%.1f %%"), loss);
 }
 
+static const char *
+loss_style (double  loss,
+            guint64 sent)
+{
+  if (sent == 0 || loss < LOSS_WARNING_PCT)
+    return NULL;
+
+  return loss < LOSS_ERROR_PCT ? "warning" : "error";
+}
+
+static GStrv
+loss_classes (gpointer unused,
+              double   loss,
+              guint64  sent)
+{
+  const char *style = loss_style (loss, sent);
+  GStrv classes = g_new0 (char *, 2);
+
+  if (style != NULL)
+    classes[0] = g_strdup (style);
+
+  return classes;
+}
+
+static char *
+loss_icon (gpointer unused,
+           double   loss,
+           guint64  sent)
+{
+  const char *style = loss_style (loss, sent);
+
+  return g_strdup (g_strcmp0 (style, "error") == 0 ? "dialog-error-symbolic"
+                                                    : "dialog-warning-symbolic");
+}
+
+static gboolean
+loss_marked (gpointer unused,
+             double   loss,
+             guint64  sent)
+{
+  return loss_style (loss, sent) != NULL;
+}
+
+static GStrv
+silence_classes (gpointer unused,
+                 gboolean silent)
+{
+  GStrv classes = g_new0 (char *, 3);
+
+  classes[0] = g_strdup ("numeric");
+  if (silent)
+    classes[1] = g_strdup ("error");
+
+  return classes;
+}
+
 static char *
 format_ms (gpointer unused,
            double   ms,
@@ -885,6 +1011,7 @@ chorus_probe_page_finalize (GObject *object)
 
   g_clear_object (&self->sender);
   g_clear_object (&self->settings);
+  g_clear_object (&self->sorter);
 
   G_OBJECT_CLASS (chorus_probe_page_parent_class)->finalize (object);
 }
@@ -989,6 +1116,10 @@ chorus_probe_page_class_init (ChorusProbePageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, has_name);
   gtk_widget_class_bind_template_callback (widget_class, invert);
   gtk_widget_class_bind_template_callback (widget_class, silent_opacity);
+  gtk_widget_class_bind_template_callback (widget_class, loss_classes);
+  gtk_widget_class_bind_template_callback (widget_class, loss_icon);
+  gtk_widget_class_bind_template_callback (widget_class, loss_marked);
+  gtk_widget_class_bind_template_callback (widget_class, silence_classes);
   gtk_widget_class_bind_template_callback (widget_class, swatch_classes);
   gtk_widget_class_bind_template_callback (widget_class, host_sort_key);
   gtk_widget_class_bind_template_callback (widget_class, format_answered);
@@ -1023,7 +1154,14 @@ chorus_probe_page_init (ChorusProbePage *self)
                                NULL);
   responders = chorus_sender_get_responders (self->sender);
   gtk_sort_list_model_set_model (self->sort_model, responders);
-  gtk_sort_list_model_set_sorter (self->sort_model, gtk_column_view_get_sorter (self->column_view));
+  /* Worst first until the user sorts by a column, and among equals
+   * after that. */
+  self->sorter = GTK_SORTER (gtk_multi_sorter_new ());
+  gtk_multi_sorter_append (GTK_MULTI_SORTER (self->sorter),
+                           g_object_ref (gtk_column_view_get_sorter (self->column_view)));
+  gtk_multi_sorter_append (GTK_MULTI_SORTER (self->sorter),
+                           GTK_SORTER (gtk_custom_sorter_new (compare_worst_first, NULL, NULL)));
+  gtk_sort_list_model_set_sorter (self->sort_model, self->sorter);
   chorus_rtt_chart_set_model (self->chart, responders);
   g_object_bind_property (self->selection, "selected-item", self->chart, "selected",
                           G_BINDING_SYNC_CREATE);
