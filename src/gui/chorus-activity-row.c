@@ -196,7 +196,8 @@ chorus_activity_row_class_init (ChorusActivityRowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/chorusapp/Chorus/ui/chorus-activity-row.ui");
+                                               "/io/github/chorusapp/Chorus/ui/"
+                                               "chorus-activity-row.ui");
 
   gtk_widget_class_install_action (widget_class, "activity.show", NULL,
                                    chorus_activity_row_show_action);

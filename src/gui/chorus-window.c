@@ -129,9 +129,13 @@ static void
 on_row_selected (ChorusWindow  *self,
                  GtkListBoxRow *row)
 {
-  if (row != NULL)
-    adw_view_stack_set_visible_child_name (self->stack,
-                                           chorus_activity_row_get_page_name (CHORUS_ACTIVITY_ROW (row)));
+  const char *name;
+
+  if (row == NULL)
+    return;
+
+  name = chorus_activity_row_get_page_name (CHORUS_ACTIVITY_ROW (row));
+  adw_view_stack_set_visible_child_name (self->stack, name);
 }
 
 /* Keyboard focus to the first widget of the page shown. */

@@ -261,7 +261,8 @@ test_start_stop (void)
   g_assert_true (gui_test_press (window, GDK_KEY_Return, GDK_CONTROL_MASK));
   g_assert_true (gtk_widget_get_visible (failure));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (failure)), "“chorus-gone9”"));
-  g_assert_false (chorus_sender_get_running (chorus_send_page_get_sender (CHORUS_SEND_PAGE (send_page))));
+  g_assert_false (chorus_sender_get_running (
+    chorus_send_page_get_sender (CHORUS_SEND_PAGE (send_page))));
   /* Only the page shown. */
   g_assert_cmpstr (probe_status (window), ==, "");
 
