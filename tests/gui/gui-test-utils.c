@@ -76,3 +76,63 @@ gui_test_window (GtkWidget *page)
 
   return page;
 }
+
+/* Whether @widget's own shortcut controllers have one for @keyval with
+ * exactly @modifiers that did something: activates the first. */
+static gboolean
+activate_shortcut (GtkWidget       *widget,
+                   guint            keyval,
+                   GdkModifierType  modifiers)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (!GTK_IS_KEYVAL_TRIGGER (trigger)
+              || gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) != keyval
+              || gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) != modifiers)
+            continue;
+
+          if (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
+                                            gtk_shortcut_get_arguments (shortcut)))
+            return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/* Presses @keyval with @modifiers as GTK delivers a shortcut that no
+ * widget captures: to the widget with the focus in @widget's window (or
+ * the window), then to each of its ancestors, until one's shortcut
+ * does something. Xvfb has no keyboard to type on; the widgets' own
+ * bindings are what this exercises. Returns whether one did. */
+gboolean
+gui_test_press (GtkWidget       *widget,
+                guint            keyval,
+                GdkModifierType  modifiers)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *target = gtk_root_get_focus (root);
+
+  if (target == NULL)
+    target = GTK_WIDGET (root);
+
+  for (; target != NULL; target = gtk_widget_get_parent (target))
+    {
+      if (activate_shortcut (target, keyval, modifiers))
+        return TRUE;
+    }
+
+  return FALSE;
+}

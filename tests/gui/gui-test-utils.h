@@ -23,5 +23,8 @@ GtkWidget *gui_test_window          (GtkWidget        *page);
 GtkWidget *gui_test_child           (GtkWidget        *widget,
                                      GType             template_type,
                                      const char       *name);
+gboolean   gui_test_press           (GtkWidget        *widget,
+                                     guint             keyval,
+                                     GdkModifierType   modifiers);
 
 G_END_DECLS

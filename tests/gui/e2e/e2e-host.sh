@@ -32,7 +32,7 @@ trap 'kill $xvfb 2>/dev/null || true; rm -rf "$config"' EXIT
 mkdir -p "$config/glib-2.0/settings"
 cat >"$config/glib-2.0/settings/keyfile" <<'KEYFILE'
 [io/github/chorusapp/Chorus]
-window-width=720
+window-width=940
 window-height=880
 probe-interval='0.1'
 probe-wait='0.5'

@@ -138,6 +138,20 @@ def click(node):
     raise AssertionError('%s %r cannot be clicked' % (node.getRoleName(), node.name))
 
 
+def show_activity(app, name):
+    """Chooses the activity NAME in the sidebar, as a click or Enter on
+    its row does; folded, first goes back to the list (the Back button
+    is only exposed then: GTK 4.8 exposes visible widgets, and never
+    says which are showing). Returns the row, or None."""
+    back = find(app, 'push button', 'Back', timeout=1)
+    if back is not None:
+        click(back)
+    row = find(app, 'list item', name, timeout=3)
+    if row is not None:
+        do_action(row, ('activity.show',))
+    return row
+
+
 def window_id():
     """The main window: of the application's windows (tooltips and
     popovers are windows too), the largest."""
@@ -280,8 +294,7 @@ def run():
     ok(os.path.exists(path), 'screenshot ' + path)
 
     # 2. Receive: the article sender on host 2 gets our ack.
-    tab = find(app, 'page tab', 'Receive')
-    click(tab)
+    ok(show_activity(app, 'Receive') is not None, 'the sidebar lists Receive')
     group = find(receive_page, 'text', 'Group')
     port = find(receive_page, 'text', 'Port')
     set_text(group, '224.3.29.71')
@@ -293,6 +306,10 @@ def run():
     click(start)
     stop = find(receive_page, 'push button', 'Stop Receiving', timeout=5)
     ok(stop is not None, 'the button becomes “Stop Receiving”')
+    receive_row = find(app, 'list item', 'Receive')
+    ok(receive_row is not None and wait_for(lambda: receive_row.description == 'Running', 3),
+       'the sidebar says the Receive activity runs',
+       receive_row.description if receive_row else None)
     ok(wait_for(lambda: not group.getState().contains(pyatspi.STATE_SENSITIVE)
                 and not port.getState().contains(pyatspi.STATE_SENSITIVE), 3),
        'the group and port cannot change while receiving')
@@ -380,6 +397,8 @@ def run():
     click(stop)
     ok(find(receive_page, 'push button', 'Start Receiving', timeout=5) is not None,
        'stopping brings back “Start Receiving”')
+    ok(receive_row is not None and wait_for(lambda: not receive_row.description, 3),
+       'and no longer once stopped', receive_row.description if receive_row else None)
     ok(wait_for(lambda: group.getState().contains(pyatspi.STATE_SENSITIVE)
                 and port.getState().contains(pyatspi.STATE_SENSITIVE), 3),
        'the group and port can change again once stopped')
@@ -503,13 +522,10 @@ def networks(receive_page):
 def probe(app, shot):
     """4. Probe the Chorus receivers on hosts 2 to 5 (port 10001): a row
     per host with its loss, and the chart."""
-    tab = find(app, 'page tab', 'Probe', timeout=3)
-    if tab is None:
-        tab = find(app, 'toggle button', 'Probe', timeout=3)
-    ok(tab is not None, 'the Probe page has a tab')
-    if tab is None:
+    row = show_activity(app, 'Probe')
+    ok(row is not None, 'the sidebar lists Probe')
+    if row is None:
         return
-    click(tab)
     probe_page = find(app, 'filler', 'ChorusProbePage')
     ok(probe_page is not None, 'the Probe page is exposed')
     fields = {name: find(probe_page, 'text', name) for name in ['Group', 'Port', 'TTL']}
@@ -566,13 +582,10 @@ def ping(app, shot, serve):
     """5. Ping Debian's ssmpingd on host 2 from the Ping page: both paths
     answer, and the verdict says multicast reaches. Then, with serve, the
     window answers Debian's ssmping from host 3 and lists it."""
-    tab = find(app, 'page tab', 'Ping', timeout=3)
-    if tab is None:
-        tab = find(app, 'toggle button', 'Ping', timeout=3)
-    ok(tab is not None, 'the Ping page has a tab')
-    if tab is None:
+    row = show_activity(app, 'Ping')
+    ok(row is not None, 'the sidebar lists Ping')
+    if row is None:
         return
-    click(tab)
     ping_page = find(app, 'filler', 'ChorusPingPage')
     ok(ping_page is not None, 'the Ping page is exposed')
     server = find(ping_page, 'text', 'Server')
@@ -632,6 +645,9 @@ def ping(app, shot, serve):
     do_action(switch)
     ok(wait_for(lambda: any(t.startswith('Listening on port 4321') for t in texts(ping_page)), 5),
        'switched on, the server listens on port 4321', texts(ping_page))
+    serving = 'Answering multicast ping on port 4321'
+    ok(find(app, 'push button', serving, timeout=3) is not None,
+       'the header says the port is open to the network')
     ssmping = subprocess.run(['nsenter', '--net=' + NETNS % 3, '/usr/bin/ssmping', '-4',
                               '-c', '5', SELF], capture_output=True, text=True, timeout=30)
     ok('multicast from ' + SELF in ssmping.stdout,
@@ -647,6 +663,9 @@ def ping(app, shot, serve):
     do_action(switch)
     ok(wait_for(lambda: any(t.startswith('Off') for t in texts(ping_page)), 5),
        'switched off, the server stops', texts(ping_page))
+    ok(wait_for(lambda: not descendants(
+        app, lambda n: n.getRoleName() == 'push button' and n.name == serving), 3),
+       'and no longer once it is closed')
 
 
 if __name__ == '__main__':
