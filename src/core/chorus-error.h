@@ -23,6 +23,8 @@ G_BEGIN_DECLS
  * @CHORUS_ERROR_BUSY: the service is already running
  * @CHORUS_ERROR_INVALID_INTERFACE: the group and the interface chosen do
  *   not go together (a link-local group without one, two that disagree)
+ * @CHORUS_ERROR_MALFORMED: bytes from the network that do not parse as
+ *   what they claim to be (a truncated header, a bad checksum)
  */
 typedef enum
 {
@@ -35,6 +37,7 @@ typedef enum
   CHORUS_ERROR_NETWORK,
   CHORUS_ERROR_BUSY,
   CHORUS_ERROR_INVALID_INTERFACE,
+  CHORUS_ERROR_MALFORMED,
 } ChorusError;
 
 GQuark chorus_error_quark (void);
