@@ -189,7 +189,7 @@ static ChorusRtpPacketVerdict
 add_seq (ChorusRtpStats *stats,
          guint16         seq)
 {
-  return add (stats, seq, seq * 3600u, 1000000 + seq * 40000);
+  return add (stats, seq, seq * 3600u, 1000000 + (gint64) seq * 40000);
 }
 
 static void
@@ -383,7 +383,7 @@ test_stats_jitter (void)
   for (guint i = 0; i < G_N_ELEMENTS (arrivals); i++)
     {
       header.seq = (guint16) (100 + i);
-      header.timestamp = 4000000000u + 160 * i;  /* wraps 2^32 on the way */
+      header.timestamp = 4294967000u + 160 * i;  /* wraps 2^32 at the third */
       chorus_rtp_stats_add (&stats, &header, start + arrivals[i]);
     }
 

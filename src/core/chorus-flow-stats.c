@@ -246,6 +246,11 @@ chorus_flow_stats_get_iat_percentile_ms (const ChorusFlowStats *stats,
   count = stats->packets - 1;
   rank = (guint64) ceil (percent / 100.0 * (double) count);
   rank = CLAMP (rank, 1, count);
+  /* The extremes are known exactly. */
+  if (rank == count)
+    return stats->iat_max_usec / 1000.0;
+  if (rank == 1)
+    return stats->iat_min_usec / 1000.0;
 
   for (guint b = 0; b < CHORUS_FLOW_IAT_BUCKETS; b++)
     {

@@ -26,7 +26,8 @@ G_BEGIN_DECLS
 /* The inter-arrival histogram: exact below 16 µs, then 16 buckets per
  * power of two (each at most 1/16 of its lower edge wide) up to 2^40 µs
  * (12.7 days); a percentile read from it is the bucket's middle, within
- * 1/32 (3.2 %) of the true value, and clamped to [min, max]. */
+ * 1/32 (3.2 %) of the true value, and clamped to [min, max]; the
+ * first and last ranks are the exact min and max. */
 #define CHORUS_FLOW_IAT_SUB_BUCKETS 16
 #define CHORUS_FLOW_IAT_MAX_POWER   40
 #define CHORUS_FLOW_IAT_BUCKETS     (CHORUS_FLOW_IAT_SUB_BUCKETS * (CHORUS_FLOW_IAT_MAX_POWER - 3))
