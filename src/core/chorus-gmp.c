@@ -113,6 +113,49 @@ chorus_gmp_encode_code8 (guint value)
   return 0xff;
 }
 
+/* The v3 query's fields after its group: flags at @at, QQIC, the number
+ * of sources and the sources, of @address_size bytes each. */
+static gboolean
+take_v3_query (ChorusGmpMessage *message,
+               const guint8     *data,
+               gsize             size,
+               gsize             at,
+               gsize             address_size,
+               GError          **error)
+{
+  message->s_flag = (data[at] & 0x08) != 0;
+  message->qrv = data[at] & 0x07;
+  message->qqi_s = chorus_gmp_decode_code8 (data[at + 1]);
+  message->n_sources = read16 (data + at + 2);
+  if (message->n_sources > (size - at - 4) / address_size)
+    return malformed (error, "a v3 query says %u sources, but %" G_GSIZE_FORMAT " bytes hold "
+                      "only %" G_GSIZE_FORMAT, message->n_sources, size,
+                      (size - at - 4) / address_size);
+  message->sources = message->n_sources > 0 ? data + at + 4 : NULL;
+
+  return TRUE;
+}
+
+/* A v3 report: its records follow the count at byte 6; each takes at
+ * least @record_min bytes. */
+static gboolean
+take_v3_report (ChorusGmpMessage *message,
+                const guint8     *data,
+                gsize             size,
+                gsize             record_min,
+                GError          **error)
+{
+  message->kind = CHORUS_GMP_V3_REPORT;
+  message->n_records = read16 (data + 6);
+  message->records = data + 8;
+  message->records_size = size - 8;
+  if (message->n_records > message->records_size / record_min)
+    return malformed (error, "a v3 report says %u records, but %" G_GSIZE_FORMAT " bytes cannot "
+                      "hold them", message->n_records, size);
+
+  return TRUE;
+}
+
 static gboolean
 parse_igmp_query (const guint8     *data,
                   gsize             size,
@@ -133,17 +176,8 @@ parse_igmp_query (const guint8     *data,
 
   message->version = 3;
   message->max_resp_ms = chorus_gmp_decode_code8 (data[1]) * 100;
-  message->s_flag = (data[8] & 0x08) != 0;
-  message->qrv = data[8] & 0x07;
-  message->qqi_s = chorus_gmp_decode_code8 (data[9]);
-  message->n_sources = read16 (data + 10);
-  if (message->n_sources > (size - 12) / 4)
-    return malformed (error, "an IGMPv3 query says %u sources, but %" G_GSIZE_FORMAT
-                      " bytes hold only %" G_GSIZE_FORMAT, message->n_sources, size,
-                      (size - 12) / 4);
-  message->sources = message->n_sources > 0 ? data + 12 : NULL;
 
-  return TRUE;
+  return take_v3_query (message, data, size, 8, 4, error);
 }
 
 /**
@@ -188,16 +222,9 @@ chorus_igmp_parse (const guint8     *data,
       return TRUE;
 
     case IGMP_V3_REPORT:
-      message->kind = CHORUS_GMP_V3_REPORT;
       message->version = 3;
-      message->n_records = read16 (data + 6);
-      message->records = data + 8;
-      message->records_size = size - 8;
-      /* Each record is at least 8 bytes. */
-      if (message->n_records > message->records_size / 8)
-        return malformed (error, "an IGMPv3 report says %u records, but %" G_GSIZE_FORMAT
-                          " bytes cannot hold them", message->n_records, size);
-      return TRUE;
+      /* A record is at least 8 bytes. */
+      return take_v3_report (message, data, size, 8, error);
 
     default:
       return malformed (error, "IGMP type 0x%02x is not a query or a report", data[0]);
@@ -245,16 +272,7 @@ chorus_mld_parse (const guint8     *data,
       message->version = 2;
       message->max_resp_ms = chorus_gmp_decode_code16 (read16 (data + 4));
       memcpy (message->group, data + 8, 16);
-      message->s_flag = (data[24] & 0x08) != 0;
-      message->qrv = data[24] & 0x07;
-      message->qqi_s = chorus_gmp_decode_code8 (data[25]);
-      message->n_sources = read16 (data + 26);
-      if (message->n_sources > (size - 28) / 16)
-        return malformed (error, "an MLDv2 query says %u sources, but %" G_GSIZE_FORMAT
-                          " bytes hold only %" G_GSIZE_FORMAT, message->n_sources, size,
-                          (size - 28) / 16);
-      message->sources = message->n_sources > 0 ? data + 28 : NULL;
-      return TRUE;
+      return take_v3_query (message, data, size, 24, 16, error);
 
     case MLD_V1_REPORT:
     case MLD_V1_DONE:
@@ -266,16 +284,9 @@ chorus_mld_parse (const guint8     *data,
       return TRUE;
 
     case MLD_V2_REPORT:
-      message->kind = CHORUS_GMP_V3_REPORT;
       message->version = 2;
-      message->n_records = read16 (data + 6);
-      message->records = data + 8;
-      message->records_size = size - 8;
-      /* Each record is at least 20 bytes. */
-      if (message->n_records > message->records_size / 20)
-        return malformed (error, "an MLDv2 report says %u records, but %" G_GSIZE_FORMAT
-                          " bytes cannot hold them", message->n_records, size);
-      return TRUE;
+      /* A record is at least 20 bytes. */
+      return take_v3_report (message, data, size, 20, error);
 
     default:
       return malformed (error, "ICMPv6 type %u is not MLD", data[0]);

@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "../../bench/bench-netns.h"
+#include "frame-sum.h"
 
 #define FRAME_MAX (65536 + 64)
 #define QUEUE_MAX 100000
@@ -83,19 +84,6 @@ open_side (const char *name,
   return bind (side->fd, (struct sockaddr *) &sll, sizeof sll);
 }
 
-static guint32
-sum16 (const guint8 *data,
-       gsize         size,
-       guint32       sum)
-{
-  for (gsize i = 0; i + 1 < size; i += 2)
-    sum += (guint32) (data[i] << 8 | data[i + 1]);
-  if (size % 2 == 1)
-    sum += (guint32) (data[size - 1] << 8);
-
-  return sum;
-}
-
 /* Computes the UDP checksum of an unfragmented IPv4 datagram afresh. */
 static void
 finish_udp_checksum (guint8 *frame,
@@ -123,12 +111,10 @@ finish_udp_checksum (guint8 *frame,
   udp = ip + ip_header;
   udp_size = total - ip_header;
   udp[6] = udp[7] = 0;
-  sum = sum16 (ip + 12, 8, 0);
+  sum = frame_sum16 (ip + 12, 8, 0);
   sum += IPPROTO_UDP + (guint32) udp_size;
-  sum = sum16 (udp, udp_size, sum);
-  while (sum >> 16)
-    sum = (sum & 0xffff) + (sum >> 16);
-  check = (guint16) ~sum;
+  sum = frame_sum16 (udp, udp_size, sum);
+  check = frame_fold (sum);
   if (check == 0)
     check = 0xffff;
   udp[6] = (guint8) (check >> 8);

@@ -58,6 +58,7 @@
 #include <unistd.h>
 
 #include "../../bench/bench-netns.h"
+#include "frame-sum.h"
 
 #define FRAME_MAX (65536 + 64)
 #define MAX_LEGS  8
@@ -260,28 +261,6 @@ prefix_matches (const guint8 *address,
   return ((address[bytes] ^ prefix[bytes]) & (guint8) (0xff << (8 - bits))) == 0;
 }
 
-static guint32
-sum16 (const guint8 *data,
-       gsize         size,
-       guint32       sum)
-{
-  for (gsize i = 0; i + 1 < size; i += 2)
-    sum += (guint32) (data[i] << 8 | data[i + 1]);
-  if (size % 2 == 1)
-    sum += (guint32) (data[size - 1] << 8);
-
-  return sum;
-}
-
-static guint16
-fold (guint32 sum)
-{
-  while (sum >> 16)
-    sum = (sum & 0xffff) + (sum >> 16);
-
-  return (guint16) ~sum;
-}
-
 /* The UDP checksum over the pseudo-header (source and destination, of
  * address_size bytes each, from addresses on) and the datagram. */
 static void
@@ -294,10 +273,10 @@ write_udp_checksum (guint8       *udp,
   guint16 check;
 
   udp[6] = udp[7] = 0;
-  sum = sum16 (addresses, 2 * address_size, 0);
+  sum = frame_sum16 (addresses, 2 * address_size, 0);
   sum += IPPROTO_UDP + (guint32) udp_size;
-  sum = sum16 (udp, udp_size, sum);
-  check = fold (sum);
+  sum = frame_sum16 (udp, udp_size, sum);
+  check = frame_fold (sum);
   if (check == 0)
     check = 0xffff;
   udp[6] = (guint8) (check >> 8);
@@ -345,7 +324,8 @@ prepare_ipv4 (guint    in,
     return drop (&counters.malformed);
   header = (gsize) (ip[0] & 0x0f) * 4;
   total = (gsize) (ip[2] << 8 | ip[3]);
-  if (header < 20 || total < header || total > size || fold (sum16 (ip, header, 0)) != 0)
+  if (header < 20 || total < header || total > size
+      || frame_fold (frame_sum16 (ip, header, 0)) != 0)
     return drop (&counters.malformed);
   /* 224.0.0.0/24 never leaves its link; neither does any other group here
    * without a route. */
@@ -360,7 +340,7 @@ prepare_ipv4 (guint    in,
   ip[8]--;
   ip[10] = ip[11] = 0;
   {
-    guint16 check = fold (sum16 (ip, header, 0));
+    guint16 check = frame_fold (frame_sum16 (ip, header, 0));
 
     ip[10] = (guint8) (check >> 8);
     ip[11] = (guint8) check;
