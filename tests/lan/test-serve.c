@@ -733,6 +733,7 @@ test_omping_replay (Fixture       *fx,
 
   /* The query as captured, in the session of another run: told to start
    * again, with no session. */
+  g_clear_pointer (&query, g_byte_array_unref);
   query = from_hex (OMPING_QUERY);
   send_raw (socket, query->data, query->len);
   size = receive_one (socket, buffer, sizeof buffer);
