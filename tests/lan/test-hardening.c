@@ -387,10 +387,26 @@ drain_victim (int       fd,
   g_assert_cmpint (errno, ==, EAGAIN);
 }
 
+static gboolean
+never (gpointer unused)
+{
+  return FALSE;
+}
+
+/* A pause of a millisecond in which the test keeps reading what its
+ * processes print: a receiver blocked on a full stdout pipe stops
+ * reading its socket, and would then drop what comes next. */
+static void
+pause_reading (ChorusTestLan *lan)
+{
+  chorus_test_lan_spin_until (lan, never, NULL, 1);
+}
+
 /* Puts n forged datagrams on the LAN, paced so that no queue on the way
  * drops any. */
 static void
-inject_many (ChorusTestInjector *injector,
+inject_many (ChorusTestLan      *lan,
+             ChorusTestInjector *injector,
              const char         *source,
              guint16             source_port,
              const char         *destination,
@@ -407,7 +423,7 @@ inject_many (ChorusTestInjector *injector,
                               payload, size, &error);
       g_assert_no_error (error);
       if (i % 20 == 19)
-        g_usleep (1000);
+        pause_reading (lan);
     }
 }
 
@@ -443,13 +459,13 @@ test_spoofed_flood_against_receiver (Fixture       *fx,
 
   started = g_get_monotonic_time ();
   /* Empty datagrams: any answer would be an amplification. */
-  inject_many (injector, CHORUS_TEST_LAN_SELF, VICTIM_PORT, GROUP, PORT, "", 0, 200);
+  inject_many (fx->lan, injector, CHORUS_TEST_LAN_SELF, VICTIM_PORT, GROUP, PORT, "", 0, 200);
   /* The article's 19 bytes, far faster than the rate allows. */
-  inject_many (injector, CHORUS_TEST_LAN_SELF, VICTIM_PORT, GROUP, PORT, article,
+  inject_many (fx->lan, injector, CHORUS_TEST_LAN_SELF, VICTIM_PORT, GROUP, PORT, article,
                strlen (article), 500);
   injected_bytes = 500 * strlen (article);
   /* Sources nobody can answer: port 0. */
-  inject_many (injector, CHORUS_TEST_LAN_SELF, 0, GROUP, PORT, article, strlen (article), 50);
+  inject_many (fx->lan, injector, CHORUS_TEST_LAN_SELF, 0, GROUP, PORT, article, strlen (article), 50);
   elapsed = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
 
   /* A canary from a real sender, after the flood: when it is in, so is
@@ -568,7 +584,7 @@ test_forged_non_answers_against_sender (Fixture       *fx,
       chorus_test_inject_udp (injector, source, PORT, "255.255.255.255", port, "ack", 3, &error);
       g_assert_no_error (error);
       if (i % 10 == 9)
-        g_usleep (1000);
+        pause_reading (fx->lan);
     }
 
   cli_await_exit (sender, 0);
@@ -625,7 +641,7 @@ test_forged_answers_bounded (Fixture       *fx,
                               port, payload, SIZE, &error);
       g_assert_no_error (error);
       if (i % 20 == 19)
-        g_usleep (1000);
+        pause_reading (fx->lan);
     }
 
   /* Let it read them all, then look at its high-water mark. */
