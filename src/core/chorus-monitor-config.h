@@ -100,5 +100,6 @@ void                 chorus_monitor_check_free      (ChorusMonitorCheck  *check)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChorusKeyFileLines, chorus_key_file_lines_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChorusMonitorConfig, chorus_monitor_config_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChorusMonitorCheck, chorus_monitor_check_free)
 
 G_END_DECLS
