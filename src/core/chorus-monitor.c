@@ -356,7 +356,10 @@ start_round (CheckRun *run)
     }
 
   if (started)
-    return;
+    {
+      run->up = TRUE;
+      return;
+    }
 
   report_failure (run, error);
   if (run->once)
@@ -966,12 +969,15 @@ static gboolean
 on_probe_timeout (gpointer user_data)
 {
   ProbeData *probe = user_data;
+  /* Stopping ends the round, which completes the task and frees probe;
+   * the run itself is freed from the main loop. */
+  CheckRun *run = probe->run;
 
   probe->timeout_id = 0;
-  if (probe->run->sender != NULL)
-    chorus_sender_stop (probe->run->sender);
-  if (probe->run->client != NULL)
-    chorus_mping_client_stop (probe->run->client);
+  if (run->sender != NULL)
+    chorus_sender_stop (run->sender);
+  else if (run->client != NULL)
+    chorus_mping_client_stop (run->client);
   return G_SOURCE_REMOVE;
 }
 
