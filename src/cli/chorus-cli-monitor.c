@@ -38,6 +38,8 @@ typedef struct
   ChorusMonitor *monitor;
   ChorusMonitorConfig *config;  /* borrowed: the monitor's */
   GMainLoop *loop;
+  /* --once: every check has had its round (perhaps before the loop ran). */
+  gboolean done;
 } Monitor;
 
 static void
@@ -389,6 +391,7 @@ static void
 on_once_finished (ChorusMonitor *self,
                   Monitor       *monitor)
 {
+  monitor->done = TRUE;
   g_main_loop_quit (monitor->loop);
 }
 
@@ -497,7 +500,7 @@ chorus_cli_monitor (int    argc,
   signal_ids[2] = g_unix_signal_add (SIGHUP, on_reload, &monitor);
 
   chorus_monitor_start (service);
-  if (once || chorus_monitor_get_running (service))
+  if (!monitor.done)
     g_main_loop_run (loop);
 
   for (guint i = 0; i < G_N_ELEMENTS (signal_ids); i++)

@@ -345,8 +345,10 @@ start_round (CheckRun *run)
       break;
     case CHORUS_CHECK_RESPONDER:
       started = start_responder (run, &error);
+      if (!started)
+        break;
       /* It has no rounds: once, it is as good as done. */
-      if (started && run->once && run->round_done != NULL)
+      if (run->once && run->round_done != NULL)
         run->round_done (run, run->round_data);
       return;
     case CHORUS_CHECK_WATCH:
