@@ -521,9 +521,18 @@ chorus_cli_monitor (int    argc,
       g_string_free (out, TRUE);
     }
 
-  if (server != NULL)
-    soup_server_disconnect (server);
   chorus_monitor_stop (service);
+  if (server != NULL)
+    {
+      /* Connections closed by their peer, then ours: libsoup lets them
+       * go from the main loop. */
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      soup_server_disconnect (server);
+      g_clear_object (&server);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
 
   return status;
 }
