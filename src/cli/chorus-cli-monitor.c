@@ -77,11 +77,22 @@ load (const char *path)
 
 /* HTTP */
 
+/* A scrape a connection: libsoup 3.2 (Debian 12) also loses keep-alive
+ * connections their client closes while idle (fixed in 3.3.0), and a
+ * connection a second costs nothing. */
+static void
+close_after (SoupServerMessage *msg)
+{
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
+                                "close");
+}
+
 static void
 answer_text (SoupServerMessage *msg,
              guint              status,
              const char        *text)
 {
+  close_after (msg);
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, "text/plain; charset=utf-8", SOUP_MEMORY_COPY, text,
                                     strlen (text));
@@ -124,6 +135,7 @@ on_metrics (SoupServer        *server,
   out = g_string_sized_new (4096);
   chorus_monitor_render (monitor->monitor, out);
   length = out->len;
+  close_after (msg);
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, CHORUS_EXPOSITION_CONTENT_TYPE, SOUP_MEMORY_TAKE,
                                     g_string_free (out, FALSE), length);
@@ -231,6 +243,7 @@ on_probe_done (GObject      *source,
     {
       if (text != NULL)
         {
+          close_after (request->msg);
           soup_server_message_set_status (request->msg, SOUP_STATUS_OK, NULL);
           soup_server_message_set_response (request->msg, CHORUS_EXPOSITION_CONTENT_TYPE,
                                             SOUP_MEMORY_TAKE, g_steal_pointer (&text),
@@ -345,6 +358,41 @@ parse_listen (const char  *text,
   return g_inet_socket_address_new (address, port);
 }
 
+/* Connections are accepted here and handed to the server: libsoup 3.2's
+ * own listener (soup_server_listen()) loses the socket of every
+ * connection it accepts, fixed in 3.3.0. */
+static gboolean
+on_incoming (GSocketService    *service,
+             GSocketConnection *connection,
+             GObject           *source,
+             gpointer           user_data)
+{
+  SoupServer *server = user_data;
+  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
+  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (local == NULL || remote == NULL
+      || !soup_server_accept_iostream (server, G_IO_STREAM (connection), local, remote, &error))
+    g_debug ("Dropping a connection: %s", error ? error->message : "no address");
+  return TRUE;
+}
+
+static GSocketService *
+listen_on (SoupServer      *server,
+           GSocketAddress  *address,
+           GError         **error)
+{
+  g_autoptr(GSocketService) service = g_socket_service_new ();
+
+  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
+                                      G_SOCKET_PROTOCOL_TCP, NULL, NULL, error))
+    return NULL;
+  g_signal_connect_object (service, "incoming", G_CALLBACK (on_incoming), server, 0);
+  g_socket_service_start (service);
+  return g_steal_pointer (&service);
+}
+
 /* Signals */
 
 static gboolean
@@ -416,6 +464,7 @@ chorus_cli_monitor (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(ChorusMonitor) service = NULL;
   g_autoptr(SoupServer) server = NULL;
+  g_autoptr(GSocketService) listener = NULL;
   g_autoptr(GSocketAddress) address = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   ChorusMonitorConfig *config;
@@ -486,7 +535,7 @@ chorus_cli_monitor (int    argc,
       soup_server_add_handler (server, NULL, on_not_found, &monitor, NULL);
       soup_server_add_handler (server, "/metrics", on_metrics, &monitor, NULL);
       soup_server_add_handler (server, "/probe", on_probe, &monitor, NULL);
-      if (!soup_server_listen (server, address, 0, &error))
+      if ((listener = listen_on (server, address, &error)) == NULL)
         {
           g_autofree char *shown = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (address));
 
@@ -528,6 +577,8 @@ chorus_cli_monitor (int    argc,
        * go from the main loop. */
       while (g_main_context_iteration (NULL, FALSE))
         ;
+      g_socket_service_stop (listener);
+      g_socket_listener_close (G_SOCKET_LISTENER (listener));
       soup_server_disconnect (server);
       g_clear_object (&server);
       while (g_main_context_iteration (NULL, FALSE))
