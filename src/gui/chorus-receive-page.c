@@ -63,6 +63,10 @@ struct _ChorusReceivePage
   GtkNoSelection    *sources_selection;
   GtkWidget         *groups_box;
   GtkNoSelection    *groups_selection;
+  GtkRevealer       *form_revealer;
+  GtkWidget         *settings_button;
+  GtkLabel          *about_label;
+  char              *run_about; /* what the messages are about */
 };
 
 G_DEFINE_FINAL_TYPE (ChorusReceivePage, chorus_receive_page, ADW_TYPE_BIN)
@@ -223,10 +227,53 @@ chorus_receive_page_update_action (ChorusReceivePage *self)
                                  valid || chorus_receiver_get_running (self->receiver));
 }
 
+/* What the form says a run listens to: “224.3.29.71:10000 · eth0”,
+ * and its sources. */
+static char *
+chorus_receive_page_describe (ChorusReceivePage *self)
+{
+  g_autofree char *group = g_strstrip (g_strdup (field_text (&self->group)));
+  g_autofree char *sources = g_strstrip (g_strdup (field_text (&self->sources)));
+  g_autofree char *exclude = g_strstrip (g_strdup (field_text (&self->exclude)));
+  g_autofree char *endpoint = NULL;
+  g_autofree char *about = NULL;
+  g_autoptr(GString) text = NULL;
+  guint16 port = 0;
+
+  chorus_parse_port (field_text (&self->port), &port, NULL);
+  endpoint = _chorus_format_endpoint (group, port);
+  about = _chorus_describe_run (endpoint, -1,
+                                chorus_interface_row_get_interface_name (self->interface_row));
+  text = g_string_new (about);
+  if (*sources != '\0')
+    {
+      g_string_append (text, " · ");
+      /* Translators: the sources a receiver hears, such as “from 10.0.0.2” */
+      g_string_append_printf (text, _("from %s"), sources);
+    }
+  if (*exclude != '\0')
+    {
+      g_string_append (text, " · ");
+      /* Translators: the sources a receiver ignores, such as “not from 10.0.0.2” */
+      g_string_append_printf (text, _("not from %s"), exclude);
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+chorus_receive_page_update_about (ChorusReceivePage *self)
+{
+  g_autofree char *now = chorus_receive_page_describe (self);
+
+  _chorus_results_about (self->about_label, self->run_about, now);
+}
+
 static void
 on_field_changed (ChorusReceivePage *self)
 {
   chorus_receive_page_update_action (self);
+  chorus_receive_page_update_about (self);
 }
 
 /* The reply applies to a running receiver too, but only one that fits a
@@ -502,6 +549,17 @@ on_running_changed (ChorusReceivePage *self)
   GtkWidget *button = GTK_WIDGET (self->toggle_button);
 
   chorus_receive_page_update_sensitivity (self);
+  /* The group, port, interface and sources are locked while running,
+   * the answers' settings apply at once: all fold away, the Settings
+   * button beside Stop unfolds them. */
+  _chorus_form_fold (self->form_revealer, self->settings_button,
+                     GTK_WIDGET (self->toggle_button), running);
+  if (running)
+    {
+      g_free (self->run_about);
+      self->run_about = chorus_receive_page_describe (self);
+    }
+  chorus_receive_page_update_about (self);
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "warning");
@@ -838,6 +896,7 @@ chorus_receive_page_finalize (GObject *object)
   g_clear_object (&self->slots);
   g_clear_object (&self->receiver);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->run_about, g_free);
 
   G_OBJECT_CLASS (chorus_receive_page_parent_class)->finalize (object);
 }
@@ -937,6 +996,9 @@ chorus_receive_page_class_init (ChorusReceivePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, answer_switch);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, errors_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, form_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, settings_button);
+  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, about_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, toggle_button);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, results_stack);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, waiting_status);

@@ -819,8 +819,10 @@ chorus_rtt_chart_measure (GtkWidget      *widget,
     }
   else
     {
+      /* No more than that by itself: a page gives the chart room on
+       * purpose, else it goes to the table beside it. */
       *minimum = 180;
-      *natural = 260;
+      *natural = 180;
     }
 }
 
