@@ -441,6 +441,7 @@ test_folds_while_running (void)
   g_assert_true (gui_test_wait (mapped, group_row, 5000));
   g_assert_true (gtk_widget_is_sensitive (group_row));
   g_assert_false (gtk_widget_get_visible (settings));
+  gui_test_shot (GTK_WIDGET (window), "probe-stopped.png");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (about)), ==, run);
   g_assert_false (gtk_widget_has_css_class (about, "warning"));
   set_text (page, "ttl_row", "4");
