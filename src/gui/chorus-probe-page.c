@@ -813,14 +813,18 @@ silent_opacity (gpointer unused,
   return silent ? 0.55 : 1;
 }
 
+/* The host's colour and dashes, as its line in the chart: by address,
+ * for the session. */
 static GStrv
-swatch_classes (gpointer unused,
-                guint    index)
+swatch_classes (gpointer    unused,
+                const char *address)
 {
-  GStrv classes = g_new0 (char *, 3);
+  guint slot = _chorus_rtt_chart_slot_for_address (address);
+  GStrv classes = g_new0 (char *, 4);
 
   classes[0] = g_strdup ("swatch");
-  classes[1] = g_strdup_printf ("swatch-%u", index % 10);
+  classes[1] = g_strdup_printf ("swatch-%u", slot % 10);
+  classes[2] = g_strdup_printf ("dash-%u", _chorus_rtt_chart_get_dash (slot));
 
   return classes;
 }
