@@ -264,6 +264,7 @@ chorus_probe_page_update_action (ChorusProbePage *self)
 static char *
 chorus_probe_page_describe (ChorusProbePage *self)
 {
+  g_autofree char *group = NULL;
   g_autofree char *endpoint = NULL;
   g_autoptr(GString) text = NULL;
   g_autofree char *about = NULL;
@@ -272,7 +273,8 @@ chorus_probe_page_describe (ChorusProbePage *self)
 
   chorus_parse_port (field_text (&self->port), &port, NULL);
   chorus_parse_ttl (field_text (&self->ttl), &ttl, NULL);
-  endpoint = _chorus_format_endpoint (g_strstrip (g_strdup (field_text (&self->group))), port);
+  group = g_strstrip (g_strdup (field_text (&self->group)));
+  endpoint = _chorus_format_endpoint (group, port);
   about = _chorus_describe_run (endpoint, ttl,
                                 chorus_interface_row_get_interface_name (self->interface_row));
   text = g_string_new (about);
@@ -540,8 +542,11 @@ chorus_probe_page_show_running (ChorusProbePage *self,
 
   if (running)
     {
+      g_autofree char *group = NULL;
+      g_autofree char *endpoint = NULL;
       g_autofree char *status = NULL;
       g_autofree char *waiting = NULL;
+      guint16 port = 0;
 
       g_free (self->run_about);
       self->run_about = chorus_probe_page_describe (self);
@@ -551,13 +556,18 @@ chorus_probe_page_show_running (ChorusProbePage *self,
       gtk_widget_remove_css_class (button, "suggested-action");
       gtk_widget_add_css_class (button, "destructive-action");
 
-      /* Translators: %s says what the run is about, such as
-       * “224.3.29.71:10000 · TTL 1 · eth0 · Every 1 s, until stopped” */
-      status = g_strdup_printf (_("Probing %s"), self->run_about);
+      /* Short, beside the buttons even at 360 pixels: the line under
+       * the results' heading says the rest. */
+      group = g_strstrip (g_strdup (field_text (&self->group)));
+      chorus_parse_port (field_text (&self->port), &port, NULL);
+      endpoint = _chorus_format_endpoint (group, port);
+      /* Translators: %s is a group and port, such as 224.3.29.71:10000 */
+      status = g_strdup_printf (_("Probing %s"), endpoint);
       chorus_probe_page_set_status (self, status, NULL);
       /* The status page's description is markup. */
       waiting = g_markup_printf_escaped (
-        /* Translators: %s says what the run is about, as above */
+        /* Translators: %s says what the run is about, such as
+         * “224.3.29.71:10000 · TTL 1 · eth0 · Every 1 s, until stopped” */
         _("Probing %s. Every host that answers appears here."), self->run_about);
       adw_status_page_set_description (self->waiting_status, waiting);
     }

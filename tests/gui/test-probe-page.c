@@ -401,7 +401,7 @@ test_folds_while_running (void)
   GtkWidget *settings = CHILD (page, "settings_button");
   GtkWidget *about = CHILD (page, "about_label");
   const char *run = "224.3.29.71:10000 · TTL 1 · automatic interface · Every 1 s, until stopped";
-  g_autofree char *probing = g_strconcat ("Probing ", run, NULL);
+  const char *probing = "Probing 224.3.29.71:10000";
   TableQuery query = { gtk_widget_get_parent (CHILD (page, "column_view")), 8 };
 
   set_text (page, "group_row", "224.3.29.71");
@@ -427,6 +427,33 @@ test_folds_while_running (void)
   gui_test_shot (GTK_WIDGET (window), "probe-running.png");
   g_assert_true (table_shows_all (&query));
   g_assert_true (gtk_widget_get_mapped (CHILD (page, "chart")));
+
+  /* To look at by eye: the page beside a 250-pixel sidebar at 1280 and
+   * 1024, alone at 360, light and dark. */
+  if (g_getenv ("CHORUS_TEST_SHOTS") != NULL)
+    {
+      static const int widths[] = { 1030, 774, 360 };
+      AdwStyleManager *style = adw_style_manager_get_default ();
+
+      for (guint dark = 0; dark < 2; dark++)
+        for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+          {
+            g_autofree char *name = g_strdup_printf ("probe-page-%d%s.png", widths[i],
+                                                     dark ? "-dark" : "");
+
+            adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                            : ADW_COLOR_SCHEME_FORCE_LIGHT);
+            gtk_window_set_default_size (window, widths[i], 720);
+            for (guint frame = 0; frame < 50; frame++)
+              {
+                g_main_context_iteration (NULL, FALSE);
+                g_usleep (10000);
+              }
+            gui_test_shot (GTK_WIDGET (window), name);
+          }
+      adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+      gtk_window_set_default_size (window, 760, 720);
+    }
 
   /* Unfolded, the fields are there to read, and locked. */
   gtk_widget_activate (settings);
