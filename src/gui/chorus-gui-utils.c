@@ -315,3 +315,117 @@ _chorus_explain_group (GtkLabel    *explain,
   gtk_label_set_text (warning, warnings[0] != NULL ? warnings[0] : "");
   gtk_widget_set_visible (GTK_WIDGET (warning), warnings[0] != NULL);
 }
+
+/*
+ * _chorus_describe_run:
+ * @endpoint: the group and port, as _chorus_format_endpoint() writes them
+ * @ttl: the TTL, or -1 where the page has none
+ * @interface: (nullable): the interface's name, or %NULL or "" for the
+ *   automatic choice
+ *
+ * What a run is about, in one line: “224.3.29.71:10000 · TTL 1 · eth0”.
+ * The folded form says it, and so do the results.
+ */
+char *
+_chorus_describe_run (const char *endpoint,
+                      int         ttl,
+                      const char *interface)
+{
+  g_autoptr(GString) text = g_string_new (endpoint);
+
+  g_return_val_if_fail (endpoint != NULL, NULL);
+
+  if (ttl >= 0)
+    {
+      g_string_append (text, " · ");
+      /* Translators: a multicast TTL, such as “TTL 1” */
+      g_string_append_printf (text, _("TTL %d"), ttl);
+    }
+
+  g_string_append (text, " · ");
+  if (interface != NULL && *interface != '\0')
+    g_string_append (text, interface);
+  else
+    g_string_append (text, _("automatic interface"));
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/*
+ * _chorus_form_fold:
+ * @form: the revealer around a page's fields
+ * @settings_button: the toggle beside Stop that unfolds them, bound to
+ *   the revealer's #GtkRevealer:reveal-child
+ * @stop_button: where the focus goes when it was in the fields
+ * @running: whether the page's run goes
+ *
+ * While a run goes, its fields are locked and fold away, so that the
+ * results have the room; the status line beside the Stop button says
+ * what the run is about. Once it ends they unfold, to be changed.
+ */
+void
+_chorus_form_fold (GtkRevealer *form,
+                   GtkWidget   *settings_button,
+                   GtkWidget   *stop_button,
+                   gboolean     running)
+{
+  GtkRoot *root;
+  GtkWidget *focus;
+
+  g_return_if_fail (GTK_IS_REVEALER (form));
+  g_return_if_fail (GTK_IS_WIDGET (settings_button));
+  g_return_if_fail (GTK_IS_WIDGET (stop_button));
+
+  /* Ctrl+Enter in a field starts the run: the focus must not stay in
+   * what folds away. */
+  root = gtk_widget_get_root (GTK_WIDGET (form));
+  focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  if (running && focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (form)))
+    gtk_widget_grab_focus (stop_button);
+
+  gtk_revealer_set_reveal_child (form, !running);
+  gtk_widget_set_visible (settings_button, running);
+}
+
+/*
+ * _chorus_results_about:
+ * @label: the line under the results' heading
+ * @run: (nullable): what the run the results come from was about
+ * @now: (nullable): what the form says now
+ *
+ * The results say what they are about, and once the form no longer
+ * says the same, that they come from earlier settings.
+ */
+void
+_chorus_results_about (GtkLabel   *label,
+                       const char *run,
+                       const char *now)
+{
+  g_autofree char *text = NULL;
+  gboolean old;
+
+  g_return_if_fail (GTK_IS_LABEL (label));
+
+  old = run != NULL && now != NULL && g_strcmp0 (run, now) != 0;
+  if (run == NULL)
+    text = g_strdup ("");
+  else if (old)
+    /* Translators: %s says what the run was about, as in
+     * “224.3.29.71:10000 · TTL 1 · eth0” */
+    text = g_strdup_printf (_("Earlier settings: %s"), run);
+  else
+    text = g_strdup (run);
+
+  gtk_label_set_text (label, text);
+  gtk_widget_set_visible (GTK_WIDGET (label), run != NULL);
+  if (old)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (label), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (label), "warning");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (label), "warning");
+      gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
+    }
+}

@@ -136,3 +136,41 @@ gui_test_press (GtkWidget       *widget,
 
   return FALSE;
 }
+
+/*
+ * gui_test_shot:
+ * @widget: a mapped widget
+ * @name: a file name, such as "probe-running.png"
+ *
+ * Where $CHORUS_TEST_SHOTS names a directory, saves what @widget shows
+ * there, to look at by eye; otherwise does nothing.
+ */
+void
+gui_test_shot (GtkWidget  *widget,
+               const char *name)
+{
+  const char *dir = g_getenv ("CHORUS_TEST_SHOTS");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GskRenderer *renderer;
+
+  if (dir == NULL || !gtk_widget_get_mapped (widget))
+    return;
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), gtk_widget_get_width (widget),
+                          gtk_widget_get_height (widget));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    return;
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
+                                                              gtk_widget_get_height (widget)));
+  path = g_build_filename (dir, name, NULL);
+  gdk_texture_save_to_png (texture, path);
+}
