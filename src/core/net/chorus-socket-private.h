@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 #include <sys/socket.h>
 
+#include "chorus-address-private.h"
 #include "chorus-pace.h"
 
 G_BEGIN_DECLS
@@ -142,9 +143,6 @@ void                  _chorus_datagram_parse_control (ChorusDatagram *d,
 const guint8         *_chorus_datagram_get_source (const ChorusDatagram *d,
                                                    gsize                *size,
                                                    guint16              *port);
-char                 *_chorus_sockaddr_to_string  (const struct sockaddr *address,
-                                                   gsize                  size);
-char                 *_chorus_socket_address_to_string (GInetSocketAddress *address);
 GInetSocketAddress   *_chorus_datagram_dup_from   (const ChorusDatagram *d);
 GBytes               *_chorus_datagram_dup_payload (const ChorusDatagram *d);
 
