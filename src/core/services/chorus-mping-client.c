@@ -1417,26 +1417,13 @@ open_socket (ChorusMpingClient  *self,
              guint               ifindex,
              GError            **error)
 {
-  GSocketFamily family = chorus_group_get_family (group);
-  g_autoptr(GInetAddress) any = g_inet_address_new_any (family);
-  g_autoptr(GSocketAddress) local = g_inet_socket_address_new (any, 0);
-  g_autoptr(GError) local_error = NULL;
+  /* Any port: the server sends its multicast answers to the port the
+   * queries come from. This socket's own groups only, as INIT has it. */
+  ChorusUdpOptions options = CHORUS_UDP_OPTIONS_INIT (chorus_group_get_family (group));
 
-  self->socket = _chorus_socket_new_udp (family, error);
+  self->socket = _chorus_udp_socket_open (&options, NULL, error);
   if (self->socket == NULL)
     return FALSE;
-
-  /* This socket's own groups only. */
-  _chorus_socket_set_multicast_all (self->socket, FALSE);
-
-  /* Any port: the server sends its multicast answers to the port the
-   * queries come from. */
-  if (!g_socket_bind (self->socket, local, FALSE, &local_error))
-    {
-      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK,
-                   _("Could not open a port for answers: %s"), local_error->message);
-      return FALSE;
-    }
 
   return _chorus_socket_join (self->socket, chorus_group_get_address (group),
                               self->source_specific ? self->server_address : NULL, ifindex, NULL,

@@ -1048,40 +1048,23 @@ add_listener (ChorusMpingServer  *self,
               GSocketFamily       family,
               GError            **error)
 {
-  g_autoptr(GInetAddress) any = g_inet_address_new_any (family);
-  g_autoptr(GSocketAddress) local = g_inet_socket_address_new (any, self->port);
-  g_autoptr(GError) local_error = NULL;
+  ChorusUdpOptions options = CHORUS_UDP_OPTIONS_INIT (family);
   g_autoptr(GSocket) socket = NULL;
   ChorusListener *listener;
-  int ttl = CHORUS_MPING_TTL;
 
-  socket = _chorus_socket_new_udp (family, error);
+  /* Not shared: two servers on one port would answer every query twice.
+   * Answers leave with TTL 64, unicast and multicast, so that the client
+   * can count hops. It joins no group, and IP_MULTICAST_ALL stays as
+   * the system has it. */
+  options.port = (guint16) self->port;
+  options.unicast_ttl = CHORUS_MPING_TTL;
+  options.multicast_ttl = CHORUS_MPING_TTL;
+  options.own_groups_only = FALSE;
+  options.send_buffer = SEND_BUFFER_WANTED;
+
+  socket = _chorus_udp_socket_open (&options, NULL, error);
   if (socket == NULL)
     return FALSE;
-
-  /* Not shared: two servers on one port would answer every query twice. */
-  if (!g_socket_bind (socket, local, FALSE, &local_error))
-    {
-      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK,
-                   _("Could not listen on port %u: %s"), self->port, local_error->message);
-      return FALSE;
-    }
-
-#ifdef SO_SNDBUFFORCE
-  if (!g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUFFORCE, SEND_BUFFER_WANTED, NULL))
-#endif
-    g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUF, SEND_BUFFER_WANTED, NULL);
-
-  if (family == G_SOCKET_FAMILY_IPV4)
-    {
-      g_socket_set_option (socket, IPPROTO_IP, IP_TTL, ttl, NULL);
-      g_socket_set_option (socket, IPPROTO_IP, IP_MULTICAST_TTL, ttl, NULL);
-    }
-  else
-    {
-      g_socket_set_option (socket, IPPROTO_IPV6, IPV6_UNICAST_HOPS, ttl, NULL);
-      g_socket_set_option (socket, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, ttl, NULL);
-    }
 
   listener = g_new0 (ChorusListener, 1);
   listener->self = self;

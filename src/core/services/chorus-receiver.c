@@ -1598,39 +1598,21 @@ add_listener (ChorusReceiver  *self,
               GSocketFamily    family,
               GError         **error)
 {
-  g_autoptr(GInetAddress) any = g_inet_address_new_any (family);
-  g_autoptr(GSocketAddress) local = g_inet_socket_address_new (any, self->port);
-  g_autoptr(GError) local_error = NULL;
+  ChorusUdpOptions options = CHORUS_UDP_OPTIONS_INIT (family);
   g_autoptr(GSocket) socket = NULL;
   ChorusListener *listener;
 
-  socket = _chorus_socket_new_udp (family, error);
+  /* Each socket hears only the groups it joined itself, by the sources
+   * it chose (own_groups_only, as INIT has it). Shared, so that several
+   * receivers on one host can use the port; and the own-group filter
+   * needs each datagram's destination. */
+  options.port = (guint16) self->port;
+  options.reuse_port = TRUE;
+  options.need_destination = TRUE;
+
+  socket = _chorus_udp_socket_open (&options, NULL, error);
   if (socket == NULL)
     return NULL;
-
-  /* Each socket hears only the groups it joined itself, by the sources
-   * it chose. */
-  _chorus_socket_set_multicast_all (socket, FALSE);
-
-  /* Shared, so that several receivers on one host can use the port. */
-  if (!g_socket_bind (socket, local, TRUE, &local_error))
-    {
-      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK,
-                   _("Could not listen on port %u: %s"), self->port, local_error->message);
-      return NULL;
-    }
-
-  /* The own-group filter depends on it. */
-  if ((family == G_SOCKET_FAMILY_IPV4
-       && _chorus_socket_get_int (socket, IPPROTO_IP, IP_PKTINFO) <= 0)
-      || (family == G_SOCKET_FAMILY_IPV6
-          && _chorus_socket_get_int (socket, IPPROTO_IPV6, IPV6_RECVPKTINFO) <= 0))
-    {
-      g_set_error_literal (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK,
-                           _("The system cannot tell this receiver which address a datagram "
-                             "was sent to"));
-      return NULL;
-    }
 
   listener = g_new0 (ChorusListener, 1);
   listener->self = self;

@@ -1311,34 +1311,20 @@ open_socket (ChorusSender  *self,
              guint          ifindex,
              GError       **error)
 {
-  GSocketFamily family = chorus_group_get_family (group);
-  g_autoptr(GInetAddress) any = g_inet_address_new_any (family);
-  g_autoptr(GSocketAddress) local = g_inet_socket_address_new (any, 0);
-  g_autoptr(GError) local_error = NULL;
+  ChorusUdpOptions options = CHORUS_UDP_OPTIONS_INIT (chorus_group_get_family (group));
+  ChorusUdpGranted granted;
 
-  self->socket = _chorus_socket_new_udp (family, error);
+  /* Any port for the answers, which come by unicast: no group anyone on
+   * this host joined is ours (own_groups_only, as INIT has it). */
+  options.ifindex = ifindex;
+  options.multicast_ttl = (int) self->ttl;
+  options.loopback = self->loopback;
+
+  self->socket = _chorus_udp_socket_open (&options, &granted, error);
   if (self->socket == NULL)
     return FALSE;
 
-  if (ifindex != 0 && !_chorus_socket_set_multicast_interface (self->socket, ifindex, error))
-    return FALSE;
-
-  /* For IPv6 these are the hop limit and IPV6_MULTICAST_LOOP. */
-  g_socket_set_multicast_ttl (self->socket, self->ttl);
-  g_socket_set_multicast_loopback (self->socket, self->loopback);
-
-  /* Answers come by unicast; no group anyone on this host joined is ours. */
-  _chorus_socket_set_multicast_all (self->socket, FALSE);
-
-  if (!g_socket_bind (self->socket, local, FALSE, &local_error))
-    {
-      g_set_error (error, CHORUS_ERROR, CHORUS_ERROR_NETWORK,
-                   _("Could not open a port for answers: %s"),
-                   local_error->message);
-      return FALSE;
-    }
-
-  self->receive_buffer = _chorus_socket_get_int (self->socket, SOL_SOCKET, SO_RCVBUF);
+  self->receive_buffer = granted.receive_buffer;
 
   return TRUE;
 }
