@@ -8,7 +8,7 @@
 #include <gio/gio.h>
 #include <sys/socket.h>
 
-#include "chorus-address-private.h"
+#include "chorus-sockaddr-private.h"
 #include "chorus-pace.h"
 
 G_BEGIN_DECLS

@@ -9,7 +9,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
-#include "chorus-address-private.h"
+#include "chorus-sockaddr-private.h"
 #include "chorus-message-private.h"
 #include "chorus-text.h"
 

@@ -1,4 +1,4 @@
-/* chorus-address-private.h: addresses as people write them, for the rest of core
+/* chorus-sockaddr-private.h: socket addresses as people write them
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,8 +7,6 @@
 
 #include <gio/gio.h>
 #include <sys/socket.h>
-
-#include "chorus-address.h"
 
 G_BEGIN_DECLS
 
