@@ -9,8 +9,8 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "chorus-sockaddr-private.h"
 #include "chorus-message-private.h"
-#include "chorus-socket-private.h"
 #include "chorus-text.h"
 
 struct _ChorusMessage

@@ -6,7 +6,7 @@
 #include "config.h"
 
 #include "chorus-ack-private.h"
-#include "chorus-socket-private.h"
+#include "chorus-sockaddr-private.h"
 #include "chorus-text.h"
 
 struct _ChorusAck

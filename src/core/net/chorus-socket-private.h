@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 #include <sys/socket.h>
 
+#include "chorus-sockaddr-private.h"
 #include "chorus-pace.h"
 
 G_BEGIN_DECLS
@@ -81,13 +82,53 @@ gboolean              _chorus_reader_is_ticking   (ChorusReader    *reader);
 
 typedef struct _ChorusBatch ChorusBatch;
 
-GSocket              *_chorus_socket_new_udp      (GSocketFamily    family,
-                                                   GError         **error);
-gboolean              _chorus_socket_set_multicast_interface (GSocket  *socket,
-                                                              guint     ifindex,
-                                                              GError  **error);
-void                  _chorus_socket_set_multicast_all (GSocket  *socket,
-                                                        gboolean  all);
+/* How a service wants its UDP socket (chorus-udp-socket.c). Start from
+ * CHORUS_UDP_OPTIONS_INIT and set what differs. */
+typedef struct
+{
+  GSocketFamily family;
+  /* Bound to the family's wildcard address on this port; 0: any port. */
+  guint16 port;
+  /* Share the port with other sockets (g_socket_bind()'s allow_reuse). */
+  gboolean reuse_port;
+  /* IP_MULTICAST_IF or IPV6_MULTICAST_IF; 0: as routing chooses. */
+  guint ifindex;
+  /* IP_MULTICAST_TTL or IPV6_MULTICAST_HOPS; -1: the system's (1). */
+  int multicast_ttl;
+  /* IP_TTL or IPV6_UNICAST_HOPS; -1: the system's. */
+  int unicast_ttl;
+  /* IP_MULTICAST_LOOP or IPV6_MULTICAST_LOOP, 0 or 1; -1: the system's. */
+  int loopback;
+  /* IP_MULTICAST_ALL or IPV6_MULTICAST_ALL off: the socket hears only
+   * the groups it joined itself, by the sources it chose. */
+  gboolean own_groups_only;
+  /* Bytes wanted (SO_RCVBUFFORCE, else SO_RCVBUF; likewise for sending);
+   * 0: the system's. */
+  int receive_buffer;
+  int send_buffer;
+  /* SO_TIMESTAMPNS: each datagram's arrival time from the kernel. */
+  gboolean timestamps;
+  /* Fail unless the kernel says where each datagram was sent to. */
+  gboolean need_destination;
+} ChorusUdpOptions;
+
+#define CHORUS_UDP_OPTIONS_INIT(f)                                             \
+  {                                                                            \
+    .family = (f), .multicast_ttl = -1, .unicast_ttl = -1, .loopback = -1,    \
+    .own_groups_only = TRUE, .receive_buffer = CHORUS_RECEIVE_BUFFER_WANTED,   \
+    .timestamps = TRUE,                                                        \
+  }
+
+/* What the kernel granted, in bytes, as SO_RCVBUF and SO_SNDBUF read back. */
+typedef struct
+{
+  int receive_buffer;
+  int send_buffer;
+} ChorusUdpGranted;
+
+GSocket              *_chorus_udp_socket_open     (const ChorusUdpOptions  *options,
+                                                   ChorusUdpGranted        *granted,
+                                                   GError                 **error);
 gboolean              _chorus_socket_join      (GSocket         *socket,
                                                 GInetAddress    *group,
                                                 GInetAddress    *source,
@@ -142,9 +183,6 @@ void                  _chorus_datagram_parse_control (ChorusDatagram *d,
 const guint8         *_chorus_datagram_get_source (const ChorusDatagram *d,
                                                    gsize                *size,
                                                    guint16              *port);
-char                 *_chorus_sockaddr_to_string  (const struct sockaddr *address,
-                                                   gsize                  size);
-char                 *_chorus_socket_address_to_string (GInetSocketAddress *address);
 GInetSocketAddress   *_chorus_datagram_dup_from   (const ChorusDatagram *d);
 GBytes               *_chorus_datagram_dup_payload (const ChorusDatagram *d);
 
