@@ -40,15 +40,5 @@ void      _chorus_explain_group       (GtkLabel     *explain,
                                        guint         n_groups,
                                        guint         mtu,
                                        gsize         payload);
-char     *_chorus_describe_run        (const char   *endpoint,
-                                       int           ttl,
-                                       const char   *interface);
-void      _chorus_form_fold           (GtkRevealer  *form,
-                                       GtkWidget    *settings_button,
-                                       GtkWidget    *stop_button,
-                                       gboolean      running);
-void      _chorus_results_about       (GtkLabel     *label,
-                                       const char   *run,
-                                       const char   *now);
 
 G_END_DECLS

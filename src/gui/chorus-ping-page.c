@@ -54,8 +54,6 @@ struct _ChorusPingPage
   AdwExpanderRow     *timing_row;
   GtkLabel           *errors_label;
   GtkWidget          *controls_box;
-  GtkRevealer        *form_revealer;
-  GtkWidget          *settings_button;
   guint               reveal_id;
   guint               reveal_frames;
   GtkLabel           *status_label;
@@ -512,11 +510,6 @@ on_running_changed (ChorusPingPage *self)
   GtkWidget *button = GTK_WIDGET (self->toggle_button);
 
   self->run_ended = running ? 0 : g_get_monotonic_time ();
-  /* A run's fields cannot change under it: locked, they fold away, and
-   * the status line beside Stop says what the run asks. */
-  _chorus_form_fold (self->form_revealer, self->settings_button,
-                     GTK_WIDGET (self->toggle_button), running);
-  gtk_widget_set_sensitive (gtk_revealer_get_child (self->form_revealer), !running);
   if (running)
     {
       g_autofree char *status = NULL;
@@ -833,8 +826,6 @@ chorus_ping_page_class_init (ChorusPingPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ChorusPingPage, timing_row);
   gtk_widget_class_bind_template_child (widget_class, ChorusPingPage, errors_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusPingPage, controls_box);
-  gtk_widget_class_bind_template_child (widget_class, ChorusPingPage, form_revealer);
-  gtk_widget_class_bind_template_child (widget_class, ChorusPingPage, settings_button);
   gtk_widget_class_bind_template_child (widget_class, ChorusPingPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusPingPage, toggle_button);
   gtk_widget_class_bind_template_child (widget_class, ChorusPingPage, results_stack);

@@ -15,7 +15,7 @@
 #include "chorus-export.h"
 #include "chorus-gui-utils-private.h"
 #include "chorus-interface-row.h"
-#include "chorus-probe-page-private.h"
+#include "chorus-probe-page.h"
 #include "chorus-probe.h"
 #include "chorus-rtt-chart.h"
 
@@ -51,10 +51,9 @@ struct _ChorusProbePage
   GtkLabel           *explain_label;
   GtkLabel           *warning_label;
   AdwExpanderRow     *timing_row;
-  GtkRevealer        *form_revealer;
-  GtkWidget          *settings_button;
-  GtkLabel           *about_label;
-  char               *run_about; /* what the results are about */
+  GtkWidget          *controls_box;
+  guint               reveal_id;
+  guint               reveal_frames;
   GtkLabel           *errors_label;
   GtkLabel           *status_label;
   GtkButton          *toggle_button;
@@ -260,45 +259,11 @@ chorus_probe_page_update_action (ChorusProbePage *self)
                                  valid || chorus_sender_get_running (self->sender));
 }
 
-/* What the form says a run is about: “224.3.29.71:10000 · TTL 1 · eth0”. */
-static char *
-chorus_probe_page_describe (ChorusProbePage *self)
-{
-  g_autofree char *group = NULL;
-  g_autofree char *endpoint = NULL;
-  g_autoptr(GString) text = NULL;
-  g_autofree char *about = NULL;
-  guint16 port = 0;
-  guint8 ttl = 0;
-
-  chorus_parse_port (field_text (&self->port), &port, NULL);
-  chorus_parse_ttl (field_text (&self->ttl), &ttl, NULL);
-  group = g_strstrip (g_strdup (field_text (&self->group)));
-  endpoint = _chorus_format_endpoint (group, port);
-  about = _chorus_describe_run (endpoint, ttl,
-                                chorus_interface_row_get_interface_name (self->interface_row));
-  text = g_string_new (about);
-  /* The timing counts too: it is what the loss is measured over. */
-  if (*adw_expander_row_get_subtitle (self->timing_row) != '\0')
-    g_string_append_printf (text, " · %s", adw_expander_row_get_subtitle (self->timing_row));
-
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
-static void
-chorus_probe_page_update_about (ChorusProbePage *self)
-{
-  g_autofree char *now = chorus_probe_page_describe (self);
-
-  _chorus_results_about (self->about_label, self->run_about, now);
-}
-
 static void
 on_field_changed (ChorusProbePage *self)
 {
   chorus_probe_page_update_action (self);
   chorus_probe_page_update_timing (self);
-  chorus_probe_page_update_about (self);
 }
 
 /* A host as the heading names it: its name, else its address. */
@@ -399,6 +364,39 @@ chorus_probe_page_update_summary (ChorusProbePage *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->summary_label), summary);
 }
 
+/* Once the first host answers, the page scrolls so that the Stop
+ * button, the chart and the table fill the window rather than the form.
+ * Done on the next frame, once the results are laid out. */
+static gboolean
+chorus_probe_page_reveal_results (GtkWidget     *widget,
+                                  GdkFrameClock *frame_clock,
+                                  gpointer       user_data)
+{
+  ChorusProbePage *self = CHORUS_PROBE_PAGE (widget);
+  /* The page's own child: bound as a template child, it would be
+   * unparented twice on dispose. */
+  GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (adw_bin_get_child (ADW_BIN (self)));
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scroller);
+  GtkWidget *content = gtk_scrolled_window_get_child (scroller);
+  double x, y;
+
+  if (!gtk_widget_translate_coordinates (self->controls_box, content, 0, 0, &x, &y))
+    {
+      self->reveal_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  /* Until the results are laid out, the page is not yet long enough. */
+  if (gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) < y - 6
+      && ++self->reveal_frames < 30)
+    return G_SOURCE_CONTINUE;
+
+  gtk_adjustment_set_value (adjustment, y - 6);
+  self->reveal_id = 0;
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 chorus_probe_page_update_stack (ChorusProbePage *self)
 {
@@ -412,6 +410,15 @@ chorus_probe_page_update_stack (ChorusProbePage *self)
     page = "waiting";
   else
     page = "empty";
+
+  if (g_str_equal (page, "results") && self->reveal_id == 0
+      && !g_str_equal (gtk_stack_get_visible_child_name (self->results_stack), "results"))
+    {
+      self->reveal_frames = 0;
+      self->reveal_id = gtk_widget_add_tick_callback (GTK_WIDGET (self),
+                                                      chorus_probe_page_reveal_results, NULL,
+                                                      NULL);
+    }
 
   gtk_stack_set_visible_child_name (self->results_stack, page);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "probe.export-responders",
@@ -527,48 +534,32 @@ chorus_probe_page_set_status (ChorusProbePage *self,
   gtk_label_set_text (self->status_label, status);
 }
 
-/* A run's fields cannot change under it: they are locked and fold
- * into the status line beside the Stop button, which says what the
- * run is about; the Settings button unfolds them to be read. */
 static void
-chorus_probe_page_show_running (ChorusProbePage *self,
-                                gboolean         running)
+on_running_changed (ChorusProbePage *self)
 {
+  gboolean running = chorus_sender_get_running (self->sender);
   GtkWidget *button = GTK_WIDGET (self->toggle_button);
-
-  _chorus_form_fold (self->form_revealer, self->settings_button,
-                     GTK_WIDGET (self->toggle_button), running);
-  gtk_widget_set_sensitive (gtk_revealer_get_child (self->form_revealer), !running);
 
   if (running)
     {
-      g_autofree char *group = NULL;
       g_autofree char *endpoint = NULL;
       g_autofree char *status = NULL;
       g_autofree char *waiting = NULL;
-      guint16 port = 0;
-
-      g_free (self->run_about);
-      self->run_about = chorus_probe_page_describe (self);
 
       _chorus_button_set_label (self->toggle_button, _("_Stop Probing"));
       gtk_widget_set_tooltip_text (button, _("Stop probing the group (Ctrl+Enter)"));
       gtk_widget_remove_css_class (button, "suggested-action");
       gtk_widget_add_css_class (button, "destructive-action");
 
-      /* Short, beside the buttons even at 360 pixels: the line under
-       * the results' heading says the rest. */
-      group = g_strstrip (g_strdup (field_text (&self->group)));
-      chorus_parse_port (field_text (&self->port), &port, NULL);
-      endpoint = _chorus_format_endpoint (group, port);
+      endpoint = _chorus_format_endpoint (chorus_sender_get_group (self->sender),
+                                          chorus_sender_get_port (self->sender));
       /* Translators: %s is a group and port, such as 224.3.29.71:10000 */
       status = g_strdup_printf (_("Probing %s"), endpoint);
       chorus_probe_page_set_status (self, status, NULL);
       /* The status page's description is markup. */
       waiting = g_markup_printf_escaped (
-        /* Translators: %s says what the run is about, such as
-         * “224.3.29.71:10000 · TTL 1 · eth0 · Every 1 s, until stopped” */
-        _("Probing %s. Every host that answers appears here."), self->run_about);
+        /* Translators: %s is a group and port, such as 224.3.29.71:10000 */
+        _("Probing %s. Every host that answers appears here."), endpoint);
       adw_status_page_set_description (self->waiting_status, waiting);
     }
   else
@@ -582,26 +573,9 @@ chorus_probe_page_show_running (ChorusProbePage *self,
         chorus_probe_page_set_status (self, _("Not probing"), NULL);
     }
 
-  chorus_probe_page_update_about (self);
   chorus_probe_page_update_action (self);
   chorus_probe_page_update_summary (self);
   chorus_probe_page_update_stack (self);
-}
-
-static void
-on_running_changed (ChorusProbePage *self)
-{
-  chorus_probe_page_show_running (self, chorus_sender_get_running (self->sender));
-}
-
-/* For the tests, which may not send: the page as a run shows it. */
-void
-_chorus_probe_page_show_running (ChorusProbePage *self,
-                                 gboolean         running)
-{
-  g_return_if_fail (CHORUS_IS_PROBE_PAGE (self));
-
-  chorus_probe_page_show_running (self, running);
 }
 
 static void
@@ -823,18 +797,14 @@ silent_opacity (gpointer unused,
   return silent ? 0.55 : 1;
 }
 
-/* The host's colour and dashes, as its line in the chart: by address,
- * for the session. */
 static GStrv
-swatch_classes (gpointer    unused,
-                const char *address)
+swatch_classes (gpointer unused,
+                guint    index)
 {
-  guint slot = _chorus_rtt_chart_slot_for_address (address);
-  GStrv classes = g_new0 (char *, 4);
+  GStrv classes = g_new0 (char *, 3);
 
   classes[0] = g_strdup ("swatch");
-  classes[1] = g_strdup_printf ("swatch-%u", slot % 10);
-  classes[2] = g_strdup_printf ("dash-%u", _chorus_rtt_chart_get_dash (slot));
+  classes[1] = g_strdup_printf ("swatch-%u", index % 10);
 
   return classes;
 }
@@ -1042,7 +1012,6 @@ chorus_probe_page_finalize (GObject *object)
   g_clear_object (&self->sender);
   g_clear_object (&self->settings);
   g_clear_object (&self->sorter);
-  g_clear_pointer (&self->run_about, g_free);
 
   G_OBJECT_CLASS (chorus_probe_page_parent_class)->finalize (object);
 }
@@ -1131,9 +1100,7 @@ chorus_probe_page_class_init (ChorusProbePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ChorusProbePage, explain_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusProbePage, warning_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusProbePage, timing_row);
-  gtk_widget_class_bind_template_child (widget_class, ChorusProbePage, form_revealer);
-  gtk_widget_class_bind_template_child (widget_class, ChorusProbePage, settings_button);
-  gtk_widget_class_bind_template_child (widget_class, ChorusProbePage, about_label);
+  gtk_widget_class_bind_template_child (widget_class, ChorusProbePage, controls_box);
   gtk_widget_class_bind_template_child (widget_class, ChorusProbePage, errors_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusProbePage, status_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusProbePage, toggle_button);

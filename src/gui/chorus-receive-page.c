@@ -63,18 +63,7 @@ struct _ChorusReceivePage
   GtkNoSelection    *sources_selection;
   GtkWidget         *groups_box;
   GtkNoSelection    *groups_selection;
-  GtkRevealer       *form_revealer;
-  GtkWidget         *settings_button;
-  GtkLabel          *about_label;
-  char              *run_about; /* what the messages are about */
-  /* Cells whose slot changed, refilled together at most every
-   * REFILL_INTERVAL_MS: under a flood, a slot changes on every pass of
-   * the main loop, and a tall list has many cells. */
-  GHashTable        *stale_cells;
-  guint              refill_id;
 };
-
-#define REFILL_INTERVAL_MS 100
 
 G_DEFINE_FINAL_TYPE (ChorusReceivePage, chorus_receive_page, ADW_TYPE_BIN)
 
@@ -234,53 +223,10 @@ chorus_receive_page_update_action (ChorusReceivePage *self)
                                  valid || chorus_receiver_get_running (self->receiver));
 }
 
-/* What the form says a run listens to: “224.3.29.71:10000 · eth0”,
- * and its sources. */
-static char *
-chorus_receive_page_describe (ChorusReceivePage *self)
-{
-  g_autofree char *group = g_strstrip (g_strdup (field_text (&self->group)));
-  g_autofree char *sources = g_strstrip (g_strdup (field_text (&self->sources)));
-  g_autofree char *exclude = g_strstrip (g_strdup (field_text (&self->exclude)));
-  g_autofree char *endpoint = NULL;
-  g_autofree char *about = NULL;
-  g_autoptr(GString) text = NULL;
-  guint16 port = 0;
-
-  chorus_parse_port (field_text (&self->port), &port, NULL);
-  endpoint = _chorus_format_endpoint (group, port);
-  about = _chorus_describe_run (endpoint, -1,
-                                chorus_interface_row_get_interface_name (self->interface_row));
-  text = g_string_new (about);
-  if (*sources != '\0')
-    {
-      g_string_append (text, " · ");
-      /* Translators: the sources a receiver hears, such as “from 10.0.0.2” */
-      g_string_append_printf (text, _("from %s"), sources);
-    }
-  if (*exclude != '\0')
-    {
-      g_string_append (text, " · ");
-      /* Translators: the sources a receiver ignores, such as “not from 10.0.0.2” */
-      g_string_append_printf (text, _("not from %s"), exclude);
-    }
-
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
-static void
-chorus_receive_page_update_about (ChorusReceivePage *self)
-{
-  g_autofree char *now = chorus_receive_page_describe (self);
-
-  _chorus_results_about (self->about_label, self->run_about, now);
-}
-
 static void
 on_field_changed (ChorusReceivePage *self)
 {
   chorus_receive_page_update_action (self);
-  chorus_receive_page_update_about (self);
 }
 
 /* The reply applies to a running receiver too, but only one that fits a
@@ -556,17 +502,6 @@ on_running_changed (ChorusReceivePage *self)
   GtkWidget *button = GTK_WIDGET (self->toggle_button);
 
   chorus_receive_page_update_sensitivity (self);
-  /* The group, port, interface and sources are locked while running,
-   * the answers' settings apply at once: all fold away, the Settings
-   * button beside Stop unfolds them. */
-  _chorus_form_fold (self->form_revealer, self->settings_button,
-                     GTK_WIDGET (self->toggle_button), running);
-  if (running)
-    {
-      g_free (self->run_about);
-      self->run_about = chorus_receive_page_describe (self);
-    }
-  chorus_receive_page_update_about (self);
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "warning");
@@ -843,40 +778,19 @@ fill_message_cell (GtkListItem *item)
   gtk_inscription_set_text (child, text);
 }
 
-static gboolean
-refill_stale_cells (gpointer user_data)
-{
-  ChorusReceivePage *self = user_data;
-  GHashTableIter iter;
-  gpointer item;
-
-  self->refill_id = 0;
-  g_hash_table_iter_init (&iter, self->stale_cells);
-  while (g_hash_table_iter_next (&iter, &item, NULL))
-    fill_message_cell (item);
-  g_hash_table_remove_all (self->stale_cells);
-
-  return G_SOURCE_REMOVE;
-}
-
 static void
 on_message_slot_changed (ChorusSlot  *slot,
                          GParamSpec  *pspec,
                          GtkListItem *item)
 {
-  ChorusReceivePage *self = g_object_get_data (G_OBJECT (item), "page");
-
-  g_hash_table_add (self->stale_cells, item);
-  if (self->refill_id == 0)
-    self->refill_id = g_timeout_add (REFILL_INTERVAL_MS, refill_stale_cells, self);
+  fill_message_cell (item);
 }
 
 static void
 on_message_bind (GtkSignalListItemFactory *factory,
                  GtkListItem              *item,
-                 ChorusReceivePage        *self)
+                 gpointer                  user_data)
 {
-  g_object_set_data (G_OBJECT (item), "page", self);
   g_signal_connect_object (gtk_list_item_get_item (item), "notify::item",
                            G_CALLBACK (on_message_slot_changed), item, 0);
   fill_message_cell (item);
@@ -885,24 +799,21 @@ on_message_bind (GtkSignalListItemFactory *factory,
 static void
 on_message_unbind (GtkSignalListItemFactory *factory,
                    GtkListItem              *item,
-                   ChorusReceivePage        *self)
+                   gpointer                  user_data)
 {
-  if (self->stale_cells != NULL)
-    g_hash_table_remove (self->stale_cells, item);
   g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (item), on_message_slot_changed,
                                         item);
 }
 
 static void
-set_message_factory (ChorusReceivePage   *self,
-                     GtkColumnViewColumn *column,
+set_message_factory (GtkColumnViewColumn *column,
                      MessageColumn        which)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
   g_signal_connect (factory, "setup", G_CALLBACK (on_message_setup), GUINT_TO_POINTER (which));
-  g_signal_connect (factory, "bind", G_CALLBACK (on_message_bind), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (on_message_unbind), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_message_bind), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (on_message_unbind), NULL);
   gtk_column_view_column_set_factory (column, factory);
 }
 
@@ -913,10 +824,8 @@ chorus_receive_page_dispose (GObject *object)
 
   if (self->receiver != NULL)
     chorus_receiver_stop (self->receiver);
-  g_clear_handle_id (&self->refill_id, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CHORUS_TYPE_RECEIVE_PAGE);
-  g_clear_pointer (&self->stale_cells, g_hash_table_unref);
 
   G_OBJECT_CLASS (chorus_receive_page_parent_class)->dispose (object);
 }
@@ -929,7 +838,6 @@ chorus_receive_page_finalize (GObject *object)
   g_clear_object (&self->slots);
   g_clear_object (&self->receiver);
   g_clear_object (&self->settings);
-  g_clear_pointer (&self->run_about, g_free);
 
   G_OBJECT_CLASS (chorus_receive_page_parent_class)->finalize (object);
 }
@@ -1029,9 +937,6 @@ chorus_receive_page_class_init (ChorusReceivePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, answer_switch);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, errors_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, status_label);
-  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, form_revealer);
-  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, settings_button);
-  gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, about_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, toggle_button);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, results_stack);
   gtk_widget_class_bind_template_child (widget_class, ChorusReceivePage, waiting_status);
@@ -1074,11 +979,10 @@ chorus_receive_page_init (ChorusReceivePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->stick_to_bottom = TRUE;
-  self->stale_cells = g_hash_table_new (NULL, NULL);
-  set_message_factory (self, self->time_column, MESSAGE_TIME);
-  set_message_factory (self, self->from_column, MESSAGE_FROM);
-  set_message_factory (self, self->size_column, MESSAGE_SIZE);
-  set_message_factory (self, self->text_column, MESSAGE_TEXT);
+  set_message_factory (self->time_column, MESSAGE_TIME);
+  set_message_factory (self->from_column, MESSAGE_FROM);
+  set_message_factory (self->size_column, MESSAGE_SIZE);
+  set_message_factory (self->text_column, MESSAGE_TEXT);
   /* Under a flood, the list and counts change a few times a second, not
    * after every read: each change costs a relayout. */
   self->receiver = g_object_new (CHORUS_TYPE_RECEIVER, "update-interval", 100, NULL);

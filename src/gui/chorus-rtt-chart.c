@@ -16,8 +16,7 @@
 #define MAX_PROBES     300
 #define MIN_PROBES     10
 #define PAD            6
-#define LANE_HEIGHT    3
-#define LANES_MAX      40
+#define LOST_HEIGHT    6
 #define SWATCH         10
 #define LEGEND_MAX     150
 /* Past this many lines, they are drawn one pixel wide without
@@ -32,11 +31,6 @@ struct _ChorusRttChart
   ChorusResponder *selected;
   double           interval;
   guint            n_legend;
-  gboolean         by_address;
-  /* Where the lanes of lost probes were last drawn. */
-  double           lost_y;
-  double           lane_pitch;
-  double           lane_height;
 };
 
 G_DEFINE_FINAL_TYPE (ChorusRttChart, chorus_rtt_chart, GTK_TYPE_WIDGET)
@@ -46,82 +40,21 @@ enum {
   PROP_MODEL,
   PROP_SELECTED,
   PROP_INTERVAL,
-  PROP_BY_ADDRESS,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
-/* Ten hues, each unlike the others (the GNOME palette's, with teal,
- * pink and grey beside them): darker shades on the light style, lighter
- * ones on the dark style. Past ten lines the hues come again, dashed,
- * then dotted. */
+/* The GNOME palette: darker shades on the light style, lighter ones on
+ * the dark style, in an order that keeps neighbours apart. */
 static const guint32 palette_light[] = {
   0x1c71d8, 0xe66100, 0x26a269, 0x813d9c, 0xc01c28,
-  0x865e3c, 0x0099aa, 0xc4327a, 0x8a8a00, 0x241f31,
+  0x865e3c, 0x1a5fb4, 0xc64600, 0x2ec27e, 0x613583,
 };
 static const guint32 palette_dark[] = {
   0x62a0ea, 0xffa348, 0x57e389, 0xc061cb, 0xf66151,
-  0xcdab8f, 0x00e0f0, 0xf28ac0, 0xf8e45c, 0xf6f5f4,
+  0xcdab8f, 0x99c1f1, 0xf8e45c, 0x8ff0a4, 0xdc8add,
 };
-
-#define N_COLORS G_N_ELEMENTS (palette_light)
-#define N_DASHES 3
-
-/* A host keeps its colour for the whole session, whatever the order it
- * answers in: the colours go to addresses as they are first seen. */
-static GHashTable *session_slots;
-
-guint
-_chorus_rtt_chart_slot_for_address (const char *address)
-{
-  gpointer slot;
-
-  if (address == NULL)
-    return 0;
-  if (session_slots == NULL)
-    session_slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  if (!g_hash_table_lookup_extended (session_slots, address, NULL, &slot))
-    {
-      slot = GUINT_TO_POINTER (g_hash_table_size (session_slots));
-      g_hash_table_insert (session_slots, g_strdup (address), slot);
-    }
-
-  return GPOINTER_TO_UINT (slot);
-}
-
-/* 0 solid, 1 dashed, 2 dotted. */
-guint
-_chorus_rtt_chart_get_dash (guint slot)
-{
-  return (slot / N_COLORS) % N_DASHES;
-}
-
-static guint
-chorus_rtt_chart_slot (ChorusRttChart  *self,
-                       ChorusResponder *responder)
-{
-  if (self->by_address)
-    return _chorus_rtt_chart_slot_for_address (chorus_responder_get_address (responder));
-
-  return chorus_responder_get_index (responder);
-}
-
-/* Whether a stretch @distance pixels along a line with @dash is drawn. */
-static inline gboolean
-dash_on (guint  dash,
-         double distance)
-{
-  switch (dash)
-    {
-    case 1:
-      return fmod (distance, 12) < 8;
-    case 2:
-      return fmod (distance, 6) < 2.5;
-    default:
-      return TRUE;
-    }
-}
 
 void
 _chorus_rtt_chart_get_color (guint    index,
@@ -250,11 +183,8 @@ typedef struct
   guint32  first;
   guint32  last;
   double   top_ms;
-  /* The top of the strip of lost probes: a lane per host, in the
-   * model's order, so that one host's losses never hide another's. */
+  /* The top of the strip of lost probes. */
   double   lost_y;
-  double   lane_pitch;
-  double   lane_height;
 } Plot;
 
 static inline double
@@ -281,12 +211,9 @@ static void
 draw_responder (cairo_t         *cr,
                 const Plot      *plot,
                 ChorusResponder *responder,
-                guint            lane,
-                guint            dash,
                 const GdkRGBA   *color,
                 double           line_width)
 {
-  static const double dashes[N_DASHES][2] = { { 0, 0 }, { 8, 4 }, { 2.5, 3.5 } };
   guint32 first = MAX (plot->first, chorus_responder_get_history_first (responder));
   guint32 last = MIN (plot->last, chorus_responder_get_history_last (responder));
   double tick = MAX (2, plot->width / (double) MAX (plot->last - plot->first, 1));
@@ -297,7 +224,6 @@ draw_responder (cairo_t         *cr,
 
   cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha);
   cairo_set_line_width (cr, line_width);
-  cairo_set_dash (cr, dashes[dash], dash == 0 ? 0 : 2, 0);
 
   for (guint32 seq = first; seq <= last; seq++)
     {
@@ -316,7 +242,6 @@ draw_responder (cairo_t         *cr,
       before = rtt;
     }
   cairo_stroke (cr);
-  cairo_set_dash (cr, NULL, 0, 0);
 
   /* Points with no neighbour to draw a line to, and the lost probes as
    * ticks in the strip above the plot. */
@@ -328,8 +253,7 @@ draw_responder (cairo_t         *cr,
                                 : CHORUS_RTT_PENDING;
 
       if (rtt == CHORUS_RTT_LOST)
-        cairo_rectangle (cr, plot_x (plot, seq) - tick / 2, plot->lost_y + lane * plot->lane_pitch,
-                         tick, plot->lane_height);
+        cairo_rectangle (cr, plot_x (plot, seq) - tick / 2, plot->lost_y, tick, LOST_HEIGHT);
       else if (rtt >= 0 && before < 0 && after < 0)
         cairo_rectangle (cr, plot_x (plot, seq) - line_width, plot_y (plot, rtt) - line_width,
                          2 * line_width, 2 * line_width);
@@ -486,17 +410,14 @@ static void
 draw_responder_pixels (Canvas          *canvas,
                        const Plot      *plot,
                        ChorusResponder *responder,
-                       guint            lane,
-                       guint            dash,
                        const GdkRGBA   *color,
                        gboolean         sharp)
 {
-  double distance = 0;
   guint32 first = MAX (plot->first, chorus_responder_get_history_first (responder));
   guint32 last = MIN (plot->last, chorus_responder_get_history_last (responder));
   int tick = MAX (2, (int) (canvas->scale * plot->width / MAX (plot->last - plot->first, 1)));
-  int lost_y = (int) ((plot->lost_y + lane * plot->lane_pitch - canvas->y) * canvas->scale);
-  int lost_height = MAX (1, (int) (plot->lane_height * canvas->scale));
+  int lost_y = (int) ((plot->lost_y - canvas->y) * canvas->scale);
+  int lost_height = (int) (LOST_HEIGHT * canvas->scale);
   gboolean joined = FALSE;
   guint8 src[4];
   double px = 0, py = 0;
@@ -515,11 +436,7 @@ draw_responder_pixels (Canvas          *canvas,
         {
           double y = (plot_y (plot, rtt) - canvas->y) * canvas->scale;
 
-          if (joined)
-            distance += hypot (x - px, y - py) / canvas->scale;
-          if (joined && !dash_on (dash, distance))
-            ;
-          else if (joined && sharp)
+          if (joined && sharp)
             canvas_line_sharp (canvas, (int) px, (int) py, (int) x, (int) y, src);
           else if (joined)
             canvas_line (canvas, px, py, x, y, src);
@@ -568,13 +485,11 @@ chorus_rtt_chart_snapshot_lines (ChorusRttChart *self,
         {
           g_autoptr(ChorusResponder) responder = g_list_model_get_item (self->model, i);
           GdkRGBA color;
-          guint slot;
 
           if (responder == self->selected)
             continue;
 
-          slot = chorus_rtt_chart_slot (self, responder);
-          _chorus_rtt_chart_get_color (slot, dark, &color);
+          _chorus_rtt_chart_get_color (chorus_responder_get_index (responder), dark, &color);
           /* Dimmed towards the card's colour rather than made translucent:
            * opaque pixels are copied, not blended. */
           if (self->selected != NULL)
@@ -585,8 +500,7 @@ chorus_rtt_chart_snapshot_lines (ChorusRttChart *self,
               color.green = color.green * 0.3f + towards * 0.7f;
               color.blue = color.blue * 0.3f + towards * 0.7f;
             }
-          draw_responder_pixels (&canvas, plot, responder, i, _chorus_rtt_chart_get_dash (slot),
-                                 &color, n > MANY_LINES);
+          draw_responder_pixels (&canvas, plot, responder, &color, n > MANY_LINES);
         }
 
       bytes = g_bytes_new_take (canvas.pixels, (gsize) canvas.width * canvas.height * 4);
@@ -611,31 +525,19 @@ chorus_rtt_chart_snapshot_lines (ChorusRttChart *self,
       if (responder == self->selected)
         continue;
 
-      _chorus_rtt_chart_get_color (chorus_rtt_chart_slot (self, responder), dark, &color);
+      _chorus_rtt_chart_get_color (chorus_responder_get_index (responder), dark, &color);
       if (self->selected != NULL)
         color.alpha = 0.3f;
-      draw_responder (cr, plot, responder, i,
-                      _chorus_rtt_chart_get_dash (chorus_rtt_chart_slot (self, responder)), &color,
-                      1.5);
+      draw_responder (cr, plot, responder, &color, 1.5);
     }
 
   /* The selected line goes on top, thicker. */
   if (self->selected != NULL)
     {
-      guint selected_slot = chorus_rtt_chart_slot (self, self->selected);
-      guint lane = 0;
       GdkRGBA color;
 
-      for (guint i = 0; i < n; i++)
-        {
-          g_autoptr(ChorusResponder) responder = g_list_model_get_item (self->model, i);
-
-          if (responder == self->selected)
-            lane = i;
-        }
-      _chorus_rtt_chart_get_color (selected_slot, dark, &color);
-      draw_responder (cr, plot, self->selected, lane, _chorus_rtt_chart_get_dash (selected_slot),
-                      &color, 3);
+      _chorus_rtt_chart_get_color (chorus_responder_get_index (self->selected), dark, &color);
+      draw_responder (cr, plot, self->selected, &color, 3);
     }
 
   cairo_destroy (cr);
@@ -700,7 +602,7 @@ chorus_rtt_chart_snapshot_legend (ChorusRttChart *self,
           || (row == rows - 1 && shown + 1 < n && x + entry + more_width > width - PAD))
         break;
 
-      _chorus_rtt_chart_get_color (chorus_rtt_chart_slot (self, responder), dark, &color);
+      _chorus_rtt_chart_get_color (chorus_responder_get_index (responder), dark, &color);
       gtk_snapshot_append_color (snapshot, &color,
                                  &GRAPHENE_RECT_INIT (x, top + row * row_height
                                                            + (row_height - SWATCH) / 2,
@@ -764,24 +666,7 @@ chorus_rtt_chart_snapshot (GtkWidget   *widget,
 
   if (n > 0)
     {
-      /* A second row of legend only when the first is full. */
-      double needed = PAD;
-
-      rows = 1;
-      for (guint i = 0; i < n && width >= 400; i++)
-        {
-          g_autoptr(ChorusResponder) responder = g_list_model_get_item (self->model, i);
-          int entry_width;
-
-          pango_layout_set_text (layout, responder_label (responder), -1);
-          pango_layout_get_pixel_size (layout, &entry_width, NULL);
-          needed += SWATCH + 4 + MIN (entry_width, LEGEND_MAX) + 12;
-          if (needed > width - PAD)
-            {
-              rows = 2;
-              break;
-            }
-        }
+      rows = width < 400 ? 1 : 2;
       legend_height = rows * row_height + PAD;
     }
 
@@ -854,18 +739,11 @@ chorus_rtt_chart_snapshot (GtkWidget   *widget,
     left = PAD + text_width + PAD;
   }
 
-  /* The strip of lost probes sits at the top, a lane per host, the plot
-   * below it, clear of its top label. Lanes get thinner with more hosts,
-   * down to a pixel without a gap. */
+  /* The strip of lost probes sits on the first line of text, the plot
+   * below it, clear of its top label. */
   plot.x = left;
-  plot.lane_height = n <= 8 ? LANE_HEIGHT : MAX (1, floor (LANES_MAX / (double) n) - 1);
-  plot.lane_pitch = plot.lane_height + (plot.lane_height >= 2 ? 1 : 0);
-  {
-    double strip = MAX (n, 1) * plot.lane_pitch;
-
-    plot.lost_y = PAD + MAX (0, (text_height - strip) / 2.0);
-    plot.y = PAD + MAX (text_height, strip) + text_height * 0.5 + 4;
-  }
+  plot.lost_y = PAD + (text_height - LOST_HEIGHT) / 2.0;
+  plot.y = PAD + text_height * 1.5 + 2;
   plot.width = MAX (width - left - 2 * PAD, 1);
   plot.height = MAX (height - plot.y - bottom - PAD, 1);
 
@@ -882,25 +760,10 @@ chorus_rtt_chart_snapshot (GtkWidget   *widget,
       append_layout (snapshot, layout, left - PAD - text_width, y - text_height / 2.0, &dim_color);
     }
 
-  /* The strip of lost probes: a faint track per host, named at its
-   * side, apart from the scale below. */
-  for (guint i = 0; i < n; i++)
-    gtk_snapshot_append_color (snapshot, &grid_color,
-                               &GRAPHENE_RECT_INIT (plot.x, plot.lost_y + i * plot.lane_pitch,
-                                                    plot.width, plot.lane_height));
+  /* The strip of lost probes, named. */
   pango_layout_set_text (layout, C_("chart", "lost"), -1);
   pango_layout_get_pixel_size (layout, &text_width, NULL);
-  {
-    PangoAttrList *attributes = pango_attr_list_new ();
-
-    pango_attr_list_insert (attributes, pango_attr_style_new (PANGO_STYLE_ITALIC));
-    pango_layout_set_attributes (layout, attributes);
-    append_layout (snapshot, layout, left - PAD - text_width,
-                   plot.lost_y + MAX (n, 1) * plot.lane_pitch / 2.0 - text_height / 2.0,
-                   &dim_color);
-    pango_layout_set_attributes (layout, NULL);
-    pango_attr_list_unref (attributes);
-  }
+  append_layout (snapshot, layout, left - PAD - text_width, PAD, &dim_color);
 
   /* The time axis: time since the run's first probe. */
   time_step = time_steps[G_N_ELEMENTS (time_steps) - 1];
@@ -930,9 +793,6 @@ chorus_rtt_chart_snapshot (GtkWidget   *widget,
                      plot.y + plot.height + 4, &dim_color);
     }
 
-  self->lost_y = plot.lost_y;
-  self->lane_pitch = plot.lane_pitch;
-  self->lane_height = plot.lane_height;
   if (n > 0)
     chorus_rtt_chart_snapshot_lines (self, snapshot, &plot, dark);
 
@@ -959,10 +819,8 @@ chorus_rtt_chart_measure (GtkWidget      *widget,
     }
   else
     {
-      /* No more than that by itself: a page gives the chart room on
-       * purpose, else it goes to the table beside it. */
       *minimum = 180;
-      *natural = 180;
+      *natural = 260;
     }
 }
 
@@ -996,9 +854,6 @@ chorus_rtt_chart_get_property (GObject    *object,
     case PROP_INTERVAL:
       g_value_set_double (value, self->interval);
       break;
-    case PROP_BY_ADDRESS:
-      g_value_set_boolean (value, self->by_address);
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1022,14 +877,6 @@ chorus_rtt_chart_set_property (GObject      *object,
       break;
     case PROP_INTERVAL:
       chorus_rtt_chart_set_interval (self, g_value_get_double (value));
-      break;
-    case PROP_BY_ADDRESS:
-      if (self->by_address != g_value_get_boolean (value))
-        {
-          self->by_address = g_value_get_boolean (value);
-          gtk_widget_queue_draw (GTK_WIDGET (self));
-          g_object_notify_by_pspec (object, pspec);
-        }
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1057,9 +904,6 @@ chorus_rtt_chart_class_init (ChorusRttChartClass *klass)
                                                    CHORUS_TYPE_RESPONDER, rw);
   /* Seconds between probes: the time axis. */
   properties[PROP_INTERVAL] = g_param_spec_double ("interval", NULL, NULL, 0, G_MAXDOUBLE, 1, rw);
-  /* Colours keyed to the responders' addresses for the session, rather
-   * than to their index in the model. */
-  properties[PROP_BY_ADDRESS] = g_param_spec_boolean ("by-address", NULL, NULL, FALSE, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_css_name (widget_class, "rttchart");
@@ -1163,22 +1007,4 @@ chorus_rtt_chart_get_n_legend (ChorusRttChart *self)
   g_return_val_if_fail (CHORUS_IS_RTT_CHART (self), 0);
 
   return self->n_legend;
-}
-
-/*
- * _chorus_rtt_chart_get_lane:
- * @lane: a responder's position in the model
- *
- * Where that responder's lost probes were last drawn, for the tests.
- */
-void
-_chorus_rtt_chart_get_lane (ChorusRttChart *self,
-                            guint           lane,
-                            double         *y,
-                            double         *height)
-{
-  g_return_if_fail (CHORUS_IS_RTT_CHART (self));
-
-  *y = self->lost_y + lane * self->lane_pitch;
-  *height = self->lane_height;
 }

@@ -27,16 +27,9 @@ void             chorus_rtt_chart_set_interval (ChorusRttChart  *self,
                                                 double           seconds);
 guint            chorus_rtt_chart_get_n_legend (ChorusRttChart  *self);
 
-/* Shared with the table: the responder's colour in the current style,
- * its dashes, and the slot an address keeps for the session. */
+/* Shared with the table: the responder's colour in the current style. */
 void             _chorus_rtt_chart_get_color   (guint            index,
                                                 gboolean         dark,
                                                 GdkRGBA         *color);
-guint            _chorus_rtt_chart_get_dash    (guint            slot);
-guint            _chorus_rtt_chart_slot_for_address (const char *address);
-void             _chorus_rtt_chart_get_lane    (ChorusRttChart  *self,
-                                                guint            lane,
-                                                double          *y,
-                                                double          *height);
 
 G_END_DECLS

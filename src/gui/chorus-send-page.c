@@ -42,8 +42,6 @@ struct _ChorusSendPage
   GtkNoSelection *selection;
   AdwStatusPage  *none_status;
   GtkLabel       *failure_label;
-  GtkLabel       *about_label;
-  char           *run_about; /* what the acks answer */
 };
 
 G_DEFINE_FINAL_TYPE (ChorusSendPage, chorus_send_page, ADW_TYPE_BIN)
@@ -127,42 +125,16 @@ chorus_send_page_check (ChorusSendPage *self,
   }
 }
 
-/* What the form says a send is: “224.3.29.71:10000 · TTL 1 · eth0 · “hello””. */
-static char *
-chorus_send_page_describe (ChorusSendPage *self)
-{
-  g_autofree char *group =
-    g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->group.row))));
-  g_autofree char *endpoint = NULL;
-  g_autofree char *about = NULL;
-  const char *message = gtk_editable_get_text (GTK_EDITABLE (self->message.row));
-  guint16 port = 0;
-  guint8 ttl = 0;
-
-  chorus_parse_port (gtk_editable_get_text (GTK_EDITABLE (self->port.row)), &port, NULL);
-  chorus_parse_ttl (gtk_editable_get_text (GTK_EDITABLE (self->ttl.row)), &ttl, NULL);
-  endpoint = _chorus_format_endpoint (group, port);
-  about = _chorus_describe_run (endpoint, ttl,
-                                chorus_interface_row_get_interface_name (self->interface_row));
-  if (*message == '\0')
-    return g_steal_pointer (&about);
-
-  /* Translators: what was sent, then the message in quotes */
-  return g_strdup_printf (_("%s · “%s”"), about, message);
-}
-
 static void
 on_field_changed (ChorusSendPage *self)
 {
   SendRequest request = { 0 };
-  g_autofree char *now = chorus_send_page_describe (self);
   gboolean valid;
 
   valid = chorus_send_page_check (self, &request);
   send_request_clear (&request);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "send.start", valid);
-  _chorus_results_about (self->about_label, self->run_about, now);
 }
 
 static void
@@ -291,9 +263,6 @@ chorus_send_page_start_action (GtkWidget  *widget,
    * readable until then. */
   chorus_sender_stop (self->sender);
   chorus_send_page_set_failure (self, NULL);
-  g_free (self->run_about);
-  self->run_about = chorus_send_page_describe (self);
-  _chorus_results_about (self->about_label, self->run_about, self->run_about);
 
   g_object_freeze_notify (G_OBJECT (self->sender));
   chorus_sender_set_group (self->sender, gtk_editable_get_text (GTK_EDITABLE (self->group.row)));
@@ -351,7 +320,6 @@ chorus_send_page_finalize (GObject *object)
 
   g_clear_object (&self->sender);
   g_clear_object (&self->settings);
-  g_clear_pointer (&self->run_about, g_free);
   g_clear_pointer (&self->failure, g_free);
 
   G_OBJECT_CLASS (chorus_send_page_parent_class)->finalize (object);
@@ -445,7 +413,6 @@ chorus_send_page_class_init (ChorusSendPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ChorusSendPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, ChorusSendPage, results_stack);
   gtk_widget_class_bind_template_child (widget_class, ChorusSendPage, count_label);
-  gtk_widget_class_bind_template_child (widget_class, ChorusSendPage, about_label);
   gtk_widget_class_bind_template_child (widget_class, ChorusSendPage, selection);
   gtk_widget_class_bind_template_child (widget_class, ChorusSendPage, none_status);
   gtk_widget_class_bind_template_child (widget_class, ChorusSendPage, failure_label);

@@ -26,7 +26,5 @@ GtkWidget *gui_test_child           (GtkWidget        *widget,
 gboolean   gui_test_press           (GtkWidget        *widget,
                                      guint             keyval,
                                      GdkModifierType   modifiers);
-void       gui_test_shot            (GtkWidget        *widget,
-                                     const char       *name);
 
 G_END_DECLS

@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-#include "chorus-probe-page-private.h"
+#include "chorus-probe-page.h"
 #include "chorus-responder-private.h"
 #include "gui-test-utils.h"
 
@@ -332,162 +332,6 @@ test_problems_stand_out (void)
   gtk_window_destroy (window);
 }
 
-static gboolean
-not_mapped (gpointer widget)
-{
-  return !gtk_widget_get_mapped (widget);
-}
-
-static gboolean
-mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
-}
-
-/* Eight hosts, one losing a probe in ten, one silent. */
-static void
-add_eight_hosts (ChorusSender *sender)
-{
-  GListStore *store = G_LIST_STORE (chorus_sender_get_responders (sender));
-
-  for (guint i = 0; i < 8; i++)
-    {
-      g_autofree char *address = g_strdup_printf ("10.77.0.%u", i + 2);
-      g_autofree char *name = g_strdup_printf ("lab-%u", i + 2);
-      g_autoptr(ChorusResponder) responder = make_responder (address, i, 40, i == 3 ? 10 : 0,
-                                                             400 + i * 50);
-
-      _chorus_responder_set_name (responder, name, strlen (name));
-      if (i == 7)
-        _chorus_responder_set_silent (responder, TRUE);
-      g_list_store_append (store, responder);
-    }
-}
-
-typedef struct
-{
-  GtkWidget *scroller;
-  guint      n_rows;
-} TableQuery;
-
-/* Whether the table has laid out rows for every host and needs no
- * scrolling to show them. */
-static gboolean
-table_shows_all (gpointer user_data)
-{
-  TableQuery *query = user_data;
-  GtkAdjustment *adjustment =
-    gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (query->scroller));
-
-  return !gtk_stack_get_transition_running (GTK_STACK (gtk_widget_get_ancestor (query->scroller,
-                                                                             GTK_TYPE_STACK)))
-         && gtk_adjustment_get_upper (adjustment) > 0
-         && gtk_adjustment_get_upper (adjustment) <= gtk_adjustment_get_page_size (adjustment)
-         && find_loss_cell (gtk_widget_get_ancestor (query->scroller, CHORUS_TYPE_PROBE_PAGE),
-                            "10.0 %") != NULL;
-}
-
-/* While a run goes, the fields fold into the status line beside Stop,
- * which says what the run is about; Settings unfolds them, locked. The
- * results keep saying what they are about, and that they are old once
- * the form changes. */
-static void
-test_folds_while_running (void)
-{
-  GtkWidget *page = gui_test_window (chorus_probe_page_new ());
-  GtkWindow *window = GTK_WINDOW (gtk_widget_get_root (page));
-  ChorusSender *sender = chorus_probe_page_get_sender (CHORUS_PROBE_PAGE (page));
-  GtkWidget *group_row = CHILD (page, "group_row");
-  GtkWidget *settings = CHILD (page, "settings_button");
-  GtkWidget *about = CHILD (page, "about_label");
-  const char *run = "224.3.29.71:10000 · TTL 1 · automatic interface · Every 1 s, until stopped";
-  const char *probing = "Probing 224.3.29.71:10000";
-  TableQuery query = { gtk_widget_get_parent (CHILD (page, "column_view")), 8 };
-
-  set_text (page, "group_row", "224.3.29.71");
-  set_text (page, "port_row", "10000");
-  set_text (page, "ttl_row", "1");
-  /* The room a 1024 × 768 window leaves the page beside its sidebar,
-   * under its header bar. */
-  gtk_window_set_default_size (window, 760, 720);
-  gtk_window_present (window);
-  g_assert_true (gui_test_wait (mapped, group_row, 5000));
-  g_assert_false (gtk_widget_get_visible (settings));
-
-  _chorus_probe_page_show_running (CHORUS_PROBE_PAGE (page), TRUE);
-  add_eight_hosts (sender);
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (CHILD (page, "status_label"))), ==, probing);
-  g_assert_true (gtk_widget_get_visible (settings));
-  g_assert_true (gui_test_wait (not_mapped, group_row, 5000));
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (about)), ==, run);
-
-  /* Folded, the table shows every host without scrolling, below the
-   * chart. */
-  gui_test_wait (table_shows_all, &query, 5000);
-  gui_test_shot (GTK_WIDGET (window), "probe-running.png");
-  g_assert_true (table_shows_all (&query));
-  g_assert_true (gtk_widget_get_mapped (CHILD (page, "chart")));
-
-  /* To look at by eye: the page beside a 250-pixel sidebar at 1280 and
-   * 1024, alone at 360, light and dark. */
-  if (g_getenv ("CHORUS_TEST_SHOTS") != NULL)
-    {
-      static const int widths[] = { 1030, 774, 360 };
-      AdwStyleManager *style = adw_style_manager_get_default ();
-
-      for (guint dark = 0; dark < 2; dark++)
-        for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
-          {
-            g_autofree char *name = g_strdup_printf ("probe-page-%d%s.png", widths[i],
-                                                     dark ? "-dark" : "");
-
-            adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK
-                                                            : ADW_COLOR_SCHEME_FORCE_LIGHT);
-            gtk_window_set_default_size (window, widths[i], 720);
-            for (guint frame = 0; frame < 50; frame++)
-              {
-                g_main_context_iteration (NULL, FALSE);
-                g_usleep (10000);
-              }
-            gui_test_shot (GTK_WIDGET (window), name);
-          }
-      adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
-      gtk_window_set_default_size (window, 760, 720);
-    }
-
-  /* Unfolded, the fields are there to read, and locked. */
-  gtk_widget_activate (settings);
-  g_assert_true (gui_test_wait (mapped, group_row, 5000));
-  g_assert_false (gtk_widget_is_sensitive (group_row));
-  gtk_widget_activate (settings);
-  g_assert_true (gui_test_wait (not_mapped, group_row, 5000));
-
-  /* Stopped: the fields come back, editable; the results still say
-   * what they are about, then that they are old. */
-  _chorus_probe_page_show_running (CHORUS_PROBE_PAGE (page), FALSE);
-  g_assert_true (gui_test_wait (mapped, group_row, 5000));
-  g_assert_true (gtk_widget_is_sensitive (group_row));
-  g_assert_false (gtk_widget_get_visible (settings));
-  gui_test_shot (GTK_WIDGET (window), "probe-stopped.png");
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (about)), ==, run);
-  g_assert_false (gtk_widget_has_css_class (about, "warning"));
-  set_text (page, "ttl_row", "4");
-  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (about)), "Earlier settings: "));
-  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (about)), "TTL 1"));
-  g_assert_true (gtk_widget_has_css_class (about, "warning"));
-  set_text (page, "ttl_row", "1");
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (about)), ==, run);
-
-  gtk_window_destroy (window);
-  {
-    g_autoptr(GSettings) gsettings = g_settings_new (APP_ID);
-    const char *keys[] = { "probe-group", "probe-port", "probe-ttl" };
-
-    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-      g_settings_reset (gsettings, keys[i]);
-  }
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -498,7 +342,6 @@ main (int   argc,
   g_test_add_func ("/probe-page/settings", test_settings);
   g_test_add_func ("/probe-page/empty-state", test_empty_state);
   g_test_add_func ("/probe-page/problems-stand-out", test_problems_stand_out);
-  g_test_add_func ("/probe-page/folds-while-running", test_folds_while_running);
 
   return g_test_run ();
 }

@@ -5,7 +5,6 @@
 
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 
 #include "chorus-responder-private.h"
@@ -255,120 +254,6 @@ test_many (void)
   gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (chart)));
 }
 
-/* A host keeps its colour by address, whatever order hosts answer in;
- * the first ten colours are far apart, then dashes tell them apart. */
-static void
-test_colour_by_address (void)
-{
-  guint first = _chorus_rtt_chart_slot_for_address ("192.0.2.1");
-  guint second = _chorus_rtt_chart_slot_for_address ("192.0.2.2");
-
-  g_assert_cmpuint (first, !=, second);
-  /* Seen again, in the other order: the same. */
-  g_assert_cmpuint (_chorus_rtt_chart_slot_for_address ("192.0.2.2"), ==, second);
-  g_assert_cmpuint (_chorus_rtt_chart_slot_for_address ("192.0.2.1"), ==, first);
-
-  for (guint dark = 0; dark < 2; dark++)
-    for (guint i = 0; i < 10; i++)
-      for (guint j = i + 1; j < 10; j++)
-        {
-          GdkRGBA a, b;
-          double distance;
-
-          _chorus_rtt_chart_get_color (i, dark, &a);
-          _chorus_rtt_chart_get_color (j, dark, &b);
-          distance = sqrt (pow (a.red - b.red, 2) + pow (a.green - b.green, 2)
-                           + pow (a.blue - b.blue, 2));
-          /* No near-twins such as #1c71d8 and #1a5fb4 (0.07 apart). */
-          if (distance < 0.25)
-            g_error ("colours %u and %u are %.2f apart", i, j, distance);
-        }
-
-  g_assert_cmpuint (_chorus_rtt_chart_get_dash (3), ==, 0);
-  g_assert_cmpuint (_chorus_rtt_chart_get_dash (13), ==, 1);
-  g_assert_cmpuint (_chorus_rtt_chart_get_dash (23), ==, 2);
-}
-
-static GdkTexture *
-render_texture (GtkWidget *widget)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-
-  return gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                      node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-}
-
-/* Whether the row @y of @pixels (B, G, R, A) has a pixel of @color. */
-static gboolean
-row_has_color (const guint8  *pixels,
-               int            width,
-               int            y,
-               const GdkRGBA *color)
-{
-  for (int x = 0; x < width; x++)
-    {
-      const guint8 *p = pixels + ((gsize) y * width + x) * 4;
-
-      if (ABS (p[2] - color->red * 255) < 8 && ABS (p[1] - color->green * 255) < 8
-          && ABS (p[0] - color->blue * 255) < 8)
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
-/* Two hosts that lose the same probes: each has its marks on a lane of
- * its own, in its colour, where one lane for all hid one behind the
- * other. */
-static void
-test_loss_lanes (void)
-{
-  g_autoptr(GListStore) store = g_list_store_new (CHORUS_TYPE_RESPONDER);
-  g_autoptr(ChorusResponder) a = make_responder ("10.8.0.1", "a", 0, 60, 5, 400);
-  g_autoptr(ChorusResponder) b = make_responder ("10.8.0.2", "b", 1, 60, 5, 900);
-  GtkWidget *chart = chorus_rtt_chart_new ();
-  GtkWidget *window = gtk_window_new ();
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree guint8 *pixels = NULL;
-  GdkRGBA color_a, color_b;
-  double y0, y1, height;
-  int width;
-
-  g_list_store_append (store, a);
-  g_list_store_append (store, b);
-  chorus_rtt_chart_set_model (CHORUS_RTT_CHART (chart), G_LIST_MODEL (store));
-  gtk_window_set_child (GTK_WINDOW (window), chart);
-  gtk_window_set_default_size (GTK_WINDOW (window), 600, 300);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (gui_test_wait (drawn, chart, 5000));
-
-  texture = render_texture (chart);
-  width = gdk_texture_get_width (texture);
-  pixels = g_malloc ((gsize) width * gdk_texture_get_height (texture) * 4);
-  gdk_texture_download (texture, pixels, (gsize) width * 4);
-
-  _chorus_rtt_chart_get_color (0, FALSE, &color_a);
-  _chorus_rtt_chart_get_color (1, FALSE, &color_b);
-  _chorus_rtt_chart_get_lane (CHORUS_RTT_CHART (chart), 0, &y0, &height);
-  _chorus_rtt_chart_get_lane (CHORUS_RTT_CHART (chart), 1, &y1, &height);
-  g_assert_cmpfloat (y1, >=, y0 + height);
-
-  g_assert_true (row_has_color (pixels, width, (int) (y0 + height / 2), &color_a));
-  g_assert_false (row_has_color (pixels, width, (int) (y0 + height / 2), &color_b));
-  g_assert_true (row_has_color (pixels, width, (int) (y1 + height / 2), &color_b));
-  g_assert_false (row_has_color (pixels, width, (int) (y1 + height / 2), &color_a));
-
-  gtk_window_destroy (GTK_WINDOW (window));
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -380,8 +265,6 @@ main (int   argc,
   g_test_add_func ("/rtt-chart/narrow", test_narrow);
   g_test_add_func ("/rtt-chart/accessible", test_accessible);
   g_test_add_func ("/rtt-chart/many", test_many);
-  g_test_add_func ("/rtt-chart/colour-by-address", test_colour_by_address);
-  g_test_add_func ("/rtt-chart/loss-lanes", test_loss_lanes);
 
   return g_test_run ();
 }
