@@ -629,9 +629,22 @@ chorus_cli_watch (int    argc,
                                     CHORUS_CLI_OPTION_END)
       || (kind_text != NULL && !chorus_flow_kind_parse (kind_text, &kind, &error))
       || (duration_text != NULL
-          && !chorus_parse_seconds (duration_text, "Duration", 0.1, &duration, &error))
-      || (expect_text != NULL && !chorus_parse_count (expect_text, &expect, &error)))
+          && !chorus_parse_seconds (duration_text, "Duration", 0.1, &duration, &error)))
     return chorus_cli_invalid ("watch", error);
+
+  if (expect_text != NULL)
+    {
+      guint64 value;
+
+      if (!g_ascii_string_to_unsigned (expect_text, 10, 0, CHORUS_WATCH_MAX_FLOWS, &value, NULL))
+        {
+          g_set_error (&error, CHORUS_ERROR, CHORUS_ERROR_INVALID_VALUE,
+                       "--expect “%s” is not a number of flows from 0 to %u", expect_text,
+                       CHORUS_WATCH_MAX_FLOWS);
+          return chorus_cli_invalid ("watch", error);
+        }
+      expect = (guint) value;
+    }
 
   if (max_loss_text != NULL)
     {
