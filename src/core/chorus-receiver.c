@@ -96,6 +96,8 @@ typedef struct
   guint64 session;
   guint32 seq;
   int ttl;
+  int dscp;
+  gint64 host_dropped;
   guint16 port;
   gboolean probe;
 } ChorusStagedInfo;
@@ -1336,6 +1338,8 @@ flush_staged (ChorusReceiver *self)
         .probe = staged_info->probe,
         .session = staged_info->session,
         .seq = staged_info->seq,
+        .dscp = staged_info->dscp,
+        .host_dropped = staged_info->host_dropped,
       };
 
       self->message_func (self, &info, self->message_data);
@@ -1462,6 +1466,8 @@ stage_message (ChorusReceiver       *self,
     .session = probe != NULL ? probe->session : 0,
     .seq = probe != NULL ? probe->seq : 0,
     .ttl = d->ttl,
+    .dscp = d->dscp,
+    .host_dropped = d->host_dropped,
     .port = port,
     .probe = probe != NULL,
   };
@@ -2331,6 +2337,29 @@ chorus_receiver_set_exclude_sources (ChorusReceiver *self,
 
   if (_chorus_set_str (&self->exclude_sources, sources != NULL ? sources : ""))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXCLUDE_SOURCES]);
+}
+
+/**
+ * chorus_receiver_get_receive_buffer:
+ *
+ * Returns: the largest receive buffer (SO_RCVBUF) a socket of the run
+ *   was granted, in bytes; 0 when not running
+ */
+guint
+chorus_receiver_get_receive_buffer (ChorusReceiver *self)
+{
+  int largest = 0;
+
+  g_return_val_if_fail (CHORUS_IS_RECEIVER (self), 0);
+
+  for (guint i = 0; self->running && self->listeners != NULL && i < self->listeners->len; i++)
+    {
+      ChorusListener *listener = g_ptr_array_index (self->listeners, i);
+
+      largest = MAX (largest, _chorus_socket_get_int (listener->socket, SOL_SOCKET, SO_RCVBUF));
+    }
+
+  return (guint) largest;
 }
 
 /**

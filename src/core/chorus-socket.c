@@ -89,9 +89,14 @@ _chorus_socket_new_udp (GSocketFamily   family,
   /* All three are conveniences: without them, times come from the main
    * loop and TTL and destination go unreported. */
   g_socket_set_option (socket, SOL_SOCKET, SO_TIMESTAMPNS, 1, NULL);
+  /* The kernel's count of what it dropped for want of buffer; it comes
+   * only once there is one, so 0 until then. */
+  if (g_socket_set_option (socket, SOL_SOCKET, SO_RXQ_OVFL, 1, NULL))
+    g_object_set_data (G_OBJECT (socket), "chorus-rxq-ovfl", GINT_TO_POINTER (1));
   if (family == G_SOCKET_FAMILY_IPV4)
     {
       g_socket_set_option (socket, IPPROTO_IP, IP_RECVTTL, 1, NULL);
+      g_socket_set_option (socket, IPPROTO_IP, IP_RECVTOS, 1, NULL);
       g_socket_set_option (socket, IPPROTO_IP, IP_PKTINFO, 1, NULL);
     }
   else
@@ -100,6 +105,7 @@ _chorus_socket_new_udp (GSocketFamily   family,
        * without the IPv4 destination the group filter needs. */
       g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, 1, NULL);
       g_socket_set_option (socket, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, NULL);
+      g_socket_set_option (socket, IPPROTO_IPV6, IPV6_RECVTCLASS, 1, NULL);
       g_socket_set_option (socket, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, NULL);
     }
 
@@ -712,6 +718,25 @@ _chorus_datagram_parse_control (ChorusDatagram *d,
           memcpy (&ttl, data, sizeof ttl);
           d->ttl = CLAMP (ttl, -1, 255);
         }
+      else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL && length >= 4)
+        {
+          guint32 dropped;
+
+          memcpy (&dropped, data, sizeof dropped);
+          d->host_dropped = dropped;
+        }
+      else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS && length >= 1)
+        {
+          d->dscp = ((const guint8 *) data)[0] >> 2;
+        }
+      else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_TCLASS
+               && length >= sizeof (int))
+        {
+          int tclass;
+
+          memcpy (&tclass, data, sizeof tclass);
+          d->dscp = (tclass & 0xff) >> 2;
+        }
       else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO
                && length >= sizeof (struct in_pktinfo))
         {
@@ -801,6 +826,8 @@ _chorus_batch_receive (ChorusBatch  *batch,
       d->from_size = m->msg_namelen;
       d->arrival_usec = now;
       d->ttl = -1;
+      d->dscp = -1;
+      d->host_dropped = g_object_get_data (G_OBJECT (socket), "chorus-rxq-ovfl") ? 0 : -1;
       d->destination_size = 0;
       d->ifindex = 0;
       if (!(m->msg_flags & MSG_CTRUNC))
