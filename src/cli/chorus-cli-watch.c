@@ -834,6 +834,7 @@ chorus_cli_watch (int    argc,
           chorus_json_add_int (line, "unkept", (gint64) chorus_watch_get_n_unkept (watch));
           chorus_json_add_int (line, "ts_unkept", chorus_watch_get_n_ts_unkept (watch));
           chorus_json_add_int (line, "targets", chorus_watch_get_n_targets (watch));
+          chorus_json_add_int (line, "receive_buffer", chorus_watch_get_receive_buffer (watch));
           add_optional_fixed2 (line, "worst_loss_pct", worst_loss);
           if (expect_text != NULL)
             chorus_json_add_bool (line, "expect_met", n_flows >= expect);

@@ -27,6 +27,7 @@ typedef struct
   ChorusReceiver *receiver;
   GHashTable *targets;         /* group text → ChorusWatchTarget (owned by the watch) */
   const ChorusWatchTarget *only;
+  guint receive_buffer;        /* granted at the start */
   guint16 port;
 } WatchReceiver;
 
@@ -252,8 +253,8 @@ on_message (ChorusReceiver          *receiver,
           added = TRUE;
         }
 
-      if (_chorus_flow_add (flow, info->data, info->size, info->arrival_usec, info->ttl, -1, -1,
-                            &self->ts_room)
+      if (_chorus_flow_add (flow, info->data, info->size, info->arrival_usec, info->ttl,
+                            info->dscp, info->host_dropped, &self->ts_room)
           == CHORUS_FLOW_COUNTED)
         break;
 
@@ -336,6 +337,7 @@ start_receiver (ChorusWatch  *self,
       watch_receiver_free (wr);
       return NULL;
     }
+  wr->receive_buffer = chorus_receiver_get_receive_buffer (wr->receiver);
 
   return wr;
 }
@@ -519,6 +521,23 @@ chorus_watch_get_n_ts_unkept (ChorusWatch *self)
 {
   g_return_val_if_fail (CHORUS_IS_WATCH (self), 0);
   return self->n_ts_unkept;
+}
+
+guint
+chorus_watch_get_receive_buffer (ChorusWatch *self)
+{
+  guint largest = 0;
+
+  g_return_val_if_fail (CHORUS_IS_WATCH (self), 0);
+
+  for (guint i = 0; i < self->receivers->len; i++)
+    {
+      WatchReceiver *wr = g_ptr_array_index (self->receivers, i);
+
+      largest = MAX (largest, wr->receive_buffer);
+    }
+
+  return largest;
 }
 
 GStrv

@@ -54,6 +54,8 @@ guint64         chorus_watch_get_n_received     (ChorusWatch              *self)
 guint64         chorus_watch_get_n_unkept       (ChorusWatch              *self);
 /* TS flows that got no TS statistics, for want of room. */
 guint           chorus_watch_get_n_ts_unkept    (ChorusWatch              *self);
+/* The largest receive buffer the system granted a socket, in bytes. */
+guint           chorus_watch_get_receive_buffer (ChorusWatch              *self);
 /* The receivers' groups that could not be joined, one message each. */
 GStrv           chorus_watch_dup_problems       (ChorusWatch              *self);
 

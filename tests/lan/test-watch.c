@@ -119,6 +119,8 @@ produce_gst_audio (Fixture    *fx,
   g_ptr_array_add (argv, "auto-multicast=true");
   g_ptr_array_add (argv, "ttl-mc=1");
   g_ptr_array_add (argv, "multicast-iface=eth0");
+  /* Expedited forwarding, as AES67 audio goes: watch reads it back. */
+  g_ptr_array_add (argv, "qos-dscp=46");
   g_ptr_array_add (argv, NULL);
 
   produce (fx, 2, (const char *const *) argv->pdata);
@@ -244,6 +246,11 @@ test_gst_l16 (Fixture       *fx,
   g_assert_cmpint (chorus_test_json_get_int (stats, "duplicates", -1), ==, 0);
   g_assert_cmpint (chorus_test_json_get_int (stats, "ttl", -1), ==, 1);
   g_assert_cmpfloat (get_double (stats, "jitter_ms"), >=, 0);
+  /* The DSCP as sent; nothing dropped for want of buffer. */
+  g_assert_cmpint (chorus_test_json_get_int (stats, "dscp", -1), ==, 46);
+  g_assert_cmpint (chorus_test_json_get_int (stats, "host_dropped", -1), ==, 0);
+  g_assert_cmpint (chorus_test_json_get_int (cli_summary_of (events), "receive_buffer", 0), >,
+                   0);
 
   /* 44100 × 2 × 16 bit/s of audio, and 12 bytes of header a packet. */
   expected_bps = 44100.0 * 32 * (double) bytes / (double) (bytes - 12 * packets);
