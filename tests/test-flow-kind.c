@@ -134,6 +134,35 @@ test_rtp (void)
   g_assert_cmpint (chorus_flow_classifier_add (&classifier, data, size), ==, CHORUS_FLOW_KIND_RTP);
 }
 
+/* A network that sends each datagram twice: the copies neither break
+ * the streak of sequence numbers nor make it. */
+static void
+test_rtp_duplicated (void)
+{
+  ChorusFlowClassifier classifier;
+  guint8 data[2048];
+  gsize size;
+
+  chorus_flow_classifier_init (&classifier);
+  for (guint i = 0; i < 2; i++)
+    for (guint copy = 0; copy < 2; copy++)
+      {
+        size = make_rtp (data, 5, (guint16) (100 + i), 10, 160, FALSE);
+        g_assert_cmpint (chorus_flow_classifier_add (&classifier, data, size), ==,
+                         CHORUS_FLOW_KIND_AUTO);
+      }
+  size = make_rtp (data, 5, 102, 10, 160, FALSE);
+  g_assert_cmpint (chorus_flow_classifier_add (&classifier, data, size), ==, CHORUS_FLOW_KIND_RTP);
+
+  /* Copies of one packet alone decide nothing, and at last it is UDP. */
+  chorus_flow_classifier_init (&classifier);
+  size = make_rtp (data, 5, 100, 10, 160, FALSE);
+  for (guint i = 0; i < CHORUS_FLOW_KIND_MAX_PACKETS - 1; i++)
+    g_assert_cmpint (chorus_flow_classifier_add (&classifier, data, size), ==,
+                     CHORUS_FLOW_KIND_AUTO);
+  g_assert_cmpint (chorus_flow_classifier_add (&classifier, data, size), ==, CHORUS_FLOW_KIND_UDP);
+}
+
 static void
 test_ts (void)
 {
@@ -196,6 +225,7 @@ main (int    argc,
 
   g_test_add_func ("/flow-kind/names", test_names);
   g_test_add_func ("/flow-kind/rtp", test_rtp);
+  g_test_add_func ("/flow-kind/rtp-duplicated", test_rtp_duplicated);
   g_test_add_func ("/flow-kind/ts", test_ts);
   g_test_add_func ("/flow-kind/chorus-and-udp", test_chorus_and_udp);
 

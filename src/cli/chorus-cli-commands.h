@@ -28,5 +28,9 @@ int chorus_cli_serve (int    argc,
                       char **argv);
 int chorus_cli_monitor (int    argc,
                         char **argv);
+int chorus_cli_watch (int    argc,
+                      char **argv);
+int chorus_cli_sap (int    argc,
+                    char **argv);
 
 G_END_DECLS

@@ -54,6 +54,8 @@ usage (FILE *out)
            "  chorus-cli ping [OPTION…] SERVER      does a multicast ping server's multicast reach us?\n"
            "  chorus-cli serve [OPTION…]            answer ssmping, asmping and RFC 6450 clients\n"
            "  chorus-cli monitor [OPTION…] CONFIG   run checks without end, serve their metrics\n"
+           "  chorus-cli watch [OPTION…] [GROUP…]   measure the streams on groups: RTP, MPEG-TS, UDP\n"
+           "  chorus-cli sap [OPTION…]              list the sessions SAP announces\n"
            "\n"
            "Run “chorus-cli COMMAND --help” for the options of a command.\n");
 }
@@ -100,6 +102,10 @@ main (int    argc,
     return chorus_cli_serve (argc, argv);
   if (g_str_equal (argv[1], "monitor"))
     return chorus_cli_monitor (argc, argv);
+  if (g_str_equal (argv[1], "watch"))
+    return chorus_cli_watch (argc, argv);
+  if (g_str_equal (argv[1], "sap"))
+    return chorus_cli_sap (argc, argv);
   if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")
       || g_str_equal (argv[1], "help"))
     {

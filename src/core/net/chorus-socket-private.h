@@ -44,6 +44,11 @@ typedef struct
   guint8 destination[16];
   guint8 destination_size;
   int ifindex;
+  /* The DSCP it arrived with (IP_TOS, IPV6_TCLASS), -1 unknown. */
+  int dscp;
+  /* Datagrams the kernel dropped on this socket so far, its buffer
+   * full (SO_RXQ_OVFL); -1 when the socket cannot say. */
+  gint64 host_dropped;
 } ChorusDatagram;
 
 

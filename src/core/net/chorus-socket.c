@@ -599,6 +599,25 @@ _chorus_datagram_parse_control (ChorusDatagram *d,
           memcpy (&ttl, data, sizeof ttl);
           d->ttl = CLAMP (ttl, -1, 255);
         }
+      else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL && length >= 4)
+        {
+          guint32 dropped;
+
+          memcpy (&dropped, data, sizeof dropped);
+          d->host_dropped = dropped;
+        }
+      else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS && length >= 1)
+        {
+          d->dscp = ((const guint8 *) data)[0] >> 2;
+        }
+      else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_TCLASS
+               && length >= sizeof (int))
+        {
+          int tclass;
+
+          memcpy (&tclass, data, sizeof tclass);
+          d->dscp = (tclass & 0xff) >> 2;
+        }
       else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO
                && length >= sizeof (struct in_pktinfo))
         {
@@ -688,6 +707,8 @@ _chorus_batch_receive (ChorusBatch  *batch,
       d->from_size = m->msg_namelen;
       d->arrival_usec = now;
       d->ttl = -1;
+      d->dscp = -1;
+      d->host_dropped = g_object_get_data (G_OBJECT (socket), "chorus-rxq-ovfl") ? 0 : -1;
       d->destination_size = 0;
       d->ifindex = 0;
       if (!(m->msg_flags & MSG_CTRUNC))

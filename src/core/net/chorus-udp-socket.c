@@ -70,9 +70,14 @@ new_udp (GSocketFamily   family,
    * loop and TTL and destination go unreported. */
   if (timestamps)
     g_socket_set_option (socket, SOL_SOCKET, SO_TIMESTAMPNS, 1, NULL);
+  /* The kernel's count of what it dropped for want of buffer; it comes
+   * only once there is one, so 0 until then. */
+  if (g_socket_set_option (socket, SOL_SOCKET, SO_RXQ_OVFL, 1, NULL))
+    g_object_set_data (G_OBJECT (socket), "chorus-rxq-ovfl", GINT_TO_POINTER (1));
   if (family == G_SOCKET_FAMILY_IPV4)
     {
       g_socket_set_option (socket, IPPROTO_IP, IP_RECVTTL, 1, NULL);
+      g_socket_set_option (socket, IPPROTO_IP, IP_RECVTOS, 1, NULL);
       g_socket_set_option (socket, IPPROTO_IP, IP_PKTINFO, 1, NULL);
     }
   else
@@ -81,6 +86,7 @@ new_udp (GSocketFamily   family,
        * without the IPv4 destination the group filter needs. */
       g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, 1, NULL);
       g_socket_set_option (socket, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, NULL);
+      g_socket_set_option (socket, IPPROTO_IPV6, IPV6_RECVTCLASS, 1, NULL);
       g_socket_set_option (socket, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, NULL);
     }
 

@@ -141,6 +141,8 @@ stage_message (ChorusReceiver       *self,
     .session = probe != NULL ? probe->session : 0,
     .seq = probe != NULL ? probe->seq : 0,
     .ttl = d->ttl,
+    .dscp = d->dscp,
+    .host_dropped = d->host_dropped,
     .port = port,
     .probe = probe != NULL,
   };

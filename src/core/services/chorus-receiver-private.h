@@ -96,6 +96,8 @@ typedef struct
   guint64 session;
   guint32 seq;
   int ttl;
+  int dscp;
+  gint64 host_dropped;
   guint16 port;
   gboolean probe;
 } ChorusStagedInfo;

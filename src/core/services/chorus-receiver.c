@@ -662,6 +662,8 @@ _chorus_receiver_flush_staged (ChorusReceiver *self)
         .probe = staged_info->probe,
         .session = staged_info->session,
         .seq = staged_info->seq,
+        .dscp = staged_info->dscp,
+        .host_dropped = staged_info->host_dropped,
       };
 
       self->message_func (self, &info, self->message_data);
@@ -1059,6 +1061,29 @@ chorus_receiver_set_exclude_sources (ChorusReceiver *self,
 
   if (_chorus_set_str (&self->exclude_sources, sources != NULL ? sources : ""))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXCLUDE_SOURCES]);
+}
+
+/**
+ * chorus_receiver_get_receive_buffer:
+ *
+ * Returns: the largest receive buffer (SO_RCVBUF) a socket of the run
+ *   was granted, in bytes; 0 when not running
+ */
+guint
+chorus_receiver_get_receive_buffer (ChorusReceiver *self)
+{
+  int largest = 0;
+
+  g_return_val_if_fail (CHORUS_IS_RECEIVER (self), 0);
+
+  for (guint i = 0; self->running && self->listeners != NULL && i < self->listeners->len; i++)
+    {
+      ChorusListener *listener = g_ptr_array_index (self->listeners, i);
+
+      largest = MAX (largest, _chorus_socket_get_int (listener->socket, SOL_SOCKET, SO_RCVBUF));
+    }
+
+  return (guint) largest;
 }
 
 /**

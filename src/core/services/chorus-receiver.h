@@ -76,6 +76,9 @@ void            chorus_receiver_set_include_sources (ChorusReceiver *self,
 const char     *chorus_receiver_get_exclude_sources (ChorusReceiver *self);
 void            chorus_receiver_set_exclude_sources (ChorusReceiver *self,
                                                      const char     *sources);
+/* The largest receive buffer a socket of the run was granted, in
+ * bytes; 0 when not running. */
+guint           chorus_receiver_get_receive_buffer (ChorusReceiver *self);
 /* The run's groups (ChorusMembership): joined or not, and their counts. */
 GListModel     *chorus_receiver_get_groups     (ChorusReceiver  *self);
 
@@ -96,6 +99,11 @@ typedef struct
   gboolean probe;
   guint64 session;
   guint32 seq;
+  /* As received; -1 when the system did not say. */
+  int dscp;
+  /* Datagrams the kernel dropped, its buffer full, on the socket this
+   * one came by, so far; -1 when it cannot say. */
+  gint64 host_dropped;
 } ChorusMessageInfo;
 
 typedef void  (*ChorusMessageFunc)             (ChorusReceiver          *receiver,

@@ -140,6 +140,16 @@ chorus_flow_classifier_add (ChorusFlowClassifier *classifier,
 
   look = chorus_flow_kind_of_datagram (data, size, &ssrc, &seq);
   same = look == classifier->candidate;
+  /* A duplicate (the same SSRC and sequence number again, as a network
+   * that copies datagrams delivers them) neither breaks a streak nor
+   * adds to it. */
+  if (same && classifier->streak > 0 && ssrc == classifier->ssrc && seq == classifier->seq
+      && (look == CHORUS_FLOW_KIND_RTP || look == CHORUS_FLOW_KIND_RTP_TS))
+    {
+      if (++classifier->seen >= CHORUS_FLOW_KIND_MAX_PACKETS)
+        classifier->kind = CHORUS_FLOW_KIND_UDP;
+      return classifier->kind;
+    }
   if (same && (look == CHORUS_FLOW_KIND_RTP || look == CHORUS_FLOW_KIND_RTP_TS))
     same = continues_rtp (classifier, ssrc, seq);
 
