@@ -26,5 +26,7 @@ int chorus_cli_ping (int    argc,
                      char **argv);
 int chorus_cli_serve (int    argc,
                       char **argv);
+int chorus_cli_querier (int    argc,
+                        char **argv);
 
 G_END_DECLS

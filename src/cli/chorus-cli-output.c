@@ -295,6 +295,29 @@ chorus_json_add_object (GString    *line,
   give_back_line (object);
 }
 
+/* An array of objects, each begun with chorus_json_object_begin();
+ * frees them and empties @objects. */
+void
+chorus_json_add_objects (GString    *line,
+                         const char *key,
+                         GPtrArray  *objects)
+{
+  add_key (line, key);
+  g_string_append_c (line, '[');
+  for (guint i = 0; i < objects->len; i++)
+    {
+      GString *object = g_ptr_array_index (objects, i);
+
+      if (i > 0)
+        g_string_append_c (line, ',');
+      g_string_append_len (line, object->str, object->len);
+      g_string_append_c (line, '}');
+      give_back_line (object);
+    }
+  g_ptr_array_set_size (objects, 0);
+  g_string_append_c (line, ']');
+}
+
 /* An array of strings, each valid UTF-8; NULL is an empty array. */
 void
 chorus_json_add_strv (GString            *line,

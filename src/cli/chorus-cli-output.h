@@ -51,6 +51,11 @@ GString *chorus_json_object_begin (void);
 void     chorus_json_add_object   (GString    *line,
                                    const char *key,
                                    GString    *object);
+/* Each object of @objects (GString, from chorus_json_object_begin()),
+ * in an array; frees them and empties @objects. */
+void     chorus_json_add_objects  (GString    *line,
+                                   const char *key,
+                                   GPtrArray  *objects);
 /* Both return FALSE once stdout is gone (a closed pipe, a full disk).
  * Lines wait in a buffer; chorus_cli_output_watch() writes them out once
  * per main loop iteration, chorus_cli_flush() at once. */

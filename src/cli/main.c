@@ -53,6 +53,7 @@ usage (FILE *out)
            "  chorus-cli explain [OPTION…] ADDR     what a group address is, what to watch out for\n"
            "  chorus-cli ping [OPTION…] SERVER      does a multicast ping server's multicast reach us?\n"
            "  chorus-cli serve [OPTION…]            answer ssmping, asmping and RFC 6450 clients\n"
+           "  chorus-cli querier [OPTION…]          the IGMP and MLD queriers, reports and expiry\n"
            "\n"
            "Run “chorus-cli COMMAND --help” for the options of a command.\n");
 }
@@ -97,6 +98,8 @@ main (int    argc,
     return chorus_cli_ping (argc, argv);
   if (g_str_equal (argv[1], "serve"))
     return chorus_cli_serve (argc, argv);
+  if (g_str_equal (argv[1], "querier"))
+    return chorus_cli_querier (argc, argv);
   if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")
       || g_str_equal (argv[1], "help"))
     {
