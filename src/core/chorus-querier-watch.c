@@ -481,11 +481,11 @@ warn_silence (ChorusQuerierWatch *self,
     {
       gint64 silent_s = (now - self->started_usec + G_USEC_PER_SEC / 2) / G_USEC_PER_SEC;
 
-      text = g_strdup_printf (_("No %s querier heard on %s for %" G_GINT64_FORMAT " s: a switch "
-                                "that snoops will stop forwarding your groups about %"
-                                G_GINT64_FORMAT " s after their last report"),
+      text = g_strdup_printf (_("No %s querier heard on %s for %u s: a switch that snoops will "
+                                "stop forwarding your groups about %u s after their last report"),
                               chorus_querier_link_get_protocol (&link->pub), link->name,
-                              silent_s, membership_s);
+                              (guint) MIN (silent_s, G_MAXUINT), (guint) MIN (membership_s,
+                                                                               G_MAXUINT));
       if (now - self->started_usec < (gint64) CHORUS_QUERIER_DEFAULT_QI_S * G_USEC_PER_SEC)
         {
           g_autofree char *whole = NULL;
@@ -504,11 +504,12 @@ warn_silence (ChorusQuerierWatch *self,
                                                                         querier->address);
       gint64 silent_s = (now - querier->last_query_usec) / G_USEC_PER_SEC;
 
-      text = g_strdup_printf (_("The %s querier on %s (%s) has been silent for %" G_GINT64_FORMAT
-                                " s: a switch that snoops will stop forwarding your groups "
-                                "about %" G_GINT64_FORMAT " s after their last report"),
+      text = g_strdup_printf (_("The %s querier on %s (%s) has been silent for %u s: a switch "
+                                "that snoops will stop forwarding your groups about %u s after "
+                                "their last report"),
                               chorus_querier_link_get_protocol (&link->pub), link->name, address,
-                              silent_s, membership_s);
+                              (guint) MIN (silent_s, G_MAXUINT), (guint) MIN (membership_s,
+                                                                               G_MAXUINT));
     }
 
   link->warned_silence = TRUE;
