@@ -42,6 +42,7 @@
 
 #define BATCH_SLOTS      16
 #define MAX_PER_DISPATCH 4096
+#define RECEIVE_BUFFER   (1024 * 1024)
 /* An IPv4 header is 20 to 60 bytes. */
 #define IPV4_HEADER_MIN  20
 
@@ -1021,6 +1022,8 @@ open_raw (GSocketFamily   family,
       return NULL;
     }
   g_socket_set_blocking (wrapped, FALSE);
+  /* Every query and report of the link comes here: room for a burst. */
+  g_socket_set_option (wrapped, SOL_SOCKET, SO_RCVBUF, RECEIVE_BUFFER, NULL);
 
   return wrapped;
 }
