@@ -139,14 +139,15 @@ test_cut_names (void)
   g_autoptr(ChorusGmpProc) proc = chorus_gmp_proc_new ();
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (chorus_gmp_proc_add_igmp (proc,
-                                           "Idx\tDevice    : Count Querier\tGroup    Users Timer\tReporter\n"
-                                           "5\tenp0s31f6 :     0      V3\n",
-                                           &error));
-  g_assert_true (chorus_gmp_proc_add_mcfilter (proc,
-                                               "Idx Device        MCA        SRC    INC    EXC\n"
-                                               "  5 enp0s3 0xe8010101 0x0a000001      0      1\n",
-                                               &error));
+  static const char igmp_text[] =
+    "Idx\tDevice    : Count Querier\tGroup    Users Timer\tReporter\n"
+    "5\tenp0s31f6 :     0      V3\n";
+  static const char mcfilter_text[] =
+    "Idx Device        MCA        SRC    INC    EXC\n"
+    "  5 enp0s3 0xe8010101 0x0a000001      0      1\n";
+
+  g_assert_true (chorus_gmp_proc_add_igmp (proc, igmp_text, &error));
+  g_assert_true (chorus_gmp_proc_add_mcfilter (proc, mcfilter_text, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (proc->links->len, ==, 1);
   g_assert_cmpstr (chorus_gmp_proc_lookup (proc, 5)->name, ==, "enp0s31f6");

@@ -437,6 +437,11 @@ test_flood_reports (Fixture       *fx,
   receiver = cli_spawn_chorus (fx, 2, "receive", "--json", "--no-reply", "-g", GROUP4, "-p",
                                RECV_PORT, NULL);
   g_assert_true (chorus_test_proc_wait_joined (receiver, GROUP4, 10100, 1, READY_TIMEOUT));
+  /* A leave before the join's report went out would replace it. */
+  g_assert_nonnull (chorus_test_proc_wait_line (watch, FALSE,
+                                                "\"group\":\"" GROUP4 "\",\"version\":3,"
+                                                "\"kind\":\"to-exclude\"",
+                                                NULL, 3000));
   chorus_test_proc_send_signal (receiver, SIGTERM);
   cli_await_exit (receiver, 0);
   objects = finish (watch, 0);
