@@ -32,5 +32,7 @@ int chorus_cli_watch (int    argc,
                       char **argv);
 int chorus_cli_sap (int    argc,
                     char **argv);
+int chorus_cli_querier (int    argc,
+                        char **argv);
 
 G_END_DECLS

@@ -295,6 +295,8 @@ chorus_json_add_object (GString    *line,
   give_back_line (object);
 }
 
+/* An array of objects, each begun with chorus_json_object_begin();
+ * frees them and empties @objects. */
 void
 chorus_json_add_objects (GString    *line,
                          const char *key,

@@ -56,6 +56,7 @@ usage (FILE *out)
            "  chorus-cli monitor [OPTION…] CONFIG   run checks without end, serve their metrics\n"
            "  chorus-cli watch [OPTION…] [GROUP…]   measure the streams on groups: RTP, MPEG-TS, UDP\n"
            "  chorus-cli sap [OPTION…]              list the sessions SAP announces\n"
+           "  chorus-cli querier [OPTION…]          the IGMP and MLD queriers, reports and expiry\n"
            "\n"
            "Run “chorus-cli COMMAND --help” for the options of a command.\n");
 }
@@ -106,6 +107,8 @@ main (int    argc,
     return chorus_cli_watch (argc, argv);
   if (g_str_equal (argv[1], "sap"))
     return chorus_cli_sap (argc, argv);
+  if (g_str_equal (argv[1], "querier"))
+    return chorus_cli_querier (argc, argv);
   if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")
       || g_str_equal (argv[1], "help"))
     {

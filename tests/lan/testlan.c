@@ -2288,7 +2288,10 @@ chorus_test_injector_free (ChorusTestInjector *injector)
  *    querier: the default 10 s, when set in the same command as the
  *    timers), so the querier comes last, then we wait that long;
  *  - it sends MLD queries only from a link-local address that is not
- *    tentative, hence fe80::fe without DAD, in place beforehand. */
+ *    tentative, hence fe80::fe without DAD, in place beforehand;
+ *  - it sends IGMP queries from 0.0.0.0 unless mcast_query_use_ifaddr
+ *    is set: with it, br0's come from CHORUS_TEST_LAN_SELF (br1, which
+ *    has no IPv4 address, still queries from 0.0.0.0). */
 
 static gboolean
 switch_error (GError     **error,
@@ -2438,7 +2441,8 @@ configure_switch (ChorusTestLan  *lan,
       g_string_append_printf (batch, "link set %s type bridge_slave mcast_router 2\n",
                               router_legs[leg].port);
   for (guint b = 0; b < n_bridges; b++)
-    g_string_append_printf (batch, "link set %s type bridge mcast_querier 1\n",
+    g_string_append_printf (batch,
+                            "link set %s type bridge mcast_query_use_ifaddr 1 mcast_querier 1\n",
                             router_legs[b].bridge);
   if (!run_ip_batch (NULL, batch->str, FALSE, error))
     return FALSE;

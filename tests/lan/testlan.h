@@ -102,7 +102,8 @@ typedef enum
   CHORUS_TEST_SWITCH_FLOOD = 0,
   /* Snooping, with the bridge as the segment's querier: it asks for
    * memberships every query_interval_ms, hosts answer, memberships
-   * stay. A leave ends a membership within last_member_interval_ms
+   * stay. br0 queries from CHORUS_TEST_LAN_SELF and fe80::fe (br1
+   * from 0.0.0.0 and fe80::fe). A leave ends a membership within last_member_interval_ms
    * times two (the bridge's last member count). */
   CHORUS_TEST_SWITCH_SNOOP_QUERIER,
   /* Snooping on a segment where no host ever hears a query, the

@@ -126,7 +126,7 @@ testlan_switch () {
       "mcast_query_interval ${cs[0]} mcast_query_response_interval ${cs[1]}" \
       "mcast_membership_interval ${cs[2]} mcast_last_member_interval ${cs[3]}" \
       "mcast_querier_interval ${cs[4]} mcast_startup_query_interval ${cs[5]}"
-    echo "link set br0 type bridge mcast_querier 1"
+    echo "link set br0 type bridge mcast_query_use_ifaddr 1 mcast_querier 1"
   } | ip -batch - || return 1
   # Until snooping is in force.
   sleep "$(((cs[1] + 10) / 100)).$(printf '%02d' $(((cs[1] + 10) % 100)))"
