@@ -363,11 +363,15 @@ append_link_text (GString                 *out,
   else
     g_string_append (out, "no querier heard");
   g_string_append_printf (out,
-                          "\n  %" G_GUINT64_FORMAT " queries (%" G_GUINT64_FORMAT " general), %"
-                          G_GUINT64_FORMAT " joins, %" G_GUINT64_FORMAT " leaves, %"
-                          G_GUINT64_FORMAT " v3 reports (%" G_GUINT64_FORMAT " records)",
-                          querier->queries, querier->general_queries, link->reports, link->leaves,
-                          link->v3_reports, link->records);
+                          "\n  %" G_GUINT64_FORMAT " %s (%" G_GUINT64_FORMAT " general), %"
+                          G_GUINT64_FORMAT " %s, %" G_GUINT64_FORMAT " %s, %" G_GUINT64_FORMAT
+                          " v3 %s (%" G_GUINT64_FORMAT " %s)",
+                          querier->queries, querier->queries == 1 ? "query" : "queries",
+                          querier->general_queries, link->reports,
+                          link->reports == 1 ? "join" : "joins", link->leaves,
+                          link->leaves == 1 ? "leave" : "leaves", link->v3_reports,
+                          link->v3_reports == 1 ? "report" : "reports", link->records,
+                          link->records == 1 ? "record" : "records");
   if (link->malformed > 0)
     g_string_append_printf (out, ", %" G_GUINT64_FORMAT " malformed", link->malformed);
   if (link->ignored > 0)
